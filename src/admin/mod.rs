@@ -1,0 +1,87 @@
+//! The admin API under `/_sandbox/` (contract section 4): health and readiness,
+//! tenants, clock, export, invariants, simulation, the request journal and metrics.
+//!
+//! Our own JSON (see `wire`), errors as `{"error":{"code","message"}}`. Never faulted or
+//! delayed. With `--admin-token`, every route but health and ready needs
+//! `Authorization: Bearer <token>`; until the startup scenarios are loaded, tenant
+//! routes answer 503.
+
+mod error;
+mod system;
+mod tenants;
+pub(crate) mod wire;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub(crate) use error::AdminError;
+
+use crate::server::AppState;
+
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let open = Router::new()
+        .route("/_sandbox/health", get(system::health))
+        .route("/_sandbox/ready", get(system::ready));
+    let guarded = Router::new()
+        .route(
+            "/_sandbox/tenants",
+            get(tenants::list).post(tenants::create),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}",
+            get(tenants::show).delete(tenants::delete),
+        )
+        .route("/_sandbox/tenants/{tenant}/reset", post(tenants::reset))
+        .route("/_sandbox/tenants/{tenant}/export", get(tenants::export))
+        .route(
+            "/_sandbox/tenants/{tenant}/invariants",
+            get(tenants::invariants),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/clock",
+            get(tenants::clock_show).post(tenants::clock_change),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",
+            post(tenants::simulate),
+        )
+        .route(
+            "/_sandbox/requests",
+            get(system::requests_list).delete(system::requests_clear),
+        )
+        .route("/_sandbox/metrics", get(system::metrics))
+        .route_layer(from_fn_with_state(state.clone(), guard));
+    open.merge(guarded)
+}
+
+/// Admin token check, then readiness (metrics answer before the sandbox is ready).
+async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(token) = &state.settings.admin_token {
+        let sent = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if sent != Some(token.as_str()) {
+            return AdminError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this sandbox was started with --admin-token; send Authorization: Bearer <token>",
+            )
+            .into_response();
+        }
+    }
+    if !state.is_ready() && req.uri().path() != "/_sandbox/metrics" {
+        return AdminError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the sandbox is still loading its startup scenarios; poll GET /_sandbox/ready",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}

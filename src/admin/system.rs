@@ -1,0 +1,85 @@
+//! Health, readiness, metrics and the request journal.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::{AdminError, AdminQuery};
+use super::wire::{Health, RequestList, RequestView, RequestsQuery};
+use crate::server::AppState;
+use crate::tenant::RequestFilter;
+
+/// The most journal records one answer carries unless `limit` says otherwise.
+const DEFAULT_REQUEST_LIMIT: usize = 100;
+
+pub(super) async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: crate::VERSION,
+    })
+}
+
+pub(super) async fn ready(State(state): State<AppState>) -> Response {
+    if state.is_ready() {
+        Json(Health {
+            status: "ready",
+            version: crate::VERSION,
+        })
+        .into_response()
+    } else {
+        AdminError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the sandbox is still loading its startup scenarios",
+        )
+        .into_response()
+    }
+}
+
+pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(state.registry.list().len());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
+pub(super) async fn requests_list(
+    State(state): State<AppState>,
+    AdminQuery(query): AdminQuery<RequestsQuery>,
+) -> Result<Json<RequestList>, AdminError> {
+    if let Some(t) = &query.tenant {
+        state.registry.get(t)?;
+    }
+    if query.limit == Some(0) {
+        return Err(AdminError::bad_request("limit must be at least 1, got 0"));
+    }
+    let records = state.registry.requests(&RequestFilter {
+        tenant: query.tenant,
+        provider: query.provider,
+        path: query.path,
+        limit: Some(query.limit.unwrap_or(DEFAULT_REQUEST_LIMIT)),
+    });
+    Ok(Json(RequestList {
+        requests: records.into_iter().map(RequestView::from).collect(),
+    }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ClearQuery {
+    tenant: Option<String>,
+}
+
+pub(super) async fn requests_clear(
+    State(state): State<AppState>,
+    AdminQuery(query): AdminQuery<ClearQuery>,
+) -> Result<StatusCode, AdminError> {
+    state.registry.clear_requests(query.tenant.as_deref())?;
+    Ok(StatusCode::NO_CONTENT)
+}

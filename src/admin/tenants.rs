@@ -1,0 +1,221 @@
+//! Tenant routes: list, create, show, delete, reset, export, invariants, clock and
+//! simulation. Building a world can take a while for big scenarios, so create, reset
+//! and export run on the blocking pool.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::{AdminError, AdminJson};
+use super::wire::{
+    ClockChange, ClockChanged, ClockView, CreateTenant, Invariants, TenantList, TenantSummary,
+    TenantView,
+};
+use crate::clock::Timestamp;
+use crate::scenario::{self, NamedScenario};
+use crate::server::AppState;
+use crate::tenant::{RunReport, TenantError, mode_name};
+
+/// The longest single clock advance: a century, in seconds.
+const MAX_ADVANCE_SECONDS: f64 = 100.0 * 366.0 * 86_400.0;
+
+pub(super) async fn list(State(state): State<AppState>) -> Result<Json<TenantList>, AdminError> {
+    let tenants = state
+        .registry
+        .list()
+        .iter()
+        .map(|t| TenantSummary::of(t))
+        .collect::<Result<_, _>>()?;
+    Ok(Json(TenantList {
+        tenants,
+        scenarios: state.registry.scenario_names(),
+    }))
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    AdminJson(body): AdminJson<CreateTenant>,
+) -> Result<Response, AdminError> {
+    let scenario = match body.scenario.as_deref() {
+        None => state.registry.scenario("default")?,
+        Some(text) if is_inline(text) => Arc::new(NamedScenario {
+            name: "inline".to_owned(),
+            scenario: scenario::parse("<inline>", text).map_err(TenantError::from)?,
+        }),
+        Some(name) => state.registry.scenario(name)?,
+    };
+    let registry = state.registry.clone();
+    let view = blocking(move || {
+        let tenant = registry.create(body.id, scenario, body.seed)?;
+        TenantView::of(&tenant)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// A scenario name is one word; anything with a line break or a colon is YAML.
+fn is_inline(text: &str) -> bool {
+    text.contains('\n') || text.contains(':')
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<TenantView>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    Ok(Json(TenantView::of(&tenant)?))
+}
+
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AdminError> {
+    state.registry.delete(&id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn reset(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<TenantView>, AdminError> {
+    let registry = state.registry.clone();
+    let view = blocking(move || {
+        let tenant = registry.reset(&id)?;
+        TenantView::of(&tenant)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    let yaml = blocking(move || {
+        tenant.with(|w| {
+            let description = format!(
+                "export of tenant {} (scenario {}) at {}",
+                tenant.id,
+                tenant.scenario.name,
+                w.now()
+            );
+            scenario::to_yaml(&scenario::export_scenario(w, description))
+        })
+    })
+    .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/yaml; charset=utf-8")],
+        yaml,
+    )
+        .into_response())
+}
+
+pub(super) async fn invariants(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Invariants>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    let checks = tenant.with(|w| w.ledger.check_invariants())?;
+    Ok(Json(Invariants::of(checks)))
+}
+
+pub(super) async fn clock_show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ClockView>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    Ok(Json(
+        tenant.with(|w| ClockView::of(w.now(), mode_name(&w.clock)))?,
+    ))
+}
+
+/// Applies `freeze_at`, then `advance_seconds`, then `resume`. Everything is checked
+/// before anything changes.
+pub(super) async fn clock_change(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AdminJson(body): AdminJson<ClockChange>,
+) -> Result<Json<ClockChanged>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    let freeze_at = match body.freeze_at.as_deref() {
+        None | Some("now") => None,
+        Some(text) => Some(
+            Timestamp::parse_rfc3339(text)
+                .map_err(|e| AdminError::bad_request(format!("freeze_at: {e}")))?,
+        ),
+    };
+    let freeze = body.freeze_at.is_some();
+    let advance_ms = match body.advance_seconds {
+        None => None,
+        Some(s) if s.is_finite() && (0.0..=MAX_ADVANCE_SECONDS).contains(&s) => {
+            Some((s * 1000.0).round() as i64)
+        }
+        Some(s) => {
+            return Err(AdminError::bad_request(format!(
+                "advance_seconds must be between 0 and {MAX_ADVANCE_SECONDS}, got {s}; the clock only moves forward"
+            )));
+        }
+    };
+    let resume = body.resume.unwrap_or(false);
+    if freeze && resume {
+        return Err(AdminError::bad_request(
+            "freeze_at and resume contradict each other; send one of them",
+        ));
+    }
+    let changed = tenant.with(|w| -> Result<ClockChanged, TenantError> {
+        let mut report = RunReport::default();
+        if freeze {
+            let at = freeze_at.unwrap_or_else(|| w.now());
+            add(&mut report, w.advance_to(at)?);
+            w.clock.freeze_at(at)?;
+        }
+        if let Some(ms) = advance_ms {
+            let target = w.now().plus_millis(ms);
+            add(&mut report, w.advance_to(target)?);
+        }
+        if resume {
+            w.clock.resume();
+        }
+        Ok(ClockChanged {
+            clock: ClockView::of(w.now(), mode_name(&w.clock)),
+            events_fired: report.fired,
+            events_failed: report.failed,
+        })
+    })??;
+    Ok(Json(changed))
+}
+
+fn add(total: &mut RunReport, more: RunReport) {
+    total.fired += more.fired;
+    total.failed += more.failed;
+}
+
+pub(super) async fn simulate(
+    State(state): State<AppState>,
+    Path((id, provider, event)): Path<(String, String, String)>,
+) -> Result<Response, AdminError> {
+    state.registry.get(&id)?;
+    Err(AdminError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_simulation",
+        format!("no simulation {provider}/{event}; this version offers none yet"),
+    ))
+}
+
+/// Runs blocking work (world building, exports) off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, TenantError> + Send + 'static,
+) -> Result<T, AdminError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(AdminError::from),
+        Err(e) => Err(AdminError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("the operation failed inside the sandbox: {e}"),
+        )),
+    }
+}

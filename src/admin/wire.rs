@@ -1,0 +1,255 @@
+//! The admin API's JSON, our own stable format (contract section 4). Times are RFC 3339
+//! strings; the clock also gives epoch milliseconds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Timestamp;
+use crate::journal::RequestRecord;
+use crate::ledger::InvariantCheck;
+use crate::tenant::{Tenant, TenantError, mode_name};
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ErrorBody {
+    pub(crate) error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ErrorDetail {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Health {
+    pub(crate) status: &'static str,
+    pub(crate) version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ClockView {
+    pub(crate) now: String,
+    pub(crate) now_ms: i64,
+    pub(crate) mode: &'static str,
+}
+
+impl ClockView {
+    pub(crate) fn of(now: Timestamp, mode: &'static str) -> Self {
+        Self {
+            now: now.to_rfc3339(),
+            now_ms: now.as_millis(),
+            mode,
+        }
+    }
+}
+
+/// The answer to a clock change: the clock after it and how many events it ran.
+#[derive(Debug, Serialize)]
+pub(crate) struct ClockChanged {
+    #[serde(flatten)]
+    pub(crate) clock: ClockView,
+    pub(crate) events_fired: usize,
+    pub(crate) events_failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TenantSummary {
+    pub(crate) id: String,
+    pub(crate) scenario: String,
+    pub(crate) seed: u64,
+    pub(crate) clock: ClockView,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TenantList {
+    pub(crate) tenants: Vec<TenantSummary>,
+    /// Names `POST /_sandbox/tenants` accepts as `scenario`.
+    pub(crate) scenarios: Vec<String>,
+}
+
+/// A tenant with what a caller needs to start calling it.
+#[derive(Debug, Serialize)]
+pub(crate) struct TenantView {
+    pub(crate) id: String,
+    pub(crate) scenario: String,
+    pub(crate) seed: u64,
+    pub(crate) clock: ClockView,
+    pub(crate) credentials: Credentials,
+    pub(crate) inventory: Inventory,
+}
+
+impl TenantView {
+    pub(crate) fn of(tenant: &Tenant) -> Result<Self, TenantError> {
+        let clock = tenant.with(|w| ClockView::of(w.now(), mode_name(&w.clock)))?;
+        Ok(Self {
+            id: tenant.id.clone(),
+            scenario: tenant.scenario.name.clone(),
+            seed: tenant.seed,
+            clock,
+            credentials: Credentials::default(),
+            inventory: Inventory::default(),
+        })
+    }
+}
+
+impl TenantSummary {
+    pub(crate) fn of(tenant: &Tenant) -> Result<Self, TenantError> {
+        let clock = tenant.with(|w| ClockView::of(w.now(), mode_name(&w.clock)))?;
+        Ok(Self {
+            id: tenant.id.clone(),
+            scenario: tenant.scenario.name.clone(),
+            seed: tenant.seed,
+            clock,
+        })
+    }
+}
+
+/// Per provider, the credentials a tenant's scenario declares (filled by each provider).
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Credentials {
+    pub(crate) interlace: Vec<InterlaceCredential>,
+    pub(crate) opcard: Vec<OpcardCredential>,
+    pub(crate) hypercard: Vec<HypercardCredential>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InterlaceCredential {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct OpcardCredential {
+    pub(crate) app_key: String,
+    pub(crate) app_secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HypercardCredential {
+    pub(crate) api_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) private_key_pem: Option<String>,
+    pub(crate) platform_public_key_pem: String,
+}
+
+/// Per provider, the ids a caller can use at once (filled by each provider).
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Inventory {
+    pub(crate) interlace: InterlaceInventory,
+    pub(crate) opcard: OpcardInventory,
+    pub(crate) hypercard: HypercardInventory,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct InterlaceInventory {
+    pub(crate) accounts: Vec<String>,
+    pub(crate) cards: Vec<String>,
+    pub(crate) business_accounts: Vec<String>,
+    pub(crate) legal_entities: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct OpcardInventory {
+    pub(crate) programs: Vec<u32>,
+    pub(crate) cards: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct HypercardInventory {
+    pub(crate) cards: Vec<String>,
+    pub(crate) card_types: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateTenant {
+    pub(crate) id: Option<String>,
+    /// A loaded scenario's name, or a whole scenario as YAML; absent: `default`.
+    pub(crate) scenario: Option<String>,
+    pub(crate) seed: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClockChange {
+    /// RFC 3339, or `"now"` to stop the clock where it stands.
+    pub(crate) freeze_at: Option<String>,
+    pub(crate) advance_seconds: Option<f64>,
+    pub(crate) resume: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Invariants {
+    pub(crate) ok: bool,
+    pub(crate) checks: Vec<Check>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Check {
+    pub(crate) name: &'static str,
+    pub(crate) ok: bool,
+    pub(crate) detail: String,
+}
+
+impl Invariants {
+    pub(crate) fn of(checks: Vec<InvariantCheck>) -> Self {
+        Self {
+            ok: checks.iter().all(|c| c.ok),
+            checks: checks
+                .into_iter()
+                .map(|c| Check {
+                    name: c.name,
+                    ok: c.ok,
+                    detail: c.detail,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RequestsQuery {
+    pub(crate) tenant: Option<String>,
+    pub(crate) provider: Option<String>,
+    pub(crate) path: Option<String>,
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct RequestList {
+    pub(crate) requests: Vec<RequestView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct RequestView {
+    pub(crate) seq: u64,
+    pub(crate) request_id: String,
+    pub(crate) tenant: Option<String>,
+    pub(crate) provider: Option<&'static str>,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: Option<String>,
+    pub(crate) status: u16,
+    pub(crate) at: Option<String>,
+    pub(crate) duration_us: u64,
+}
+
+impl From<RequestRecord> for RequestView {
+    fn from(r: RequestRecord) -> Self {
+        Self {
+            seq: r.seq,
+            request_id: r.request_id,
+            tenant: r.tenant,
+            provider: r.provider,
+            method: r.method,
+            path: r.path,
+            query: r.query,
+            status: r.status,
+            at: r.at.map(Timestamp::to_rfc3339),
+            duration_us: r.duration_us,
+        }
+    }
+}

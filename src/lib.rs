@@ -1,0 +1,39 @@
+//! card-sandbox: one server that emulates the Interlace, Oceanpayment OPCard and
+//! HyperPay HyperCard APIs over one stateful in-memory ledger per tenant.
+//!
+//! # Layout
+//!
+//! - [`money`], [`clock`], [`ids`], [`rng`]: the value types and the only sources of
+//!   time, identifiers and randomness.
+//! - [`ledger`]: the double-entry core (accounts, entries, holds, invariants); knows
+//!   nothing of HTTP or providers.
+//! - [`scheduler`]: events due on a tenant's clock and the handlers that run them.
+//! - [`tenant`]: the world of one tenant (clock, ids, ledger, scheduler) and the
+//!   registry of tenants and named scenarios.
+//! - [`scenario`]: the YAML format, building a world from it, exporting a world to it.
+//! - [`journal`], [`metrics`]: what was asked, and how often and how fast.
+//! - `admin`: the `/_sandbox/` API. [`providers`]: the emulated APIs' path spaces.
+//! - [`server`]: router, layers, startup loading and graceful shutdown; [`cli`]: the
+//!   command line and its validated [`cli::Config`].
+
+mod admin;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod ids;
+pub mod journal;
+pub mod ledger;
+pub mod metrics;
+pub mod money;
+pub mod providers;
+pub mod rng;
+pub mod scenario;
+pub mod scheduler;
+pub mod server;
+pub mod telemetry;
+pub mod tenant;
+
+pub use server::{AppState, Settings, app, load_startup, serve, shutdown_signal};
+
+/// The version in `x-sandbox-version` and `GET /_sandbox/health`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

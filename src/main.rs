@@ -1,0 +1,41 @@
+//! The `card-sandbox` binary: parse the command line, set up logging, run the command,
+//! and turn its outcome into an exit code.
+
+use std::process::ExitCode;
+
+use card_sandbox::cli::{Cli, Command, Config, ServeArgs};
+use card_sandbox::{commands, telemetry};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    match Cli::parse().command_or_serve() {
+        Command::Validate { paths } => commands::validate(&paths),
+        Command::Healthcheck { url } => runtime().block_on(commands::healthcheck(&url)),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let config = match Config::from_args(args) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    match runtime().block_on(commands::serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+}

@@ -1,0 +1,446 @@
+//! The scenario file format, version 1: serde types with `deny_unknown_fields`, whose
+//! leaf types parse on the way in (amounts, currencies, times), so a type error names its
+//! key path. Serialising a `Scenario` writes it back as YAML (exports use this).
+//!
+//! Each provider's section is its own type here; the provider issues fill them in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::clock::Timestamp;
+use crate::money::Currency;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Always 1 for this format.
+    pub version: Version,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Drives ids, generated data and fault decisions. `--seed` and a tenant-creation
+    /// request may override it; absent everywhere, the seed is 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default, skip_serializing_if = "ClockSpec::is_default")]
+    pub clock: ClockSpec,
+    /// Plain ledger accounts not tied to a provider, and holds on them.
+    #[serde(default, skip_serializing_if = "LedgerSection::is_empty")]
+    pub ledger: LedgerSection,
+    /// Generators that write history before `clock.start` through ledger operations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity: Vec<Activity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interlace: Option<InterlaceSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opcard: Option<OpcardSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hypercard: Option<HypercardSection>,
+    /// Fault and latency rules. Reserved: this version accepts only an empty section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<Reserved>,
+    /// Webhook endpoints. Reserved: this version accepts only an empty section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Reserved>,
+    /// A tenant's complete state, as `GET /_sandbox/tenants/{t}/export` writes it. A
+    /// scenario with a snapshot has no `ledger` or `activity` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// The format version; only 1 exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version;
+
+impl Serialize for Version {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(1)
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u64::deserialize(d)?;
+        if v == 1 {
+            Ok(Self)
+        } else {
+            Err(de::Error::custom(format!(
+                "unsupported scenario version {v}; this sandbox reads version 1"
+            )))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSpec {
+    /// The instant the tenant's clock shows when the tenant is created; absent, the wall
+    /// clock at that moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Time>,
+    #[serde(default)]
+    pub mode: ClockModeSpec,
+}
+
+impl ClockSpec {
+    fn is_default(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockModeSpec {
+    /// Stands still until advanced: the deterministic choice, and the default.
+    #[default]
+    Frozen,
+    /// Moves with the wall clock from `start`.
+    Running,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerSection {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountDecl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<HoldDecl>,
+}
+
+impl LedgerSection {
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && self.holds.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDecl {
+    /// Unique name of the account within the tenant.
+    pub key: String,
+    #[serde(default)]
+    pub kind: KindSpec,
+    pub currency: CurrencyCode,
+    /// Opening balance, posted from the currency's `opening:<CUR>` account when history
+    /// starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Amount>,
+    /// Whether the balance may go below zero (default: only for external and clearing
+    /// accounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_negative: Option<bool>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindSpec {
+    #[default]
+    Wallet,
+    Card,
+    External,
+    Fee,
+    Clearing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldDecl {
+    /// The `key` of an account in `ledger.accounts`.
+    pub account: String,
+    pub amount: Amount,
+    /// Seconds after `clock.start` at which the hold lapses; absent, it never does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// One activity generator: exactly one of its keys is set. (A struct of optional keys
+/// rather than an enum, because the YAML reader wants tags for enums, and
+/// `- transfers: {...}` reads better.) Each generator writes history in the `days`
+/// before `clock.start`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    /// Random transfers between ledger accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfers: Option<TransfersActivity>,
+}
+
+/// An activity item with its one generator picked out.
+#[derive(Debug, Clone, Copy)]
+pub enum Generator<'a> {
+    Transfers(&'a TransfersActivity),
+}
+
+impl Activity {
+    /// The generator, or `None` when the item sets no key (the loader refuses that).
+    pub fn generator(&self) -> Option<Generator<'_>> {
+        self.transfers.as_ref().map(Generator::Transfers)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransfersActivity {
+    /// Keys of the accounts money comes from (one is drawn per transfer).
+    pub from: Vec<String>,
+    /// Keys of the accounts money goes to.
+    pub to: Vec<String>,
+    pub count: u32,
+    /// Smallest and largest amount; a transfer is made smaller when the payer has less.
+    pub min: Amount,
+    pub max: Amount,
+    #[serde(default = "default_days")]
+    pub days: u32,
+    /// The entry kind written to the ledger.
+    #[serde(default = "default_transfer_kind")]
+    pub kind: String,
+}
+
+fn default_days() -> u32 {
+    30
+}
+
+fn default_transfer_kind() -> String {
+    "transfer".to_owned()
+}
+
+/// The Interlace section; filled in by the Interlace provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterlaceSection {}
+
+/// The OPCard section; filled in by the OPCard provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpcardSection {}
+
+/// The HyperCard section; filled in by the HyperCard provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HypercardSection {}
+
+/// A section this version reserves: any YAML is read, and the loader refuses anything
+/// but an empty list or mapping, so a rule is never silently ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Reserved(pub serde_norway::Value);
+
+impl Reserved {
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            serde_norway::Value::Null => true,
+            serde_norway::Value::Sequence(s) => s.is_empty(),
+            serde_norway::Value::Mapping(m) => m.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A tenant's full state. Written by exports; loading it restores the tenant exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub ids: IdsSnapshot,
+    pub rng: RngSnapshot,
+    #[serde(default)]
+    pub accounts: Vec<SnapAccount>,
+    #[serde(default)]
+    pub entries: Vec<SnapEntry>,
+    #[serde(default)]
+    pub holds: Vec<SnapHold>,
+    #[serde(default)]
+    pub scheduled: Vec<SnapEvent>,
+    #[serde(default)]
+    pub next_event_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdsSnapshot {
+    pub word_pos: U128,
+    pub display_next: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RngSnapshot {
+    pub word_pos: U128,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapAccount {
+    pub key: String,
+    pub kind: KindSpec,
+    pub currency: CurrencyCode,
+    pub allow_negative: bool,
+    pub opened_at: Time,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapEntry {
+    pub time: Time,
+    pub kind: String,
+    pub legs: Vec<SnapLeg>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// Index (in `holds`) of the hold this entry captured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapLeg {
+    pub account: String,
+    pub amount: Amount,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapHold {
+    pub account: String,
+    pub amount: Amount,
+    pub placed_at: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Time>,
+    pub state: HoldStateSpec,
+    /// When a captured, released or expired hold ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<Time>,
+    /// Index (in `entries`) of the entry that captured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldStateSpec {
+    Active,
+    Captured,
+    Released,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapEvent {
+    pub due: Time,
+    pub seq: u64,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, String>,
+}
+
+/// An amount written as a string (`"12.50"`) or a whole number. Unquoted decimals are
+/// refused: YAML reads them as binary floats, which cannot hold money exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount(pub Decimal);
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a quoted decimal string such as \"12.50\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                Decimal::from_str(v.trim()).map(Amount).map_err(|_| {
+                    E::custom(format!(
+                        "{v:?} is not a decimal amount; write it like \"12.50\""
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+                Err(E::custom(format!(
+                    "write the amount {v} as a quoted string (\"{v}\"): unquoted decimals are binary floats and lose cents"
+                )))
+            }
+        }
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+/// A currency code, checked against the sandbox's currency table on the way in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrencyCode(pub Currency);
+
+impl Serialize for CurrencyCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for CurrencyCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Currency::parse(&text)
+            .map(CurrencyCode)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// An RFC 3339 time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Time(pub Timestamp);
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Timestamp::parse_rfc3339(&text)
+            .map(Time)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// A 128-bit number written as a string (YAML readers disagree on big integers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct U128(pub u128);
+
+impl Serialize for U128 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for U128 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map(U128)
+            .map_err(|_| de::Error::custom(format!("{text:?} is not a whole number")))
+    }
+}

@@ -1,0 +1,283 @@
+//! The HTTP server: application state, the router with its layers (request ids, version
+//! header, journal and metrics, panic catching, body limit), the JSON fallbacks for
+//! unknown routes and methods, startup loading, and `serve` with graceful shutdown.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+
+use crate::admin::{self, AdminError};
+use crate::clock::Stopwatch;
+use crate::journal::RequestRecord;
+use crate::metrics::Metrics;
+use crate::providers::Provider;
+use crate::scenario::NamedScenario;
+use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
+
+/// The largest request body the sandbox reads: 1 MiB.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The header that picks a tenant for a provider request.
+pub const TENANT_HEADER: &str = "x-sandbox-tenant";
+
+static VERSION_HEADER: HeaderName = HeaderName::from_static("x-sandbox-version");
+
+/// Settings the handlers read; fixed once the server is bound.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// When set, the admin API (health and ready excepted) needs this bearer token.
+    pub admin_token: Option<String>,
+    /// The base of links the sandbox hands out (file URLs in provider responses).
+    pub public_url: String,
+}
+
+/// What every handler can reach: a cheap clone of shared handles.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub registry: Arc<Registry>,
+    pub metrics: Arc<Metrics>,
+    pub settings: Arc<Settings>,
+    ready: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn new(registry: Registry, settings: Settings) -> Self {
+        Self {
+            registry: Arc::new(registry),
+            metrics: Arc::new(Metrics::new()),
+            settings: Arc::new(settings),
+            ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self) {
+        self.ready.store(true, Ordering::Release);
+    }
+}
+
+/// Registers the startup scenarios by name (the embedded default first, so a file named
+/// `default.yaml` replaces it), creates tenant `default` from the first of `scenarios`,
+/// and marks the sandbox ready.
+pub fn load_startup(
+    state: &AppState,
+    scenarios: Vec<NamedScenario>,
+    seed: Option<u64>,
+) -> Result<(), TenantError> {
+    let embedded = NamedScenario {
+        name: "default".to_owned(),
+        scenario: crate::scenario::parse(
+            "default.yaml (embedded)",
+            crate::scenario::DEFAULT_SCENARIO,
+        )?,
+    };
+    state.registry.register_scenario(embedded.clone());
+    let mut first = None;
+    for scenario in scenarios {
+        let registered = state.registry.register_scenario(scenario);
+        first.get_or_insert(registered);
+    }
+    let first = match first {
+        Some(first) => first,
+        None => state.registry.scenario("default")?,
+    };
+    state
+        .registry
+        .create(Some(DEFAULT_TENANT.to_owned()), first, seed)?;
+    state.set_ready();
+    Ok(())
+}
+
+/// The whole application: admin API, fallbacks and layers.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(admin::router(&state))
+        .route_layer(from_fn(tag_route))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(state.clone(), observe))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
+        .with_state(state)
+}
+
+/// Serves `app` on an already-bound listener until `shutdown` completes, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Request ids for requests that bring none: `req-` and a process-wide counter.
+#[derive(Debug, Clone, Default)]
+struct SequentialIds(Arc<AtomicU64>);
+
+impl MakeRequestId for SequentialIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        HeaderValue::from_str(&format!("req-{n:012}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Which provider a response came from, set by provider handlers that resolved the
+/// tenant from a credential rather than the `X-Sandbox-Tenant` header.
+#[derive(Debug, Clone)]
+pub struct ResolvedTenant(pub String);
+
+/// Carries the matched route template from routing to `observe` (outer layers run
+/// before routing, so they cannot read `MatchedPath` from the request).
+async fn tag_route(req: Request, next: Next) -> Response {
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(req).await;
+    if let Some(matched) = matched {
+        response.extensions_mut().insert(matched);
+    }
+    response
+}
+
+/// Adds the version header, counts the request in the metrics and files it in the
+/// request journal (admin requests are counted but not journaled).
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let watch = Stopwatch::start();
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let header_tenant = req
+        .headers()
+        .get(TENANT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut response = next.run(req).await;
+    response.headers_mut().insert(
+        VERSION_HEADER.clone(),
+        HeaderValue::from_static(crate::VERSION),
+    );
+    let elapsed = watch.elapsed();
+    let status = response.status().as_u16();
+    let route = response
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |m| m.as_str());
+    let is_admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
+    let provider = Provider::for_path(&path);
+    let provider_label = match (is_admin, provider) {
+        (true, _) => "admin",
+        (false, Some(p)) => p.name(),
+        (false, None) => "none",
+    };
+    state.metrics.observe(
+        provider_label,
+        route,
+        &method,
+        status,
+        elapsed.as_secs_f64(),
+    );
+    if !is_admin {
+        let tenant = response
+            .extensions()
+            .get::<ResolvedTenant>()
+            .map(|t| t.0.clone())
+            .or(header_tenant);
+        let at = tenant
+            .as_deref()
+            .and_then(|t| state.registry.get(t).ok())
+            .and_then(|t| t.with(|w| w.now()).ok());
+        state.registry.record_request(RequestRecord {
+            seq: state.registry.next_request_seq(),
+            request_id,
+            tenant,
+            provider: provider.map(Provider::name),
+            method,
+            path,
+            query,
+            status,
+            at,
+            duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+        });
+    }
+    response
+}
+
+async fn not_found(method: Method, uri: Uri) -> AdminError {
+    AdminError::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        format!(
+            "no route for {method} {}; the admin API is under /_sandbox/ and GET /_sandbox/health answers when the sandbox is up",
+            uri.path()
+        ),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> AdminError {
+    AdminError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} does not accept {method}", uri.path()),
+    )
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!(
+        "a request handler panicked; the tenant's state was kept only if its ledger passed every invariant"
+    );
+    AdminError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the sandbox hit an internal error answering this request; nothing was changed",
+    )
+    .into_response()
+}

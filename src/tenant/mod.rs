@@ -1,0 +1,326 @@
+//! Tenants: isolated worlds, each with its own ledger, clock, ids, scheduler and request
+//! journal, kept in a registry with the named scenarios tenants are created from.
+//!
+//! Locking: the registry's maps sit behind `RwLock`s held only to look up, insert or
+//! remove; each tenant's world sits behind its own std `Mutex`, held for one whole
+//! operation and never across an `.await` (handlers call [`Tenant::with`] with a
+//! synchronous closure). Building a world from a scenario happens outside every lock.
+
+mod world;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
+
+use crate::clock::TimeError;
+use crate::ids::IdGen;
+use crate::journal::{Journal, RequestRecord};
+use crate::scenario::{self, NamedScenario, ScenarioError};
+use crate::scheduler::Handlers;
+
+/// The tenant the startup scenario creates.
+pub const DEFAULT_TENANT: &str = "default";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    #[error("no tenant {0:?}; GET /_sandbox/tenants lists them")]
+    NotFound(String),
+    #[error("a tenant {0:?} already exists; pick another id or DELETE it first")]
+    Exists(String),
+    #[error(
+        "{0:?} is not a valid tenant id: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+    )]
+    InvalidId(String),
+    #[error("no scenario named {name:?}; loaded scenarios: {known}")]
+    UnknownScenario { name: String, known: String },
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    #[error("{0}")]
+    Clock(#[from] TimeError),
+    #[error(
+        "tenant {0:?} was left inconsistent by an internal error; POST /_sandbox/tenants/{0}/reset to rebuild it"
+    )]
+    Corrupted(String),
+}
+
+/// One isolated world and what it was made from.
+#[derive(Debug)]
+pub struct Tenant {
+    pub id: String,
+    pub scenario: Arc<NamedScenario>,
+    pub seed: u64,
+    /// std `Mutex`: held for one synchronous operation, never across `.await`, so the
+    /// cheaper blocking lock is the right one (tokio's docs say the same).
+    world: Mutex<World>,
+    journal: Mutex<Journal>,
+}
+
+impl Tenant {
+    /// Runs `f` on the world after running any events that fell due. A world left
+    /// behind by a panic is used again only if its ledger still passes every invariant.
+    pub fn with<R>(&self, f: impl FnOnce(&mut World) -> R) -> Result<R, TenantError> {
+        let mut world = self.lock_world()?;
+        world.catch_up();
+        Ok(f(&mut world))
+    }
+
+    fn lock_world(&self) -> Result<MutexGuard<'_, World>, TenantError> {
+        match self.world.lock() {
+            Ok(guard) => Ok(guard),
+            Err(poisoned) => {
+                let guard = poisoned.into_inner();
+                if guard.ledger.check_invariants().iter().all(|c| c.ok) {
+                    self.world.clear_poison();
+                    Ok(guard)
+                } else {
+                    Err(TenantError::Corrupted(self.id.clone()))
+                }
+            }
+        }
+    }
+
+    fn replace_world(&self, world: World) {
+        let mut guard = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        *guard = world;
+        drop(guard);
+        self.world.clear_poison();
+    }
+
+    pub fn record(&self, record: RequestRecord) {
+        lock(&self.journal).push(record);
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.journal).records().cloned().collect()
+    }
+
+    pub fn clear_requests(&self) {
+        lock(&self.journal).clear();
+    }
+}
+
+/// Which requests `Registry::requests` returns.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub tenant: Option<String>,
+    pub provider: Option<String>,
+    /// Keeps paths that start with this.
+    pub path: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// Every tenant and every named scenario.
+#[derive(Debug)]
+pub struct Registry {
+    tenants: RwLock<BTreeMap<String, Arc<Tenant>>>,
+    scenarios: RwLock<BTreeMap<String, Arc<NamedScenario>>>,
+    handlers: Arc<Handlers<World>>,
+    journal_size: usize,
+    /// Requests that named no known tenant.
+    unattributed: Mutex<Journal>,
+    request_seq: AtomicU64,
+    /// Generates ids for tenants created without one, from the server seed.
+    tenant_ids: Mutex<IdGen>,
+}
+
+impl Registry {
+    pub fn new(handlers: Handlers<World>, journal_size: usize, server_seed: u64) -> Self {
+        Self {
+            tenants: RwLock::new(BTreeMap::new()),
+            scenarios: RwLock::new(BTreeMap::new()),
+            handlers: Arc::new(handlers),
+            journal_size,
+            unattributed: Mutex::new(Journal::new(journal_size)),
+            request_seq: AtomicU64::new(0),
+            tenant_ids: Mutex::new(IdGen::new(server_seed)),
+        }
+    }
+
+    pub fn handlers(&self) -> &Arc<Handlers<World>> {
+        &self.handlers
+    }
+
+    /// Makes a scenario available by name to `POST /_sandbox/tenants`.
+    pub fn register_scenario(&self, scenario: NamedScenario) -> Arc<NamedScenario> {
+        let scenario = Arc::new(scenario);
+        write(&self.scenarios).insert(scenario.name.clone(), scenario.clone());
+        scenario
+    }
+
+    pub fn scenario(&self, name: &str) -> Result<Arc<NamedScenario>, TenantError> {
+        let scenarios = read(&self.scenarios);
+        scenarios
+            .get(name)
+            .cloned()
+            .ok_or_else(|| TenantError::UnknownScenario {
+                name: name.to_owned(),
+                known: scenarios.keys().cloned().collect::<Vec<_>>().join(", "),
+            })
+    }
+
+    pub fn scenario_names(&self) -> Vec<String> {
+        read(&self.scenarios).keys().cloned().collect()
+    }
+
+    /// Creates a tenant. The seed is `seed`, else the scenario's, else 0; the id is
+    /// `id`, else one drawn from the server seed.
+    pub fn create(
+        &self,
+        id: Option<String>,
+        scenario: Arc<NamedScenario>,
+        seed: Option<u64>,
+    ) -> Result<Arc<Tenant>, TenantError> {
+        let id = match id {
+            Some(id) => {
+                validate_id(&id)?;
+                if read(&self.tenants).contains_key(&id) {
+                    return Err(TenantError::Exists(id));
+                }
+                id
+            }
+            None => self.fresh_id(),
+        };
+        let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
+        let world = self.build(&scenario, seed)?;
+        let tenant = Arc::new(Tenant {
+            id: id.clone(),
+            scenario,
+            seed,
+            world: Mutex::new(world),
+            journal: Mutex::new(Journal::new(self.journal_size)),
+        });
+        let mut tenants = write(&self.tenants);
+        if tenants.contains_key(&id) {
+            return Err(TenantError::Exists(id));
+        }
+        tenants.insert(id, tenant.clone());
+        Ok(tenant)
+    }
+
+    pub fn get(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
+        read(&self.tenants)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| TenantError::NotFound(id.to_owned()))
+    }
+
+    pub fn list(&self) -> Vec<Arc<Tenant>> {
+        read(&self.tenants).values().cloned().collect()
+    }
+
+    pub fn delete(&self, id: &str) -> Result<(), TenantError> {
+        write(&self.tenants)
+            .remove(id)
+            .map(|_| ())
+            .ok_or_else(|| TenantError::NotFound(id.to_owned()))
+    }
+
+    /// Rebuilds a tenant's world from its scenario and seed; its journal is kept.
+    pub fn reset(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
+        let tenant = self.get(id)?;
+        let world = self.build(&tenant.scenario, tenant.seed)?;
+        tenant.replace_world(world);
+        Ok(tenant)
+    }
+
+    fn build(&self, scenario: &NamedScenario, seed: u64) -> Result<World, TenantError> {
+        Ok(scenario::build_world(
+            &scenario.name,
+            &scenario.scenario,
+            seed,
+            self.handlers.clone(),
+        )?)
+    }
+
+    fn fresh_id(&self) -> String {
+        let mut ids = lock(&self.tenant_ids);
+        loop {
+            let id = format!("t-{}", ids.hex(12));
+            if !read(&self.tenants).contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// The next number in the global arrival order of requests.
+    pub fn next_request_seq(&self) -> u64 {
+        self.request_seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Files a request under its tenant, or with the unattributed ones.
+    pub fn record_request(&self, record: RequestRecord) {
+        let tenant = record.tenant.as_deref().and_then(|t| self.get(t).ok());
+        match tenant {
+            Some(tenant) => tenant.record(record),
+            None => lock(&self.unattributed).push(record),
+        }
+    }
+
+    /// Journaled requests, newest first.
+    pub fn requests(&self, filter: &RequestFilter) -> Vec<RequestRecord> {
+        let mut all: Vec<RequestRecord> = match &filter.tenant {
+            Some(t) => self.get(t).map(|t| t.requests()).unwrap_or_default(),
+            None => {
+                let mut all: Vec<RequestRecord> =
+                    lock(&self.unattributed).records().cloned().collect();
+                for tenant in self.list() {
+                    all.extend(tenant.requests());
+                }
+                all
+            }
+        };
+        all.retain(|r| {
+            filter
+                .provider
+                .as_deref()
+                .is_none_or(|p| r.provider.unwrap_or("none") == p)
+                && filter.path.as_deref().is_none_or(|p| r.path.starts_with(p))
+        });
+        all.sort_by_key(|r| std::cmp::Reverse(r.seq));
+        all.truncate(filter.limit.unwrap_or(usize::MAX));
+        all
+    }
+
+    /// Empties the journal of one tenant, or every journal.
+    pub fn clear_requests(&self, tenant: Option<&str>) -> Result<(), TenantError> {
+        match tenant {
+            Some(t) => self.get(t)?.clear_requests(),
+            None => {
+                lock(&self.unattributed).clear();
+                for tenant in self.list() {
+                    tenant.clear_requests();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn validate_id(id: &str) -> Result<(), TenantError> {
+    let ok = (1..=64).contains(&id.len())
+        && id.as_bytes()[0].is_ascii_alphanumeric()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(TenantError::InvalidId(id.to_owned()))
+    }
+}
+
+/// Journals and maps hold no invariants a panic could break halfway, so a poisoned
+/// lock is simply taken over.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary.
+
+// Shared harness: TestApp (in-process router), request helpers, the test scenario.
+mod support;
+
+// Admin API: every route's success and error shapes, auth, readiness, headers.
+mod admin;
+// Clock, scheduler and tenants through the admin API: isolation, determinism, export.
+mod tenants;
+// Scenario files: shipped ones load, bad ones fail with file and key path.
+mod scenarios;
+// Real sockets and the real binary: port 0, signals, validate, healthcheck.
+mod server;

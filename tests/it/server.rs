@@ -1,0 +1,202 @@
+//! Real sockets and the real binary: serving on port 0, graceful shutdown on a signal
+//! and on a future, `validate` and `healthcheck` exit codes.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use card_sandbox::tenant::{Registry, core_handlers};
+use card_sandbox::{AppState, Settings};
+
+const BIN: &str = env!("CARGO_BIN_EXE_card-sandbox");
+
+/// Starts the binary on port 0 and returns it with the address it printed.
+fn spawn_binary(extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the binary prints its address");
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("the line ends with the URL")
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    (child, url)
+}
+
+async fn wait_until_ready(client: &reqwest::Client, url: &str) {
+    for _ in 0..100 {
+        if let Ok(r) = client.get(format!("{url}/_sandbox/ready")).send().await
+            && r.status() == reqwest::StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{url} never became ready");
+}
+
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().expect("waitable") {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the process did not exit within 5 s");
+}
+
+#[tokio::test]
+async fn binary_serves_on_port_zero_and_exits_cleanly_on_sigterm() {
+    let (mut child, url) = spawn_binary(&[]);
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("{url}/_sandbox/health"))
+        .send()
+        .await
+        .expect("health answers");
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    wait_until_ready(&client, &url).await;
+    let tenant = client
+        .get(format!("{url}/_sandbox/tenants/default"))
+        .send()
+        .await
+        .expect("tenant answers")
+        .bytes()
+        .await
+        .expect("a body");
+    let tenant: serde_json::Value = serde_json::from_slice(&tenant).expect("JSON");
+    assert_eq!(tenant["scenario"], "default");
+
+    let healthcheck = Command::new(BIN)
+        .args(["healthcheck", "--url", &url])
+        .status()
+        .expect("healthcheck runs");
+    assert!(healthcheck.success());
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = wait_for_exit(&mut child);
+    assert!(status.success(), "exit after SIGTERM: {status}");
+
+    let after = Command::new(BIN)
+        .args(["healthcheck", "--url", &url])
+        .status()
+        .expect("healthcheck runs");
+    assert_eq!(after.code(), Some(1), "nothing answers once it has stopped");
+}
+
+#[tokio::test]
+async fn binary_exits_nonzero_when_the_startup_scenario_cannot_be_built() {
+    let dir = std::env::temp_dir().join(format!("card-sandbox-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("broke.yaml");
+    std::fs::write(
+        &file,
+        "version: 1\nledger:\n  accounts:\n    - key: a\n      currency: USD\n  holds:\n    - account: a\n      amount: \"5\"\n",
+    )
+    .expect("write");
+    let output = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--scenario"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ledger.holds[0].amount: insufficient funds on a"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn serve_stops_when_its_shutdown_future_completes() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("bound");
+    let state = AppState::new(
+        Registry::new(core_handlers(), 10, 0),
+        Settings {
+            admin_token: None,
+            public_url: format!("http://{addr}"),
+        },
+    );
+    card_sandbox::load_startup(&state, Vec::new(), None).expect("default loads");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(card_sandbox::serve(
+        listener,
+        card_sandbox::app(state),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let health = reqwest::get(format!("http://{addr}/_sandbox/health"))
+        .await
+        .expect("answers");
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    stop.send(()).expect("server is listening for shutdown");
+    let result = tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("stops within 5 s")
+        .expect("the task did not panic");
+    assert!(result.is_ok());
+    assert!(
+        reqwest::get(format!("http://{addr}/_sandbox/health"))
+            .await
+            .is_err(),
+        "the port is closed"
+    );
+}
+
+#[test]
+fn validate_accepts_the_default_scenario_and_names_an_unknown_key() {
+    let ok = Command::new(BIN)
+        .args(["validate", "scenarios/default.yaml"])
+        .output()
+        .expect("runs");
+    assert!(ok.status.success());
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        stdout.starts_with("ok scenarios/default.yaml: version 1, seed 20260101"),
+        "{stdout}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("card-sandbox-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "version: 1\nclock:\n  strat: \"2026-01-01T00:00:00Z\"\n",
+    )
+    .expect("write");
+    let failed = Command::new(BIN)
+        .arg("validate")
+        .arg("scenarios/default.yaml")
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("bad.yaml: clock.strat: unknown field `strat`"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,196 @@
+//! TestApp: the sandbox's router driven in-process with `oneshot`, built from a small
+//! inline scenario. Dropping a TestApp asserts every tenant's ledger invariants.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use card_sandbox::scenario::{self, NamedScenario};
+use card_sandbox::tenant::{Registry, core_handlers};
+use card_sandbox::{AppState, Settings};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// A small deterministic world: frozen clock, three accounts, a week of transfers and
+/// one hold that lapses an hour after start.
+pub(crate) const TEST_SCENARIO: &str = r#"
+version: 1
+seed: 42
+clock:
+  start: "2026-03-01T12:00:00Z"
+ledger:
+  accounts:
+    - key: funding
+      currency: USD
+      balance: "1000.00"
+    - key: wallet
+      currency: USD
+      balance: "100.00"
+    - key: world
+      kind: external
+      currency: USD
+  holds:
+    - account: wallet
+      amount: "25.00"
+      expires_in_seconds: 3600
+activity:
+  - transfers:
+      from: [funding]
+      to: [wallet]
+      count: 5
+      min: "1.00"
+      max: "20.00"
+      days: 7
+"#;
+
+#[derive(Debug)]
+pub(crate) struct TestApp {
+    pub(crate) state: AppState,
+    router: Router,
+}
+
+/// A response, with the body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) bytes: Bytes,
+}
+
+impl Answer {
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.bytes)
+            )
+        })
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// The test scenario as tenant `default` (also registered as scenario `test`).
+    pub(crate) fn new() -> Self {
+        Self::build(Some(TEST_SCENARIO), None, true)
+    }
+
+    /// The embedded default scenario as tenant `default`.
+    pub(crate) fn embedded() -> Self {
+        Self::build(None, None, true)
+    }
+
+    pub(crate) fn with_admin_token(token: &str) -> Self {
+        Self::build(Some(TEST_SCENARIO), Some(token), true)
+    }
+
+    /// An app whose startup scenarios have not been loaded.
+    pub(crate) fn not_ready() -> Self {
+        Self::build(Some(TEST_SCENARIO), None, false)
+    }
+
+    fn build(yaml: Option<&str>, token: Option<&str>, load: bool) -> Self {
+        let registry = Registry::new(core_handlers(), 50, 0);
+        let state = AppState::new(
+            registry,
+            Settings {
+                admin_token: token.map(str::to_owned),
+                public_url: "http://sandbox.test".to_owned(),
+            },
+        );
+        if load {
+            let scenarios = yaml
+                .map(|y| NamedScenario {
+                    name: "test".to_owned(),
+                    scenario: scenario::parse("test.yaml", y).expect("the test scenario parses"),
+                })
+                .into_iter()
+                .collect();
+            card_sandbox::load_startup(&state, scenarios, None).expect("the scenario loads");
+        }
+        let router = card_sandbox::app(state.clone());
+        Self { state, router }
+    }
+
+    pub(crate) async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("the body is readable");
+        Answer {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    pub(crate) async fn call(&self, method: Method, uri: &str, body: Option<&str>) -> Answer {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if body.is_some() {
+            builder = builder.header("content-type", "application/json");
+        }
+        let request = builder
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .expect("a valid request");
+        self.send(request).await
+    }
+
+    pub(crate) async fn get(&self, uri: &str) -> Answer {
+        self.call(Method::GET, uri, None).await
+    }
+
+    pub(crate) async fn post(&self, uri: &str, body: &str) -> Answer {
+        self.call(Method::POST, uri, Some(body)).await
+    }
+
+    pub(crate) async fn delete(&self, uri: &str) -> Answer {
+        self.call(Method::DELETE, uri, None).await
+    }
+
+    /// The tenant's export with its description line (which names the tenant) removed.
+    pub(crate) async fn export_state(&self, tenant: &str) -> String {
+        let answer = self
+            .get(&format!("/_sandbox/tenants/{tenant}/export"))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        answer
+            .text()
+            .lines()
+            .filter(|l| !l.starts_with("description:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        for tenant in self.state.registry.list() {
+            let checks = tenant
+                .with(|w| w.ledger.check_invariants())
+                .expect("the tenant is usable");
+            for check in checks {
+                assert!(
+                    check.ok,
+                    "tenant {}: invariant {} broken: {}",
+                    tenant.id, check.name, check.detail
+                );
+            }
+        }
+    }
+}
