@@ -4,6 +4,8 @@
 //! this module only knows which paths belong to which provider, for the request
 //! journal, metrics and error envelopes.
 
+pub mod hypercard;
+
 /// An emulated provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provider {
