@@ -1,5 +1,6 @@
-//! The command line: clap's raw [`Cli`] (every flag with a `SANDBOX_*` environment
-//! fallback) and the validated [`Config`] the server runs on.
+//! The command line: clap's raw [`Cli`] (each server flag with a `SANDBOX_*` environment
+//! fallback), the validated [`Config`] the server runs on, and the arguments of the
+//! client-side helpers (`hypercard sign`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +51,53 @@ pub enum Command {
         )]
         url: String,
     },
+    /// HyperCard client helpers
+    Hypercard {
+        #[command(subcommand)]
+        command: HypercardCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HypercardCommand {
+    /// Print the signed headers of a HyperCard request (timestamp, nonce, api-key,
+    /// version, lang, signature) to send with the same JSON body (exit 2 on bad input)
+    Sign(SignArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    /// The merchant's api-key
+    #[arg(long, value_name = "KEY")]
+    pub api_key: String,
+    /// The merchant's RSA private key, PEM (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY),
+    /// such as the test key scenarios/keys/hypercard-merchant.pem
+    #[arg(long, value_name = "PATH")]
+    pub key: PathBuf,
+    /// The request body: a JSON object, or @FILE to read it from a file (@- for stdin)
+    #[arg(long, value_name = "JSON")]
+    pub body: String,
+    /// Unix seconds [default: now]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub timestamp: Option<i64>,
+    /// The nonce [default: 10 random lower-case hex characters]
+    #[arg(long, value_name = "N")]
+    pub nonce: Option<String>,
+    /// The version header
+    #[arg(long, default_value = "1.0")]
+    pub version: String,
+    /// The lang header (en or zh-CN); an empty value sends none
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// Output: `name: value` lines, or `-H 'name: value'` curl arguments on one line
+    #[arg(long, value_enum, default_value_t = SignFormat::Headers)]
+    pub format: SignFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignFormat {
+    Headers,
+    Curl,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -182,5 +230,55 @@ mod tests {
         args.public_url = Some("http://sandbox:8080/".to_owned());
         let config = Config::from_args(args).expect("valid");
         assert_eq!(config.public_url.as_deref(), Some("http://sandbox:8080"));
+    }
+
+    #[test]
+    fn hypercard_sign_parses_with_defaults_and_overrides() {
+        let base = ["hypercard", "sign", "--api-key", "m1", "--key", "k.pem"];
+        let sign = |extra: &[&str]| {
+            let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+            match parse(&args).command {
+                Some(Command::Hypercard {
+                    command: HypercardCommand::Sign(args),
+                }) => args,
+                other => panic!("expected hypercard sign, got {other:?}"),
+            }
+        };
+        let defaults = sign(&["--body", "{}"]);
+        assert_eq!(defaults.api_key, "m1");
+        assert_eq!(defaults.key, PathBuf::from("k.pem"));
+        assert_eq!(defaults.body, "{}");
+        assert_eq!((defaults.timestamp, defaults.nonce), (None, None));
+        assert_eq!(
+            (defaults.version.as_str(), defaults.lang.as_str()),
+            ("1.0", "en")
+        );
+        assert_eq!(defaults.format, SignFormat::Headers);
+
+        let given = sign(&[
+            "--body",
+            "@body.json",
+            "--timestamp",
+            "1700000000",
+            "--nonce",
+            "abcdef0123",
+            "--version",
+            "2.0",
+            "--lang",
+            "",
+            "--format",
+            "curl",
+        ]);
+        assert_eq!(given.body, "@body.json");
+        assert_eq!(given.timestamp, Some(1_700_000_000));
+        assert_eq!(given.nonce.as_deref(), Some("abcdef0123"));
+        assert_eq!((given.version.as_str(), given.lang.as_str()), ("2.0", ""));
+        assert_eq!(given.format, SignFormat::Curl);
+
+        let missing = ["hypercard", "sign", "--api-key", "m1", "--key", "k.pem"];
+        assert!(
+            Cli::try_parse_from(std::iter::once("card-sandbox").chain(missing)).is_err(),
+            "--body is required"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! What each command does: `serve` (bind, print the address, load scenarios in the
-//! background, serve until a signal), `validate` and `healthcheck`.
+//! background, serve until a signal), `validate`, `healthcheck` and `hypercard sign`.
 
+use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -9,10 +10,12 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
-use crate::cli::Config;
-use crate::scenario;
+use crate::cli::{Config, SignArgs, SignFormat};
+use crate::ids::IdGen;
+use crate::providers::hypercard::signature::{PrivateKey, sign_request};
 use crate::server::{self, AppState, Settings};
 use crate::tenant::{Registry, core_handlers};
+use crate::{clock, scenario};
 
 /// Serves until Ctrl-C or SIGTERM. Scenario files are parsed before binding, so a bad
 /// file fails at once; building tenants happens after binding, so health answers while
@@ -138,4 +141,77 @@ pub async fn healthcheck(url: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the signed headers of a HyperCard request; bad input prints `error: ...` and
+/// exits 2.
+pub fn hypercard_sign(args: &SignArgs) -> ExitCode {
+    match signed_headers(args) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn signed_headers(args: &SignArgs) -> anyhow::Result<String> {
+    let text = match args.body.strip_prefix('@') {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read --body from stdin")?;
+            text
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read --body file {path}"))?,
+        None => args.body.clone(),
+    };
+    let body = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => bail!("--body must be a JSON object ({{...}})"),
+        Err(e) => bail!("--body is not valid JSON: {e}"),
+    };
+    let pem = std::fs::read_to_string(&args.key)
+        .with_context(|| format!("cannot read --key {}", args.key.display()))?;
+    let key =
+        PrivateKey::from_pem(&pem).with_context(|| format!("--key {}", args.key.display()))?;
+
+    let now = clock::wall_now();
+    let timestamp = args.timestamp.unwrap_or_else(|| now.as_secs());
+    let nonce = args
+        .nonce
+        .clone()
+        .unwrap_or_else(|| IdGen::new(u64::try_from(now.as_millis()).unwrap_or_default()).hex(10));
+    let lang = Some(args.lang.as_str()).filter(|l| !l.is_empty());
+    let headers = sign_request(
+        &key,
+        &args.api_key,
+        timestamp,
+        &nonce,
+        &args.version,
+        lang,
+        &body,
+    );
+    Ok(match args.format {
+        SignFormat::Headers => headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        SignFormat::Curl => headers
+            .iter()
+            .map(|(name, value)| format!("-H {}", shell_quote(&format!("{name}: {value}"))))
+            .collect::<Vec<_>>()
+            .join(" "),
+    })
+}
+
+/// `text` as one POSIX shell word: single-quoted, with each `'` written as `'\''`.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use card_sandbox::cli::{Cli, Command, Config, ServeArgs};
+use card_sandbox::cli::{Cli, Command, Config, HypercardCommand, ServeArgs};
 use card_sandbox::{commands, telemetry};
 use clap::Parser;
 
@@ -12,6 +12,9 @@ fn main() -> ExitCode {
         Command::Validate { paths } => commands::validate(&paths),
         Command::Healthcheck { url } => runtime().block_on(commands::healthcheck(&url)),
         Command::Serve(args) => serve(args),
+        Command::Hypercard {
+            command: HypercardCommand::Sign(args),
+        } => commands::hypercard_sign(&args),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::admin::{self, AdminError};
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
 use crate::metrics::Metrics;
-use crate::providers::Provider;
+use crate::providers::{Provider, hypercard};
 use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
 
@@ -106,6 +106,7 @@ pub fn load_startup(
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(admin::router(&state))
+        .merge(hypercard::router())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -251,7 +252,15 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     response
 }
 
-async fn not_found(method: Method, uri: Uri) -> AdminError {
+/// Unknown routes answer in the envelope of the provider whose path space they are in.
+async fn not_found(method: Method, uri: Uri) -> Response {
+    match Provider::for_path(uri.path()) {
+        Some(Provider::Hypercard) => hypercard::not_found(&method, &uri),
+        _ => admin_not_found(&method, &uri).into_response(),
+    }
+}
+
+fn admin_not_found(method: &Method, uri: &Uri) -> AdminError {
     AdminError::new(
         StatusCode::NOT_FOUND,
         "route_not_found",
@@ -262,12 +271,16 @@ async fn not_found(method: Method, uri: Uri) -> AdminError {
     )
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> AdminError {
-    AdminError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        format!("{} does not accept {method}", uri.path()),
-    )
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    match Provider::for_path(uri.path()) {
+        Some(Provider::Hypercard) => hypercard::method_not_allowed(&method, &uri),
+        _ => AdminError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} does not accept {method}", uri.path()),
+        )
+        .into_response(),
+    }
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -15,6 +15,7 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
+use crate::providers::hypercard;
 use crate::scenario::{self, NamedScenario};
 use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
@@ -103,7 +104,11 @@ pub(super) async fn export(
                 tenant.scenario.name,
                 w.now()
             );
-            scenario::to_yaml(&scenario::export_scenario(w, description))
+            scenario::to_yaml(&scenario::export_scenario(
+                w,
+                &tenant.scenario.scenario,
+                description,
+            ))
         })
     })
     .await?;
@@ -197,13 +202,53 @@ fn add(total: &mut RunReport, more: RunReport) {
 pub(super) async fn simulate(
     State(state): State<AppState>,
     Path((id, provider, event)): Path<(String, String, String)>,
+    AdminJson(body): AdminJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Response, AdminError> {
-    state.registry.get(&id)?;
-    Err(AdminError::new(
-        StatusCode::NOT_FOUND,
-        "unknown_simulation",
-        format!("no simulation {provider}/{event}; this version offers none yet"),
-    ))
+    let tenant = state.registry.get(&id)?;
+    let available: Vec<String> = hypercard::simulate::EVENTS
+        .iter()
+        .map(|e| format!("hypercard/{e}"))
+        .collect();
+    let unknown = || {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_simulation",
+            format!(
+                "no simulation {provider}/{event}; available: {}",
+                available.join(", ")
+            ),
+        )
+    };
+    if provider != "hypercard" {
+        return Err(unknown());
+    }
+    let outcome = tenant.with(|w| {
+        if w.hypercard.settings.is_none() {
+            return Some(Err(hypercard::HcError::param(
+                "this tenant's scenario has no hypercard section",
+            )));
+        }
+        hypercard::simulate::run(w, &event, &body)
+    })?;
+    match outcome {
+        None => Err(unknown()),
+        Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
+        Some(Err(e)) => Err(simulation_error(&e)),
+    }
+}
+
+/// A provider's refusal, in the admin API's shape.
+fn simulation_error(e: &hypercard::HcError) -> AdminError {
+    use hypercard::Code;
+    let (status, code) = match e.code {
+        Code::A0004 => (StatusCode::NOT_FOUND, "card_not_found"),
+        Code::A0003 => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Code::A0000 | Code::A0005 | Code::A0006 | Code::A0010 => {
+            (StatusCode::CONFLICT, "not_possible")
+        }
+        Code::A0001 | Code::A0002 | Code::B0000 => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
 }
 
 /// Runs blocking work (world building, exports) off the async workers.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
 use crate::ledger::InvariantCheck;
+use crate::providers::hypercard;
 use crate::tenant::{Tenant, TenantError, mode_name};
 
 #[derive(Debug, Serialize)]
@@ -79,14 +80,41 @@ pub(crate) struct TenantView {
 
 impl TenantView {
     pub(crate) fn of(tenant: &Tenant) -> Result<Self, TenantError> {
-        let clock = tenant.with(|w| ClockView::of(w.now(), mode_name(&w.clock)))?;
+        let (clock, credentials, inventory) = tenant.with(|w| {
+            let clock = ClockView::of(w.now(), mode_name(&w.clock));
+            let mut credentials = Credentials::default();
+            let mut inventory = Inventory::default();
+            credentials.hypercard = w
+                .hypercard
+                .merchants
+                .iter()
+                .map(|m| HypercardCredential {
+                    api_key: m.api_key.clone(),
+                    private_key_pem: m.private_key_pem.clone(),
+                    platform_public_key_pem: hypercard::keys::PLATFORM_PUBLIC_KEY_PEM.to_owned(),
+                })
+                .collect();
+            inventory.hypercard.cards = w
+                .hypercard
+                .cards
+                .iter()
+                .map(|c| c.card_id.clone())
+                .collect();
+            inventory.hypercard.card_types = w
+                .hypercard
+                .products
+                .iter()
+                .map(|p| p.card_type_id.clone())
+                .collect();
+            (clock, credentials, inventory)
+        })?;
         Ok(Self {
             id: tenant.id.clone(),
             scenario: tenant.scenario.name.clone(),
             seed: tenant.seed,
             clock,
-            credentials: Credentials::default(),
-            inventory: Inventory::default(),
+            credentials,
+            inventory,
         })
     }
 }

@@ -1,20 +1,46 @@
-//! Activity generators: history written before `clock.start` through the same ledger
+//! Activity generators: history written before `clock.start` through the same
 //! operations the API uses, with the clock standing on each generated moment.
 //!
 //! Every draw comes from the tenant's seeded data RNG, in a fixed order (all of one
 //! generator's draws, then the next generator's), so a seed gives the same history.
+//! Steps that cannot happen when their moment comes (a payer with nothing left, a
+//! refund with no consumption to refund) are skipped.
 
+use fake::Fake;
+use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
-use super::schema::{Activity, Generator, TransfersActivity};
+use super::schema::{Activity, Generator, HypercardActivity, TransfersActivity};
 use crate::clock::Timestamp;
 use crate::ledger::EntryDraft;
+use crate::money::Currency;
+use crate::providers::hypercard::ops as hc;
+use crate::providers::hypercard::state::{Detail, tx_status};
 use crate::tenant::World;
 
 /// The longest history a generator may write, in days.
 pub(crate) const MAX_DAYS: u32 = 3660;
-/// The most records one generator may write.
+/// The most steps one generator may write.
 pub(crate) const MAX_COUNT: u32 = 2_000_000;
+
+/// Merchant category codes consumptions are drawn from, with what they sell.
+const MCCS: [(&str, &str); 12] = [
+    ("5411", "GROCERY"),
+    ("5812", "RESTAURANT"),
+    ("5814", "FAST FOOD"),
+    ("4121", "TAXI"),
+    ("5999", "STORE"),
+    ("5732", "ELECTRONICS"),
+    ("4511", "AIRLINES"),
+    ("7011", "HOTEL"),
+    ("5942", "BOOKS"),
+    ("5691", "CLOTHING"),
+    ("4814", "TELECOM"),
+    ("5817", "DIGITAL GOODS"),
+];
+
+/// Foreign currencies a consumption may be in.
+const FOREIGN: [&str; 3] = ["JPY", "GBP", "HKD"];
 
 /// How far before `clock.start` history begins: the longest generator window.
 pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
@@ -23,6 +49,7 @@ pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
         .filter_map(Activity::generator)
         .map(|g| match g {
             Generator::Transfers(t) => i64::from(t.days) * 86_400,
+            Generator::Hypercard(h) => i64::from(h.days) * 86_400,
         })
         .max()
         .unwrap_or(0)
@@ -33,10 +60,44 @@ struct Step {
     time: Timestamp,
     generator: usize,
     draw: usize,
-    from: String,
-    to: String,
-    amount: Decimal,
-    kind: String,
+    action: Action,
+}
+
+enum Action {
+    Transfer {
+        from: String,
+        to: String,
+        amount: Decimal,
+        kind: String,
+    },
+    Consume {
+        card: String,
+        amount: Decimal,
+        currency: Currency,
+        mcc: &'static str,
+        description: String,
+    },
+    Recharge {
+        card: String,
+        amount: Decimal,
+        trade_no: String,
+    },
+    Refund {
+        card: String,
+        partial: bool,
+    },
+    Fee {
+        card: String,
+    },
+    Withdraw {
+        card: String,
+        amount: Decimal,
+    },
+    BuyCoin {
+        card: String,
+        amount: Decimal,
+        trade_no: String,
+    },
 }
 
 /// Runs every generator into `world`, ending with the clock before `start`. An error is
@@ -50,6 +111,7 @@ pub(crate) fn run(
     for (generator, a) in activity.iter().enumerate() {
         match a.generator() {
             Some(Generator::Transfers(t)) => draw_transfers(world, generator, t, start, &mut steps),
+            Some(Generator::Hypercard(h)) => draw_hypercard(world, generator, h, start, &mut steps),
             None => {}
         }
     }
@@ -59,14 +121,19 @@ pub(crate) fn run(
         world
             .advance_to(step.time)
             .map_err(|e| (format!("activity[{}]", step.generator), e.to_string()))?;
-        if !transfer(world, &step) {
+        if !perform(world, &step.action) {
             skipped += 1;
         }
     }
     if skipped > 0 {
-        tracing::debug!(skipped, "activity transfers skipped for lack of funds");
+        tracing::debug!(skipped, "generated steps skipped");
     }
     Ok(())
+}
+
+fn moment(world: &mut World, start: Timestamp, days: u32) -> Timestamp {
+    let window = i64::from(days) * 86_400;
+    start.plus_secs(-world.rng.int_between(1, window))
 }
 
 fn draw_transfers(
@@ -76,35 +143,203 @@ fn draw_transfers(
     start: Timestamp,
     steps: &mut Vec<Step>,
 ) {
-    let window = i64::from(spec.days) * 86_400;
     let scale = world
         .ledger
         .account_by_key(&spec.from[0])
         .map(|a| a.currency.scale())
         .unwrap_or(2);
     for draw in 0..spec.count as usize {
-        let offset = world.rng.int_between(1, window);
+        let time = moment(world, start, spec.days);
         let from = world.rng.pick(&spec.from).cloned().unwrap_or_default();
         let to = world.rng.pick(&spec.to).cloned().unwrap_or_default();
         let amount = world.rng.decimal_between(spec.min.0, spec.max.0, scale);
         steps.push(Step {
-            time: start.plus_secs(-offset),
+            time,
             generator,
             draw,
+            action: Action::Transfer {
+                from,
+                to,
+                amount,
+                kind: spec.kind.clone(),
+            },
+        });
+    }
+}
+
+fn dec(units: i64) -> Decimal {
+    Decimal::from(units)
+}
+
+fn draw_hypercard(
+    world: &mut World,
+    generator: usize,
+    spec: &HypercardActivity,
+    start: Timestamp,
+    steps: &mut Vec<Step>,
+) {
+    let cards: Vec<String> = if spec.cards.is_empty() {
+        world
+            .hypercard
+            .cards
+            .iter()
+            .map(|c| c.card_id.clone())
+            .collect()
+    } else {
+        spec.cards.clone()
+    };
+    if cards.is_empty() {
+        return;
+    }
+    for draw in 0..spec.count as usize {
+        let time = moment(world, start, spec.days);
+        let card = world.rng.pick(&cards).cloned().unwrap_or_default();
+        let roll = world.rng.int_between(1, 100);
+        let action = match roll {
+            1..=50 => {
+                let (mcc, what) = *world.rng.pick(&MCCS).unwrap_or(&MCCS[0]);
+                let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
+                let foreign = world.rng.chance(0.15);
+                let currency = if foreign {
+                    let code = *world.rng.pick(&FOREIGN).unwrap_or(&"JPY");
+                    Currency::parse(code).ok()
+                } else {
+                    None
+                };
+                let currency = currency.unwrap_or_else(|| card_coin(world, &card));
+                let base = world.rng.decimal_between(dec(3), dec(180), 2);
+                let amount = if currency.code() == "JPY" {
+                    (base * dec(150)).round()
+                } else {
+                    base
+                };
+                Action::Consume {
+                    card: card.clone(),
+                    amount,
+                    currency,
+                    mcc,
+                    description: format!("{} {what}", company.to_uppercase()),
+                }
+            }
+            51..=64 => Action::Recharge {
+                card: card.clone(),
+                amount: dec(world.rng.int_between(5, 40) * 10),
+                trade_no: format!("SEED{}", world.ids.numeric(16)),
+            },
+            65..=72 => Action::Refund {
+                card: card.clone(),
+                partial: world.rng.chance(0.5),
+            },
+            73..=86 => Action::Fee { card: card.clone() },
+            87..=94 => Action::Withdraw {
+                card: card.clone(),
+                amount: dec(world.rng.int_between(2, 20) * 10),
+            },
+            _ => Action::BuyCoin {
+                card: card.clone(),
+                amount: world.rng.decimal_between(dec(10), dec(120), 2),
+                trade_no: format!("SEED{}", world.ids.numeric(16)),
+            },
+        };
+        steps.push(Step {
+            time,
+            generator,
+            draw,
+            action,
+        });
+    }
+}
+
+fn card_coin(world: &World, card_id: &str) -> Currency {
+    world
+        .hypercard
+        .card_by_id(card_id)
+        .map(|c| world.hypercard.products[world.hypercard.cards[c].product].card_coin)
+        .or_else(|| Currency::parse("USD").ok())
+        .expect("USD is in the currency table")
+}
+
+/// The latest successful consumption on `card_id` with something left to refund.
+fn last_consumption(world: &World, card_id: &str, refundable: bool) -> Option<(String, Decimal)> {
+    let card = world.hypercard.card_by_id(card_id)?;
+    world
+        .hypercard
+        .records
+        .iter()
+        .rev()
+        .take(200)
+        .find_map(|r| match &r.detail {
+            Detail::Consumption {
+                deduction_amount,
+                refunded,
+                ..
+            } if r.card == Some(card)
+                && r.status == tx_status::SUCCESS
+                && (!refundable || *deduction_amount > *refunded) =>
+            {
+                Some((r.tx_id.clone(), *deduction_amount - *refunded))
+            }
+            _ => None,
+        })
+}
+
+/// Carries out one step; false when it could not happen.
+fn perform(world: &mut World, action: &Action) -> bool {
+    match action {
+        Action::Transfer {
             from,
             to,
             amount,
-            kind: spec.kind.clone(),
-        });
+            kind,
+        } => transfer(world, from, to, *amount, kind),
+        Action::Consume {
+            card,
+            amount,
+            currency,
+            mcc,
+            description,
+        } => hc::consume(world, card, *amount, *currency, mcc, description).is_ok(),
+        Action::Recharge {
+            card,
+            amount,
+            trade_no,
+        } => {
+            let usdt = Currency::parse("USDT").expect("USDT is in the currency table");
+            hc::recharge(world, card, trade_no, usdt, *amount, "").is_ok()
+        }
+        Action::Refund { card, partial } => match last_consumption(world, card, true) {
+            Some((tx_id, left)) => {
+                let amount = if *partial {
+                    Some((left / dec(2)).round_dp(2)).filter(|a| *a > Decimal::ZERO)
+                } else {
+                    None
+                };
+                hc::refund(world, &tx_id, amount, "REFUND").is_ok()
+            }
+            None => false,
+        },
+        Action::Fee { card } => match last_consumption(world, card, false) {
+            Some((tx_id, _)) => hc::fee(world, &tx_id, None).is_ok(),
+            None => false,
+        },
+        Action::Withdraw { card, amount } => {
+            let currency = card_coin(world, card);
+            hc::withdraw(world, card, *amount, currency, "ATM WITHDRAWAL").is_ok()
+        }
+        Action::BuyCoin {
+            card,
+            amount,
+            trade_no,
+        } => hc::buy_coin(world, card, *amount, trade_no).is_ok(),
     }
 }
 
 /// Posts one generated transfer, shrinking it to what the payer has; false when it was
 /// skipped (same account on both sides, or the payer has nothing).
-fn transfer(world: &mut World, step: &Step) -> bool {
+fn transfer(world: &mut World, from: &str, to: &str, amount: Decimal, kind: &str) -> bool {
     let (Ok(from), Ok(to)) = (
-        world.ledger.account_by_key(&step.from),
-        world.ledger.account_by_key(&step.to),
+        world.ledger.account_by_key(from),
+        world.ledger.account_by_key(to),
     ) else {
         return false;
     };
@@ -118,9 +353,9 @@ fn transfer(world: &mut World, step: &Step) -> bool {
         .map(|b| b.available)
         .unwrap_or_default();
     let amount = if allow_negative {
-        step.amount
+        amount
     } else {
-        step.amount.min(available)
+        amount.min(available)
     };
     if amount <= Decimal::ZERO {
         return false;
@@ -130,7 +365,7 @@ fn transfer(world: &mut World, step: &Step) -> bool {
         .ledger
         .post(EntryDraft::transfer(
             now,
-            step.kind.clone(),
+            kind.to_owned(),
             from_id,
             to_id,
             amount,

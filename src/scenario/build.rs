@@ -51,6 +51,15 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             "a scenario with a snapshot cannot also declare ledger or activity; the snapshot already holds the whole state".to_owned(),
         ));
     }
+    if scenario.snapshot.is_some() && scenario.hypercard.is_some() {
+        return Err(err(
+            "snapshot".to_owned(),
+            "a scenario with a snapshot cannot also declare a hypercard section; the snapshot holds it".to_owned(),
+        ));
+    }
+    if let Some(section) = &scenario.hypercard {
+        super::hypercard::check(file, section)?;
+    }
     let mut keys: Vec<(&str, Currency, bool)> = Vec::new();
     let mut seen = HashSet::new();
     for (i, account) in scenario.ledger.accounts.iter().enumerate() {
@@ -103,15 +112,55 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
         check_positive(hold.amount.0, currency).map_err(|m| err(format!("{at}.amount"), m))?;
     }
     for (i, item) in scenario.activity.iter().enumerate() {
-        let set = usize::from(item.transfers.is_some());
-        if set != 1 {
-            return Err(err(
-                format!("activity[{i}]"),
-                "name exactly one generator per item; the generators are: transfers".to_owned(),
-            ));
-        }
         match item.generator() {
-            None => {}
+            None => {
+                return Err(err(
+                    format!("activity[{i}]"),
+                    "name exactly one generator per item; the generators are: transfers, hypercard"
+                        .to_owned(),
+                ));
+            }
+            Some(Generator::Hypercard(h)) => {
+                let at = format!("activity[{i}].hypercard");
+                let Some(section) = &scenario.hypercard else {
+                    return Err(err(
+                        at,
+                        "the hypercard generator needs a hypercard section".to_owned(),
+                    ));
+                };
+                for (j, id) in h.cards.iter().enumerate() {
+                    if !section
+                        .cards
+                        .iter()
+                        .any(|c| c.card_id.as_deref() == Some(id))
+                    {
+                        return Err(err(
+                            format!("{at}.cards[{j}]"),
+                            format!("no card {id:?} with that card_id in hypercard.cards"),
+                        ));
+                    }
+                }
+                if h.days == 0 || h.days > activity::MAX_DAYS {
+                    return Err(err(
+                        format!("{at}.days"),
+                        format!(
+                            "days must be between 1 and {}, got {}",
+                            activity::MAX_DAYS,
+                            h.days
+                        ),
+                    ));
+                }
+                if h.count > activity::MAX_COUNT {
+                    return Err(err(
+                        format!("{at}.count"),
+                        format!(
+                            "count must be at most {}, got {}",
+                            activity::MAX_COUNT,
+                            h.count
+                        ),
+                    ));
+                }
+            }
             Some(Generator::Transfers(t)) => {
                 let at = format!("activity[{i}].transfers");
                 let mut currencies = HashSet::new();
@@ -250,6 +299,9 @@ fn generate(
                 .map_err(|e| err(format!("{at}.balance"), &e))?;
         }
     }
+    if let Some(section) = &scenario.hypercard {
+        super::hypercard::build(file, &mut world, section)?;
+    }
     activity::run(&mut world, &scenario.activity, start)
         .map_err(|(path, e)| ScenarioError::new(file, path, e))?;
     world
@@ -276,6 +328,9 @@ fn generate(
             })
             .map_err(|e| err(format!("{at}.amount"), &e))?;
         world.schedule_hold_expiry(hold);
+    }
+    if let Some(section) = &scenario.hypercard {
+        super::hypercard::apply_statuses(file, &mut world, section)?;
     }
     Ok(world)
 }
@@ -387,6 +442,9 @@ fn restore(
                 format!("no handler for event kind {:?}", event.kind),
             ));
         }
+    }
+    if let Some(hypercard) = &snapshot.hypercard {
+        super::hypercard::restore(file, &mut world, hypercard)?;
     }
     world.scheduler = Scheduler::restore(
         snapshot

@@ -13,7 +13,7 @@ use crate::ledger::HoldState;
 use crate::tenant::World;
 
 /// The scenario that rebuilds `world`. `description` says where it came from.
-pub fn export_scenario(world: &World, description: String) -> Scenario {
+pub fn export_scenario(world: &World, source: &Scenario, description: String) -> Scenario {
     let snapshot = world.ledger.snapshot();
     let ids = world.ids.state();
     Scenario {
@@ -109,6 +109,13 @@ pub fn export_scenario(world: &World, description: String) -> Scenario {
                 })
                 .collect(),
             next_event_seq: world.scheduler.next_seq(),
+            hypercard: super::hypercard::export(
+                world,
+                source.hypercard.as_ref().or(source
+                    .snapshot
+                    .as_ref()
+                    .and_then(|s| s.hypercard.as_ref().map(|h| &h.section))),
+            ),
         }),
     }
 }

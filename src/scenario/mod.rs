@@ -9,6 +9,7 @@ mod activity;
 mod build;
 mod error;
 mod export;
+mod hypercard;
 pub mod schema;
 
 pub use build::build_world;

@@ -172,18 +172,27 @@ pub struct Activity {
     /// Random transfers between ledger accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfers: Option<TransfersActivity>,
+    /// HyperCard card activity: consumptions, recharges, refunds, fees, withdrawals and
+    /// coin purchases on the section's cards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hypercard: Option<HypercardActivity>,
 }
 
 /// An activity item with its one generator picked out.
 #[derive(Debug, Clone, Copy)]
 pub enum Generator<'a> {
     Transfers(&'a TransfersActivity),
+    Hypercard(&'a HypercardActivity),
 }
 
 impl Activity {
     /// The generator, or `None` when the item sets no key (the loader refuses that).
     pub fn generator(&self) -> Option<Generator<'_>> {
-        self.transfers.as_ref().map(Generator::Transfers)
+        match (&self.transfers, &self.hypercard) {
+            (Some(t), None) => Some(Generator::Transfers(t)),
+            (None, Some(h)) => Some(Generator::Hypercard(h)),
+            _ => None,
+        }
     }
 }
 
@@ -205,6 +214,18 @@ pub struct TransfersActivity {
     pub kind: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HypercardActivity {
+    /// How many operations to draw.
+    pub count: u32,
+    #[serde(default = "default_days")]
+    pub days: u32,
+    /// Card ids to act on; absent, every card of the `hypercard` section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<String>,
+}
+
 fn default_days() -> u32 {
     30
 }
@@ -223,10 +244,7 @@ pub struct InterlaceSection {}
 #[serde(deny_unknown_fields)]
 pub struct OpcardSection {}
 
-/// The HyperCard section; filled in by the HyperCard provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HypercardSection {}
+pub use super::hypercard::HypercardSection;
 
 /// A section this version reserves: any YAML is read, and the loader refuses anything
 /// but an empty list or mapping, so a rule is never silently ignored.
@@ -261,6 +279,8 @@ pub struct Snapshot {
     pub scheduled: Vec<SnapEvent>,
     #[serde(default)]
     pub next_event_seq: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hypercard: Option<super::hypercard::HypercardSnapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

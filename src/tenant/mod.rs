@@ -8,7 +8,7 @@
 
 mod world;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
@@ -17,6 +17,7 @@ pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 use crate::clock::TimeError;
 use crate::ids::IdGen;
 use crate::journal::{Journal, RequestRecord};
+use crate::providers::Provider;
 use crate::scenario::{self, NamedScenario, ScenarioError};
 use crate::scheduler::Handlers;
 
@@ -123,6 +124,9 @@ pub struct Registry {
     request_seq: AtomicU64,
     /// Generates ids for tenants created without one, from the server seed.
     tenant_ids: Mutex<IdGen>,
+    /// Provider credential -> the tenant it finds: the oldest living tenant that
+    /// declares it (later tenants with the same credential need `X-Sandbox-Tenant`).
+    credentials: RwLock<HashMap<(Provider, String), String>>,
 }
 
 impl Registry {
@@ -135,6 +139,7 @@ impl Registry {
             unattributed: Mutex::new(Journal::new(journal_size)),
             request_seq: AtomicU64::new(0),
             tenant_ids: Mutex::new(IdGen::new(server_seed)),
+            credentials: RwLock::new(HashMap::new()),
         }
     }
 
@@ -184,6 +189,7 @@ impl Registry {
         };
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
         let world = self.build(&scenario, seed)?;
+        let keys = world.credential_keys();
         let tenant = Arc::new(Tenant {
             id: id.clone(),
             scenario,
@@ -195,8 +201,21 @@ impl Registry {
         if tenants.contains_key(&id) {
             return Err(TenantError::Exists(id));
         }
-        tenants.insert(id, tenant.clone());
+        tenants.insert(id.clone(), tenant.clone());
+        drop(tenants);
+        let mut credentials = write(&self.credentials);
+        for key in keys {
+            credentials.entry(key).or_insert_with(|| id.clone());
+        }
         Ok(tenant)
+    }
+
+    /// The tenant a provider credential belongs to.
+    pub fn tenant_for_credential(&self, provider: Provider, key: &str) -> Option<Arc<Tenant>> {
+        let id = read(&self.credentials)
+            .get(&(provider, key.to_owned()))
+            .cloned()?;
+        self.get(&id).ok()
     }
 
     pub fn get(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
@@ -210,11 +229,20 @@ impl Registry {
         read(&self.tenants).values().cloned().collect()
     }
 
+    /// Drops a tenant; its credentials then find the next oldest tenant declaring them.
     pub fn delete(&self, id: &str) -> Result<(), TenantError> {
         write(&self.tenants)
             .remove(id)
-            .map(|_| ())
-            .ok_or_else(|| TenantError::NotFound(id.to_owned()))
+            .ok_or_else(|| TenantError::NotFound(id.to_owned()))?;
+        let mut credentials = write(&self.credentials);
+        credentials.retain(|_, owner| owner != id);
+        for tenant in read(&self.tenants).values() {
+            let keys = tenant.with(|w| w.credential_keys()).unwrap_or_default();
+            for key in keys {
+                credentials.entry(key).or_insert_with(|| tenant.id.clone());
+            }
+        }
+        Ok(())
     }
 
     /// Rebuilds a tenant's world from its scenario and seed; its journal is kept.

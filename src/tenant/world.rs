@@ -12,6 +12,9 @@ use std::sync::Arc;
 use crate::clock::{Clock, ClockMode, TimeError, Timestamp};
 use crate::ids::IdGen;
 use crate::ledger::{HoldId, Ledger};
+use crate::providers::Provider;
+use crate::providers::hypercard::ops::{RECHARGE_SETTLE, settle_recharge};
+use crate::providers::hypercard::state::HypercardState;
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
 
@@ -26,6 +29,8 @@ pub struct World {
     pub rng: DataRng,
     pub ledger: Ledger,
     pub scheduler: Scheduler,
+    /// HyperCard's cards, records and settings.
+    pub hypercard: HypercardState,
     handlers: Arc<Handlers<World>>,
 }
 
@@ -45,6 +50,7 @@ impl World {
             rng: DataRng::new(seed),
             ledger: Ledger::new(),
             scheduler: Scheduler::new(),
+            hypercard: HypercardState::default(),
             handlers,
         }
     }
@@ -55,6 +61,15 @@ impl World {
 
     pub fn handlers(&self) -> &Arc<Handlers<Self>> {
         &self.handlers
+    }
+
+    /// The credentials this world answers to, for finding a tenant from a request.
+    pub fn credential_keys(&self) -> Vec<(Provider, String)> {
+        self.hypercard
+            .merchants
+            .iter()
+            .map(|m| (Provider::Hypercard, m.api_key.clone()))
+            .collect()
     }
 
     /// Schedules `kind` at `due` with the given fields.
@@ -124,10 +139,11 @@ impl World {
     }
 }
 
-/// The handlers of the events the core itself schedules.
+/// The handlers of every event kind the sandbox schedules (core and providers).
 pub fn core_handlers() -> Handlers<World> {
     let mut handlers = Handlers::new();
     handlers.register(HOLD_EXPIRE, expire_hold);
+    handlers.register(RECHARGE_SETTLE, settle_recharge);
     handlers
 }
 

@@ -9,5 +9,7 @@ mod admin;
 mod tenants;
 // Scenario files: shipped ones load, bad ones fail with file and key path.
 mod scenarios;
+// HyperCard: signatures, endpoints, v3 business types, consistency.
+mod hypercard;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

@@ -127,7 +127,15 @@ fn scenario_errors_name_the_file_and_key_path() {
         ),
         (
             "unknown provider key",
-            "version: 1\nhypercard:\n  merchants: []\n",
+            "version: 1\nhypercard:\n  merchant: []\n",
+        ),
+        (
+            "card of unknown type",
+            "version: 1\nhypercard:\n  cards:\n    - card_type_id: \"9\"\n",
+        ),
+        (
+            "bad merchant key",
+            "version: 1\nhypercard:\n  merchants:\n    - api_key: m\n      public_key_pem: nope\n",
         ),
         (
             "snapshot with ledger",

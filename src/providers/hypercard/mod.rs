@@ -1,6 +1,88 @@
-//! Emulates HyperPay HyperCard (doc-api.hyperpay.io, "HyperCard API"): signed requests,
-//! card products, cards, recharges, operations, coin purchases, the single-card
-//! statement and Transaction Query v3.
+//! Emulates HyperPay HyperCard (https://doc-api.hyperpay.io/en/2api/21_hypercard_api/):
+//! signed requests, the card product list, card balance, recharges and their query and
+//! estimation, coin purchases, card operations and their results, the merchant balance,
+//! the single-card statement and Transaction Query v3, plus the simulations a card
+//! network would drive (consumption, withdrawal, refund, handling fee).
+//!
+//! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
+//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! tenant's world (`ops.rs` changes ledger and records together).
 
 pub mod canonical;
+mod error;
+mod extract;
+mod handlers;
+pub mod keys;
+pub mod ops;
+mod query;
+pub mod quirks;
 pub mod signature;
+pub mod simulate;
+pub mod state;
+pub mod wire;
+
+use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+
+pub use error::{Code, HcError};
+
+use crate::server::AppState;
+
+/// Every HyperCard route, in the order of HyperCard's documentation.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi/card/balance", post(handlers::card_balance))
+        .route("/openapi/card/recharge", post(handlers::recharge))
+        .route(
+            "/openapi/card/recharge/query",
+            post(handlers::recharge_query),
+        )
+        .route(
+            "/openapi/card/estimation/crypto",
+            post(handlers::estimation_crypto),
+        )
+        .route("/openapi/card/operation", post(handlers::card_operation))
+        .route(
+            "/v2/openapi/card/operation/result",
+            post(handlers::operation_result),
+        )
+        .route("/openapi/card/buy/coin", post(handlers::buy_coin))
+        .route("/v5/openapi/card/list", post(handlers::card_list))
+        .route(
+            "/openapi/card/merchant/balance",
+            post(handlers::merchant_balance),
+        )
+        .route(
+            "/v2/openapi/card/transaction/record",
+            post(handlers::transaction_record),
+        )
+        .route(
+            "/v3/openapi/card/transactions",
+            post(handlers::transactions_v3),
+        )
+}
+
+/// An unknown path under HyperCard's prefixes: 404 in the envelope.
+pub(crate) fn not_found(method: &Method, uri: &Uri) -> Response {
+    HcError::new(
+        Code::A0000,
+        format!(
+            "no HyperCard endpoint {method} {}; see the README for the emulated ones",
+            uri.path()
+        ),
+    )
+    .with_status(StatusCode::NOT_FOUND)
+    .into_response()
+}
+
+/// A known path with the wrong method (HyperCard is POST only): 405 in the envelope.
+pub(crate) fn method_not_allowed(method: &Method, uri: &Uri) -> Response {
+    HcError::new(
+        Code::A0000,
+        format!("{} accepts POST only, got {method}", uri.path()),
+    )
+    .with_status(StatusCode::METHOD_NOT_ALLOWED)
+    .into_response()
+}

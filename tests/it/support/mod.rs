@@ -81,6 +81,11 @@ impl TestApp {
         Self::build(Some(TEST_SCENARIO), None, true)
     }
 
+    /// `yaml` as tenant `default` (also registered as scenario `test`).
+    pub(crate) fn from_yaml(yaml: &str) -> Self {
+        Self::build(Some(yaml), None, true)
+    }
+
     /// The embedded default scenario as tenant `default`.
     pub(crate) fn embedded() -> Self {
         Self::build(None, None, true)

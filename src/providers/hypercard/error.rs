@@ -1,0 +1,139 @@
+//! HyperCard's errors and its envelope `{"code","msg","data"}`. Every answer is HTTP 200
+//! (business and auth errors alike, as HyperCard does), except unknown routes (404) and
+//! oversized bodies (413), which still carry the envelope.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::ledger::LedgerError;
+
+/// The error codes the sandbox answers with (providers.md 3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// Client error: an operation that conflicts with the card's state, an unknown
+    /// operation reference.
+    A0000,
+    /// Signature error (also: unknown api-key or tenant).
+    A0001,
+    /// Timestamp more than 300 s from the tenant clock.
+    A0002,
+    /// Parameter error.
+    A0003,
+    /// Card does not exist.
+    A0004,
+    /// Duplicated request (reused nonce, `mc_trade_no` or `request_number`).
+    A0005,
+    /// Insufficient balance.
+    A0006,
+    /// Card does not support recharge.
+    A0010,
+    /// Internal error.
+    B0000,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::A0000 => "A0000",
+            Self::A0001 => "A0001",
+            Self::A0002 => "A0002",
+            Self::A0003 => "A0003",
+            Self::A0004 => "A0004",
+            Self::A0005 => "A0005",
+            Self::A0006 => "A0006",
+            Self::A0010 => "A0010",
+            Self::B0000 => "B0000",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {msg}", code.as_str())]
+pub struct HcError {
+    pub code: Code,
+    pub msg: String,
+    /// HTTP status: 200 unless the route is unknown or the body too large.
+    pub status: StatusCode,
+}
+
+impl HcError {
+    pub fn new(code: Code, msg: impl Into<String>) -> Self {
+        Self {
+            code,
+            msg: msg.into(),
+            status: StatusCode::OK,
+        }
+    }
+
+    pub fn param(msg: impl Into<String>) -> Self {
+        Self::new(Code::A0003, msg)
+    }
+
+    pub fn card_not_found(card_id: &str) -> Self {
+        Self::new(Code::A0004, format!("card {card_id} does not exist"))
+    }
+
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+}
+
+impl From<LedgerError> for HcError {
+    fn from(e: LedgerError) -> Self {
+        match e {
+            LedgerError::InsufficientFunds { .. } => Self::new(Code::A0006, e.to_string()),
+            LedgerError::TooPrecise { .. } | LedgerError::NotPositive(_) => {
+                Self::param(e.to_string())
+            }
+            other => Self::new(Code::B0000, format!("internal ledger error: {other}")),
+        }
+    }
+}
+
+/// The envelope. `data` is omitted on errors, as HyperCard does.
+#[derive(Debug, Serialize)]
+pub(super) struct Envelope<T: Serialize> {
+    pub(super) code: &'static str,
+    pub(super) msg: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) data: Option<T>,
+}
+
+impl IntoResponse for HcError {
+    fn into_response(self) -> Response {
+        let body: Envelope<()> = Envelope {
+            code: self.code.as_str(),
+            msg: self.msg,
+            data: None,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// A successful answer: `{"code":"00000","msg":"ok","data":...}`.
+#[derive(Debug)]
+pub(super) struct Ok<T>(pub(super) T);
+
+impl<T: Serialize> IntoResponse for Ok<T> {
+    /// Data that renders as nothing (an operation's answer, an unknown recharge
+    /// reference) is left out, so the envelope carries only `code` and `msg`.
+    fn into_response(self) -> Response {
+        let data = match serde_json::to_value(&self.0) {
+            std::result::Result::Ok(serde_json::Value::Null) => None,
+            std::result::Result::Ok(value) => Some(value),
+            Err(e) => {
+                return HcError::new(Code::B0000, format!("could not render the answer: {e}"))
+                    .into_response();
+            }
+        };
+        Json(Envelope {
+            code: "00000",
+            msg: "ok".to_owned(),
+            data,
+        })
+        .into_response()
+    }
+}

@@ -1,0 +1,197 @@
+//! The signed-request extractor every HyperCard endpoint takes: reads the JSON body,
+//! finds the tenant (`X-Sandbox-Tenant`, else the `api-key`), and verifies the
+//! SHA256withRSA signature over the canonical string. The timestamp window (300 s from
+//! the tenant clock) and nonce reuse (10 minutes) are checked under the tenant lock,
+//! together with the operation, by [`Signed::run`].
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::canonical::canonical_string;
+use super::error::{Code, HcError, Ok as Done};
+use super::ops;
+use super::state::SignatureMode;
+use super::wire::Body;
+use crate::providers::Provider;
+use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
+use crate::tenant::{Tenant, World};
+
+/// How far a request's `timestamp` may be from the tenant clock, in seconds.
+pub(super) const TIMESTAMP_WINDOW_SECONDS: i64 = 300;
+
+/// The headers that take part in the signature, in the order HyperCard lists them.
+const SIGNED_HEADERS: [&str; 5] = ["timestamp", "nonce", "api-key", "version", "lang"];
+
+/// A request whose caller is known and whose signature verified.
+#[derive(Debug)]
+pub(super) struct Signed {
+    pub(super) tenant: Arc<Tenant>,
+    pub(super) api_key: String,
+    pub(super) body: Body,
+    mode: SignatureMode,
+    timestamp: Option<String>,
+    nonce: Option<String>,
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+impl FromRequest<AppState> for Signed {
+    type Rejection = HcError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                HcError::param(format!(
+                    "the body is larger than the {} byte limit",
+                    crate::server::BODY_LIMIT
+                ))
+                .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+            } else {
+                HcError::param(format!("could not read the body: {}", e.body_text()))
+            }
+        })?;
+        let body = parse_body(&bytes)?;
+        let api_key = header(&headers, "api-key")
+            .ok_or_else(|| HcError::new(Code::A0001, "the api-key header is required"))?;
+        let tenant = match header(&headers, TENANT_HEADER) {
+            Some(id) => state.registry.get(&id).map_err(|_| {
+                HcError::new(Code::A0001, format!("no tenant {id:?} (X-Sandbox-Tenant)"))
+            })?,
+            None => state
+                .registry
+                .tenant_for_credential(Provider::Hypercard, &api_key)
+                .ok_or_else(|| {
+                    HcError::new(
+                        Code::A0001,
+                        format!("api-key {api_key:?} belongs to no tenant; use a merchant api_key of the scenario or send X-Sandbox-Tenant"),
+                    )
+                })?,
+        };
+        let (mode, key) = tenant
+            .with(|w| {
+                let mode = ops::settings(w)?.signatures;
+                let key = w
+                    .hypercard
+                    .merchant(&api_key)
+                    .map(|m| m.public_key.clone())
+                    .ok_or_else(|| {
+                        HcError::new(
+                            Code::A0001,
+                            format!(
+                                "api-key {api_key:?} is not a merchant of tenant {:?}",
+                                tenant.id
+                            ),
+                        )
+                    })?;
+                Ok::<_, HcError>((mode, key))
+            })
+            .map_err(|e| HcError::new(Code::B0000, e.to_string()))??;
+        if mode == SignatureMode::Verify {
+            let signature = header(&headers, "signature")
+                .ok_or_else(|| HcError::new(Code::A0001, "the signature header is required"))?;
+            let pairs: Vec<(&str, String)> = SIGNED_HEADERS
+                .iter()
+                .filter_map(|name| header(&headers, name).map(|v| (*name, v)))
+                .collect();
+            let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let canonical = canonical_string(&borrowed, &body);
+            if !key.verify(&canonical, &signature) {
+                return Err(HcError::new(
+                    Code::A0001,
+                    "the signature does not verify with the merchant's public key; sign the canonical string of the headers and body (see the README)",
+                ));
+            }
+        }
+        Ok(Self {
+            tenant,
+            api_key,
+            body,
+            mode,
+            timestamp: header(&headers, "timestamp"),
+            nonce: header(&headers, "nonce"),
+        })
+    }
+}
+
+fn parse_body(bytes: &[u8]) -> Result<Body, HcError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Body::new());
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(HcError::param("the body must be a JSON object")),
+        Err(e) => Err(HcError::param(format!("the body is not valid JSON: {e}"))),
+    }
+}
+
+impl Signed {
+    /// Checks freshness (timestamp window, nonce reuse) and runs `op` under the tenant
+    /// lock, then renders the answer in the envelope.
+    pub(super) fn run<T: Serialize>(
+        &self,
+        op: impl FnOnce(&mut World, &Body) -> Result<T, HcError>,
+    ) -> Response {
+        let result = self
+            .tenant
+            .with(|w| {
+                self.check_fresh(w)?;
+                op(w, &self.body)
+            })
+            .map_err(|e| HcError::new(Code::B0000, e.to_string()))
+            .and_then(|r| r);
+        let resolved = Extension(ResolvedTenant(self.tenant.id.clone()));
+        match result {
+            Ok(data) => (resolved, Done(data)).into_response(),
+            Err(e) => (resolved, e).into_response(),
+        }
+    }
+
+    fn check_fresh(&self, world: &mut World) -> Result<(), HcError> {
+        if self.mode == SignatureMode::Off {
+            return Ok(());
+        }
+        let now = world.now().as_secs();
+        let timestamp: i64 = self
+            .timestamp
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| {
+                HcError::new(Code::A0002, "the timestamp header must be unix seconds")
+            })?;
+        if (timestamp - now).abs() > TIMESTAMP_WINDOW_SECONDS {
+            return Err(HcError::new(
+                Code::A0002,
+                format!(
+                    "timestamp {timestamp} is more than {TIMESTAMP_WINDOW_SECONDS} s from the tenant clock ({now}); GET /_sandbox/tenants/{}/clock shows it",
+                    self.tenant.id
+                ),
+            ));
+        }
+        let nonce = self
+            .nonce
+            .as_deref()
+            .ok_or_else(|| HcError::new(Code::A0001, "the nonce header is required"))?;
+        if !ops::remember_nonce(world, &self.api_key, nonce) {
+            return Err(HcError::new(
+                Code::A0005,
+                format!("nonce {nonce:?} was used in the last 10 minutes"),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,305 @@
+//! HyperCard's part of a tenant's world: settings, merchants, card products, cards,
+//! transaction records, recharges and card operations. Plain data, no serde: `wire.rs`
+//! renders it, `ops.rs` changes it (always together with the ledger).
+//!
+//! Money never lives here: a card's balance is its ledger account's balance, and every
+//! record that moved money names the ledger entry that moved it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::signature::PublicKey;
+use crate::clock::Timestamp;
+use crate::ledger::{AccountId, EntryId, HoldId};
+use crate::money::Currency;
+
+/// Whether signed-request checks run (`hypercard.signatures` in a scenario).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureMode {
+    /// Signature, timestamp window and nonce reuse are checked.
+    #[default]
+    Verify,
+    /// None of them are; `api-key` still picks the merchant.
+    Off,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub signatures: SignatureMode,
+    /// Seconds between a recharge and its settlement on the tenant clock.
+    pub recharge_settle_seconds: i64,
+    /// USD value of one unit of each coin or currency (lower-case code), for
+    /// conversions and the `*_exchange_usd_rate` fields.
+    pub usd_rates: BTreeMap<String, Decimal>,
+    /// Fraction of a coin purchase kept as the exchange fee.
+    pub buy_coin_fee_rate: Decimal,
+}
+
+/// A merchant key: who may call, and the public key their requests verify with.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub api_key: String,
+    pub public_key_pem: String,
+    /// Shipped with the scenario so tests can sign; handed out in the tenant's credentials.
+    pub private_key_pem: Option<String>,
+    pub public_key: Arc<PublicKey>,
+}
+
+/// A card product ("card type") of the v5 card list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub card_type_id: String,
+    pub card_name: String,
+    /// 1 virtual, 2 physical.
+    pub card_type: u8,
+    /// 1 VISA, 2 Mastercard, 3 AmEx, 4 UnionPay, 5 Discover, 6 JCB.
+    pub card_org: u8,
+    pub card_coin: Currency,
+    /// The first six digits of the product's card numbers.
+    pub bin: String,
+    /// Recharge fee as a fraction of the recharge (0.02 = 2 %).
+    pub recharge_fee: Decimal,
+    /// Issuance and yearly fees, in USDT (catalogue information only).
+    pub card_fee: Decimal,
+    pub annual_fee: Decimal,
+    pub min_single_recharge_amount: Decimal,
+    pub max_single_recharge_amount: Decimal,
+    /// Per card and day.
+    pub max_recharge_amount: Decimal,
+    pub min_first_recharge_amount: Decimal,
+    /// Operation types the product supports, comma-separated (`"1,2,9"`).
+    pub support_business: String,
+    pub can_recharge: bool,
+    /// Handling fee per consumption (business type 10), in the card currency.
+    pub consumption_fee: Decimal,
+    /// Bank fee per withdrawal, in the card currency.
+    pub withdrawal_fee: Decimal,
+    /// Fee kept when a card is cancelled, in the card currency.
+    pub cancel_fee: Decimal,
+}
+
+/// Card status codes (providers.md 3.5).
+pub mod card_status {
+    pub const ACTIVATED: u8 = 9;
+    pub const FROZEN: u8 = 10;
+    pub const CANCELLED: u8 = 15;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub card_id: String,
+    /// Index into `products`.
+    pub product: usize,
+    /// Masked PAN, `296068******7277`.
+    pub card_number: String,
+    pub status: u8,
+    pub account: AccountId,
+    pub opened_at: Timestamp,
+}
+
+/// Transaction status in records and statements: 0 in operation, 1 success, 2 fail.
+pub mod tx_status {
+    pub const PENDING: u8 = 0;
+    pub const SUCCESS: u8 = 1;
+    pub const FAILED: u8 = 2;
+}
+
+/// One row of Transaction Query v3 (and of the card statement).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub tx_id: String,
+    /// Index into `cards`; `None` for a merchant-level fee.
+    pub card: Option<usize>,
+    pub time: Timestamp,
+    pub status: u8,
+    /// The ledger entry that moved the money, when money moved.
+    pub entry: Option<EntryId>,
+    pub detail: Detail,
+}
+
+/// What each business type records beyond the common fields. Amounts are exact
+/// decimals in their currency; `wire.rs` prints them with 8 decimals.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    /// Business type 1.
+    Consumption {
+        tx_currency: Currency,
+        tx_amount: Decimal,
+        deduction_currency: Currency,
+        deduction_amount: Decimal,
+        fee: Decimal,
+        mcc: String,
+        description: String,
+        /// Refunded so far (refunds never exceed `deduction_amount`).
+        refunded: Decimal,
+        /// Why a failed consumption was declined.
+        decline_reason: Option<String>,
+    },
+    /// Business type 2.
+    Recharge {
+        /// Index into `recharges`.
+        recharge: usize,
+    },
+    /// Business type 3.
+    Withdrawal {
+        tx_currency: Currency,
+        tx_amount: Decimal,
+        trade_currency: Currency,
+        trade_amount: Decimal,
+        bank_fee: Decimal,
+        description: String,
+    },
+    /// Business type 8.
+    Refund {
+        tx_currency: Currency,
+        tx_amount: Decimal,
+        refund_coin: Currency,
+        refund_amount: Decimal,
+        consume_tx_id: String,
+        description: String,
+    },
+    /// Business type 10.
+    Fee {
+        amount: Decimal,
+        currency: Currency,
+        consume_tx_id: String,
+        bill_cycle: String,
+        service_fee_standard: Decimal,
+        description: String,
+    },
+    /// Business type 101.
+    BuyCoin {
+        pay_coin: Currency,
+        tx_amount: Decimal,
+        buy_coin: Currency,
+        buy_amount: Decimal,
+        fee: Decimal,
+        mc_trade_no: String,
+    },
+    /// Business type 102.
+    Cancel {
+        tx_amount: Decimal,
+        card_coin: Currency,
+        refund_amount: Decimal,
+        fee: Decimal,
+    },
+}
+
+impl Detail {
+    pub fn business_type(&self) -> u16 {
+        match self {
+            Self::Consumption { .. } => 1,
+            Self::Recharge { .. } => 2,
+            Self::Withdrawal { .. } => 3,
+            Self::Refund { .. } => 8,
+            Self::Fee { .. } => 10,
+            Self::BuyCoin { .. } => 101,
+            Self::Cancel { .. } => 102,
+        }
+    }
+}
+
+/// Recharge status: 0 pending, 1 success, 2 fail, 3 to be refunded, 4 refunded.
+pub mod recharge_status {
+    pub const PENDING: u8 = 0;
+    pub const SUCCESS: u8 = 1;
+    pub const FAILED: u8 = 2;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recharge {
+    pub card: usize,
+    pub mc_trade_no: String,
+    pub order_no: String,
+    pub pay_coin: Currency,
+    /// Fiat going onto the card.
+    pub currency_amount: Decimal,
+    /// Pay coin converted, before the fee.
+    pub coin_amount: Decimal,
+    /// Fee in the pay coin.
+    pub fee: Decimal,
+    pub coin_usd_rate: Decimal,
+    pub currency_usd_rate: Decimal,
+    pub status: u8,
+    pub fail_reason: String,
+    pub remark: String,
+    /// The hold on the merchant's coin balance while pending.
+    pub hold: Option<HoldId>,
+    /// Index into `records`.
+    pub record: usize,
+}
+
+impl Recharge {
+    /// What the merchant pays in the pay coin, fee included.
+    pub fn total_coin(&self) -> Decimal {
+        self.coin_amount + self.fee
+    }
+}
+
+/// Operation types (providers.md 3.5).
+pub mod op_type {
+    pub const FREEZE: u8 = 1;
+    pub const UNFREEZE: u8 = 2;
+    pub const CANCEL: u8 = 9;
+    /// Every documented type: 1 freeze, 2 unfreeze, 3 report loss, 4 reset password,
+    /// 5 reissue card, 6 resend PIN, 9 cancel.
+    pub const ALL: [u8; 7] = [1, 2, 3, 4, 5, 6, 9];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub card: usize,
+    pub request_number: String,
+    pub op_type: u8,
+    /// 0 in operation, 1 success, 2 fail, 98 pending payment, 99 waiting for third party.
+    pub operate_status: u8,
+    pub at: Timestamp,
+}
+
+/// Everything HyperCard keeps for one tenant.
+#[derive(Debug, Clone, Default)]
+pub struct HypercardState {
+    /// `None` when the tenant's scenario has no `hypercard` section.
+    pub settings: Option<Settings>,
+    pub merchants: Vec<Merchant>,
+    pub products: Vec<Product>,
+    pub cards: Vec<Card>,
+    pub records: Vec<Record>,
+    pub recharges: Vec<Recharge>,
+    pub operations: Vec<Operation>,
+    pub(crate) card_index: HashMap<String, usize>,
+    pub(crate) tx_index: HashMap<String, usize>,
+    /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
+    pub(crate) trade_nos: HashMap<String, usize>,
+    /// Nonces seen in the last ten minutes, per api-key (not exported: replay
+    /// protection, not state).
+    pub(crate) nonces: HashMap<(String, String), Timestamp>,
+}
+
+impl HypercardState {
+    pub fn card_by_id(&self, card_id: &str) -> Option<usize> {
+        self.card_index.get(card_id).copied()
+    }
+
+    pub fn record_by_tx_id(&self, tx_id: &str) -> Option<usize> {
+        self.tx_index.get(tx_id).copied()
+    }
+
+    pub fn merchant(&self, api_key: &str) -> Option<&Merchant> {
+        self.merchants.iter().find(|m| m.api_key == api_key)
+    }
+
+    pub fn product_by_id(&self, card_type_id: &str) -> Option<usize> {
+        self.products
+            .iter()
+            .position(|p| p.card_type_id == card_type_id)
+    }
+
+    pub fn recharge_by_trade_no(&self, card: usize, mc_trade_no: &str) -> Option<usize> {
+        self.recharges
+            .iter()
+            .position(|r| r.card == card && r.mc_trade_no == mc_trade_no)
+    }
+}
