@@ -200,3 +200,59 @@ fn validate_accepts_the_default_scenario_and_names_an_unknown_key() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hypercard_sign_prints_headers_that_verify() {
+    use card_sandbox::providers::hypercard::canonical::canonical_string;
+    use card_sandbox::providers::hypercard::keys;
+    use card_sandbox::providers::hypercard::signature::PublicKey;
+
+    let body = r#"{"card_id":"2960680000000000001","address":{"city":"上海","zip":""}}"#;
+    let output = Command::new(BIN)
+        .args(["hypercard", "sign", "--api-key", "hc_test", "--key"])
+        .arg("scenarios/keys/hypercard-merchant.pem")
+        .args([
+            "--body",
+            body,
+            "--timestamp",
+            "1772366400",
+            "--nonce",
+            "abcdef0123",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let headers: Vec<(&str, &str)> = stdout.lines().filter_map(|l| l.split_once(": ")).collect();
+    let names: Vec<&str> = headers.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        [
+            "timestamp",
+            "nonce",
+            "api-key",
+            "version",
+            "lang",
+            "signature"
+        ]
+    );
+    let signature = headers[5].1;
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(body).expect("an object");
+    let canonical = canonical_string(&headers[..5], &map);
+    let key = PublicKey::from_pem(keys::MERCHANT_PUBLIC_KEY_PEM).expect("public key");
+    assert!(key.verify(&canonical, signature), "{canonical}");
+
+    let bad = Command::new(BIN)
+        .args(["hypercard", "sign", "--api-key", "k", "--key"])
+        .arg("scenarios/keys/hypercard-merchant.pem")
+        .args(["--body", "[1,2]"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("error: "));
+}

@@ -449,3 +449,80 @@ async fn credentials_and_inventory_let_a_test_start_at_once() {
     );
     assert_json_snapshot!("hypercard_inventory", tenant["inventory"]["hypercard"]);
 }
+
+#[tokio::test]
+async fn every_card_endpoint_answers_a0004_for_an_unknown_card() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let c = Client::new(&app);
+    let now = c.now().await.to_string();
+    let ghost = "1234567890123456789";
+    let cases = [
+        ("/openapi/card/balance", json!({"card_id": ghost})),
+        (
+            "/openapi/card/recharge",
+            json!({"card_id": ghost, "mc_trade_no": "g-1", "pay_coin": "usdt", "recharge_amount": "50"}),
+        ),
+        (
+            "/openapi/card/recharge/query",
+            json!({"card_id": ghost, "mc_trade_no": "g-1"}),
+        ),
+        (
+            "/openapi/card/buy/coin",
+            json!({"card_id": ghost, "currency_amount": "10", "mc_trade_no": "g-2"}),
+        ),
+        (
+            "/openapi/card/operation",
+            json!({"card_id": ghost, "request_number": "g-3", "type": 1}),
+        ),
+        (
+            "/v2/openapi/card/operation/result",
+            json!({"card_id": ghost, "request_number": "g-3", "type": 1}),
+        ),
+        (
+            "/v2/openapi/card/transaction/record",
+            json!({"card_id": ghost, "start_time": now, "end_time": now}),
+        ),
+        (
+            "/v3/openapi/card/transactions",
+            json!({"card_id": ghost, "start_time": now, "end_time": now, "page": 1, "size": 10, "business_type": 2}),
+        ),
+    ];
+    for (path, body) in cases {
+        let answer = c.call(path, body).await;
+        assert_eq!(
+            answer,
+            json!({"code": "A0004", "msg": format!("card {ghost} does not exist")}),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn filters_that_match_nothing_answer_empty_lists() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let c = Client::new(&app);
+    let list = c
+        .call("/v5/openapi/card/list", json!({"card_type_id": "404"}))
+        .await;
+    assert_eq!(list, json!({"code": "00000", "msg": "ok", "data": []}));
+    let balance = c
+        .call("/openapi/card/merchant/balance", json!({"coin": "btc"}))
+        .await;
+    assert_eq!(balance, json!({"code": "00000", "msg": "ok", "data": []}));
+    assert_json_snapshot!(
+        "hypercard_estimation_unknown_coin",
+        c.call(
+            "/openapi/card/estimation/crypto",
+            json!({"card_type_id": "1001", "pay_coin": "xyz", "recharge_amount": "10"})
+        )
+        .await
+    );
+    assert_json_snapshot!(
+        "hypercard_statement_missing_end_time",
+        c.call(
+            "/v2/openapi/card/transaction/record",
+            json!({"card_id": USD_CARD, "start_time": "1"})
+        )
+        .await
+    );
+}
