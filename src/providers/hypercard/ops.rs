@@ -17,7 +17,7 @@ use super::state::{
 };
 use crate::clock::Timestamp;
 use crate::ledger::{
-    AccountId, AccountKind, AccountSpec, EntryDraft, HoldDraft, Ledger, Leg, Metadata,
+    AccountId, AccountKind, AccountSpec, EntryDraft, EntryId, HoldDraft, Ledger, Leg, Metadata,
 };
 use crate::money::Currency;
 use crate::tenant::World;
@@ -145,6 +145,27 @@ fn push_record(world: &mut World, record: Record) -> usize {
     world.hypercard.tx_index.insert(record.tx_id.clone(), index);
     world.hypercard.records.push(record);
     index
+}
+
+/// Posts the money movement behind the record `tx_id`; zero legs are left out.
+fn post(
+    world: &mut World,
+    kind: &str,
+    tx_id: &str,
+    legs: &[(AccountId, Decimal)],
+) -> Result<EntryId, HcError> {
+    let legs = legs
+        .iter()
+        .filter(|(_, amount)| !amount.is_zero())
+        .map(|&(account, amount)| Leg { account, amount })
+        .collect();
+    let time = world.now();
+    Ok(world.ledger.post(EntryDraft {
+        time,
+        kind: kind.to_owned(),
+        legs,
+        metadata: Metadata::from([("hypercard.tx_id".to_owned(), tx_id.to_owned())]),
+    })?)
 }
 
 fn card(world: &World, card_id: &str) -> Result<usize, HcError> {
@@ -498,12 +519,12 @@ pub fn consume(
     let now = world.now();
     let entry = if decline.is_none() {
         let network = system_account(world, "network", deduction_currency);
-        Some(
-            world.ledger.post(
-                EntryDraft::transfer(now, "hypercard.consume", account, network, deduction)
-                    .with_metadata("hypercard.tx_id", tx_id.clone()),
-            )?,
-        )
+        Some(post(
+            world,
+            "hypercard.consume",
+            &tx_id,
+            &[(account, -deduction), (network, deduction)],
+        )?)
     } else {
         None
     };
@@ -593,9 +614,11 @@ pub fn refund(
     let network = system_account(world, "network", deduction_currency);
     let tx_id = new_tx_id(world);
     let now = world.now();
-    let entry = world.ledger.post(
-        EntryDraft::transfer(now, "hypercard.refund", network, account, amount)
-            .with_metadata("hypercard.tx_id", tx_id.clone()),
+    let entry = post(
+        world,
+        "hypercard.refund",
+        &tx_id,
+        &[(network, -amount), (account, amount)],
     )?;
     if let Detail::Consumption { refunded, .. } = &mut world.hypercard.records[index].detail {
         *refunded += amount;
@@ -639,9 +662,11 @@ pub fn fee(
     let fees = system_account(world, "fees", currency);
     let tx_id = new_tx_id(world);
     let now = world.now();
-    let entry = world.ledger.post(
-        EntryDraft::transfer(now, "hypercard.fee", account, fees, amount)
-            .with_metadata("hypercard.tx_id", tx_id.clone()),
+    let entry = post(
+        world,
+        "hypercard.fee",
+        &tx_id,
+        &[(account, -amount), (fees, amount)],
     )?;
     let dt = now
         .to_datetime()
@@ -687,28 +712,16 @@ pub fn withdraw(
     let fees = system_account(world, "fees", trade_currency);
     let tx_id = new_tx_id(world);
     let now = world.now();
-    let mut legs = vec![
-        Leg {
-            account,
-            amount: -(trade_amount + bank_fee),
-        },
-        Leg {
-            account: network,
-            amount: trade_amount,
-        },
-    ];
-    if bank_fee > Decimal::ZERO {
-        legs.push(Leg {
-            account: fees,
-            amount: bank_fee,
-        });
-    }
-    let entry = world.ledger.post(EntryDraft {
-        time: now,
-        kind: "hypercard.withdrawal".to_owned(),
-        legs,
-        metadata: Metadata::from([("hypercard.tx_id".to_owned(), tx_id.clone())]),
-    })?;
+    let entry = post(
+        world,
+        "hypercard.withdrawal",
+        &tx_id,
+        &[
+            (account, -(trade_amount + bank_fee)),
+            (network, trade_amount),
+            (fees, bank_fee),
+        ],
+    )?;
     Ok(push_record(
         world,
         Record {
@@ -775,37 +788,18 @@ pub fn buy_coin(
     let merchant = merchant_account(world, usdt);
     let tx_id = new_tx_id(world);
     let now = world.now();
-    let mut legs = vec![
-        Leg {
-            account,
-            amount: -amount,
-        },
-        Leg {
-            account: fx_fiat,
-            amount: amount - fee,
-        },
-        Leg {
-            account: fx_coin,
-            amount: -buy_amount,
-        },
-        Leg {
-            account: merchant,
-            amount: buy_amount,
-        },
-    ];
-    if fee > Decimal::ZERO {
-        legs.push(Leg {
-            account: fees,
-            amount: fee,
-        });
-    }
-    legs.retain(|l| !l.amount.is_zero());
-    let entry = world.ledger.post(EntryDraft {
-        time: now,
-        kind: "hypercard.buy_coin".to_owned(),
-        legs,
-        metadata: Metadata::from([("hypercard.tx_id".to_owned(), tx_id.clone())]),
-    })?;
+    let entry = post(
+        world,
+        "hypercard.buy_coin",
+        &tx_id,
+        &[
+            (account, -amount),
+            (fx_fiat, amount - fee),
+            (fx_coin, -buy_amount),
+            (merchant, buy_amount),
+            (fees, fee),
+        ],
+    )?;
     let index = push_record(
         world,
         Record {
@@ -900,27 +894,12 @@ fn cancel(world: &mut World, card: usize) -> Result<(), HcError> {
     let entry = if left > Decimal::ZERO {
         let merchant = merchant_account(world, currency);
         let fees = system_account(world, "fees", currency);
-        let mut legs = vec![
-            Leg {
-                account,
-                amount: -left,
-            },
-            Leg {
-                account: merchant,
-                amount: left - fee,
-            },
-            Leg {
-                account: fees,
-                amount: fee,
-            },
-        ];
-        legs.retain(|l| !l.amount.is_zero());
-        Some(world.ledger.post(EntryDraft {
-            time: now,
-            kind: "hypercard.cancel".to_owned(),
-            legs,
-            metadata: Metadata::from([("hypercard.tx_id".to_owned(), tx_id.clone())]),
-        })?)
+        Some(post(
+            world,
+            "hypercard.cancel",
+            &tx_id,
+            &[(account, -left), (merchant, left - fee), (fees, fee)],
+        )?)
     } else {
         None
     };
