@@ -1,0 +1,220 @@
+//! Recharges: the quote (also the estimation endpoint), the pending recharge that holds
+//! the merchant's coin, and its settlement when the tenant clock reaches it.
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::ledger::{EntryDraft, HoldDraft, Leg, Metadata};
+use crate::money::Currency;
+use crate::providers::hypercard::error::{Code, HcError};
+use crate::providers::hypercard::state::{
+    Detail, Recharge, Record, card_status, recharge_status, tx_status,
+};
+use crate::tenant::World;
+
+/// The numbers of a recharge quote (estimation and recharge alike).
+#[derive(Debug, Clone, Copy)]
+pub struct Quote {
+    pub card_coin: Currency,
+    pub pay_coin: Currency,
+    pub currency_amount: Decimal,
+    pub coin_amount: Decimal,
+    pub fee: Decimal,
+    pub fee_usdt: Decimal,
+    pub coin_usd_rate: Decimal,
+    pub currency_usd_rate: Decimal,
+}
+
+pub fn quote(
+    world: &World,
+    product: usize,
+    pay_coin: Currency,
+    amount: Decimal,
+) -> Result<Quote, HcError> {
+    let settings = settings(world)?;
+    positive(amount, "recharge_amount")?;
+    let product = &world.hypercard.products[product];
+    let card_coin = product.card_coin;
+    if amount.normalize().scale() > card_coin.scale() {
+        return Err(HcError::param(format!(
+            "recharge_amount {amount} has more decimals than {} allows ({})",
+            card_coin.code().to_ascii_lowercase(),
+            card_coin.scale()
+        )));
+    }
+    let coin_amount = convert(settings, amount, card_coin, pay_coin)?;
+    let fee = pay_coin.round(coin_amount * product.recharge_fee);
+    let usdt = Currency::parse("USDT").expect("USDT is in the currency table");
+    let fee_usdt = convert(settings, fee, pay_coin, usdt)?;
+    Ok(Quote {
+        card_coin,
+        pay_coin,
+        currency_amount: amount,
+        coin_amount,
+        fee,
+        fee_usdt,
+        coin_usd_rate: usd_rate(settings, pay_coin)?,
+        currency_usd_rate: usd_rate(settings, card_coin)?,
+    })
+}
+
+/// Starts a recharge: the merchant's coin is held now and moved when the recharge
+/// settles (`recharge_settle_seconds` later on the tenant clock).
+pub fn recharge(
+    world: &mut World,
+    card_id: &str,
+    mc_trade_no: &str,
+    pay_coin: Currency,
+    amount: Decimal,
+    remark: &str,
+) -> Result<usize, HcError> {
+    let card = card(world, card_id)?;
+    let settle_after = settings(world)?.recharge_settle_seconds;
+    if world.hypercard.trade_nos.contains_key(mc_trade_no) {
+        return Err(HcError::new(
+            Code::A0005,
+            format!("mc_trade_no {mc_trade_no} was used before"),
+        ));
+    }
+    let product = product_of(world, card);
+    if !product.can_recharge || world.hypercard.cards[card].status == card_status::CANCELLED {
+        return Err(HcError::new(
+            Code::A0010,
+            format!("card {card_id} does not support recharge"),
+        ));
+    }
+    let (min, max) = (
+        product.min_single_recharge_amount,
+        product.max_single_recharge_amount,
+    );
+    if amount < min || amount > max {
+        return Err(HcError::param(format!(
+            "recharge_amount must be between {min} and {max}, got {amount}"
+        )));
+    }
+    let quote = quote(world, world.hypercard.cards[card].product, pay_coin, amount)?;
+    let merchant = merchant_account(world, pay_coin);
+    let now = world.now();
+    let hold = world.ledger.place_hold(HoldDraft {
+        account: merchant,
+        amount: quote.coin_amount + quote.fee,
+        placed_at: now,
+        expires_at: None,
+        metadata: Metadata::from([("hypercard.mc_trade_no".to_owned(), mc_trade_no.to_owned())]),
+    })?;
+    let order_no = world.ids.numeric(20);
+    let tx_id = new_tx_id(world);
+    let index = world.hypercard.recharges.len();
+    let record = push_record(
+        world,
+        Record {
+            tx_id,
+            card: Some(card),
+            time: now,
+            status: tx_status::PENDING,
+            entry: None,
+            detail: Detail::Recharge { recharge: index },
+        },
+    );
+    world.hypercard.recharges.push(Recharge {
+        card,
+        mc_trade_no: mc_trade_no.to_owned(),
+        order_no,
+        pay_coin,
+        currency_amount: quote.currency_amount,
+        coin_amount: quote.coin_amount,
+        fee: quote.fee,
+        coin_usd_rate: quote.coin_usd_rate,
+        currency_usd_rate: quote.currency_usd_rate,
+        status: recharge_status::PENDING,
+        fail_reason: String::new(),
+        remark: remark.to_owned(),
+        hold: Some(hold),
+        record,
+    });
+    world
+        .hypercard
+        .trade_nos
+        .insert(mc_trade_no.to_owned(), record);
+    world.schedule(
+        now.plus_secs(settle_after),
+        RECHARGE_SETTLE,
+        &[("recharge", index.to_string())],
+    );
+    Ok(index)
+}
+
+/// Scheduler handler: moves a pending recharge's money and marks it successful.
+pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Result<(), String> {
+    let index: usize = event
+        .data
+        .get("recharge")
+        .and_then(|r| r.parse().ok())
+        .ok_or("event has no recharge index")?;
+    let recharge = world
+        .hypercard
+        .recharges
+        .get(index)
+        .cloned()
+        .ok_or("no such recharge")?;
+    if recharge.status != recharge_status::PENDING {
+        return Ok(());
+    }
+    let hold = recharge
+        .hold
+        .ok_or("a pending recharge holds the merchant's coin")?;
+    let card_coin = card_currency(world, recharge.card);
+    let pay_coin = recharge.pay_coin;
+    let card_account = world.hypercard.cards[recharge.card].account;
+    let merchant = merchant_account(world, pay_coin);
+    let fees = system_account(world, "fees", pay_coin);
+    let fx_coin = system_account(world, "fx", pay_coin);
+    let fx_fiat = system_account(world, "fx", card_coin);
+    let mut legs = vec![
+        Leg {
+            account: merchant,
+            amount: -recharge.total_coin(),
+        },
+        Leg {
+            account: fx_coin,
+            amount: recharge.coin_amount,
+        },
+        Leg {
+            account: fx_fiat,
+            amount: -recharge.currency_amount,
+        },
+        Leg {
+            account: card_account,
+            amount: recharge.currency_amount,
+        },
+    ];
+    if recharge.fee > Decimal::ZERO {
+        legs.push(Leg {
+            account: fees,
+            amount: recharge.fee,
+        });
+    }
+    let now = world.now();
+    let entry = world
+        .ledger
+        .capture_hold(
+            hold,
+            EntryDraft {
+                time: now,
+                kind: "hypercard.recharge".to_owned(),
+                legs,
+                metadata: Metadata::from([(
+                    "hypercard.tx_id".to_owned(),
+                    world.hypercard.records[recharge.record].tx_id.clone(),
+                )]),
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    let r = &mut world.hypercard.recharges[index];
+    r.status = recharge_status::SUCCESS;
+    r.hold = None;
+    let record = &mut world.hypercard.records[recharge.record];
+    record.status = tx_status::SUCCESS;
+    record.entry = Some(entry);
+    Ok(())
+}

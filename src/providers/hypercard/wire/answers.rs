@@ -1,0 +1,168 @@
+//! The `data` of every endpoint but the two record listings: balance, recharge figures,
+//! coin purchase, operation result, merchant balance and the product catalogue.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{amount, coin};
+use crate::money::Currency;
+use crate::providers::hypercard::state::{Product, Recharge};
+
+/// `/openapi/card/balance`.
+#[derive(Debug, Serialize)]
+pub struct BalanceData {
+    pub available_balance: String,
+    pub current_balance: String,
+    pub card_currency: String,
+    pub card_number: String,
+    pub card_type: String,
+}
+
+/// The rate and fee fields a recharge, its estimation and its query share.
+#[derive(Debug, Serialize)]
+pub struct RechargeFigures {
+    pub card_coin: String,
+    pub currency_amount: String,
+    /// In the pay coin, fee included (not the fiat the request named).
+    pub recharge_amount: String,
+    /// In the pay coin, what becomes card value.
+    pub real_recharge_amount: String,
+    pub recharge_fee_amount: String,
+    pub recharge_fee_usdt_amount: String,
+    pub pay_coin: String,
+    pub coin_exchange_usd_rate: String,
+    pub currency_exchange_usd_rate: String,
+}
+
+impl RechargeFigures {
+    pub fn of(quote: &crate::providers::hypercard::ops::Quote) -> Self {
+        Self {
+            card_coin: coin(quote.card_coin),
+            currency_amount: amount(quote.currency_amount),
+            recharge_amount: amount(quote.coin_amount + quote.fee),
+            real_recharge_amount: amount(quote.coin_amount),
+            recharge_fee_amount: amount(quote.fee),
+            recharge_fee_usdt_amount: amount(quote.fee_usdt),
+            pay_coin: coin(quote.pay_coin),
+            coin_exchange_usd_rate: amount(quote.coin_usd_rate),
+            currency_exchange_usd_rate: amount(quote.currency_usd_rate),
+        }
+    }
+
+    pub fn of_recharge(r: &Recharge, card_coin: Currency, fee_usdt: Decimal) -> Self {
+        Self::of(&crate::providers::hypercard::ops::Quote {
+            card_coin,
+            pay_coin: r.pay_coin,
+            currency_amount: r.currency_amount,
+            coin_amount: r.coin_amount,
+            fee: r.fee,
+            fee_usdt,
+            coin_usd_rate: r.coin_usd_rate,
+            currency_usd_rate: r.currency_usd_rate,
+        })
+    }
+}
+
+/// `/openapi/card/recharge`.
+#[derive(Debug, Serialize)]
+pub struct RechargeData {
+    pub order_no: String,
+    #[serde(flatten)]
+    pub figures: RechargeFigures,
+}
+
+/// `/openapi/card/recharge/query`.
+#[derive(Debug, Serialize)]
+pub struct RechargeQueryData {
+    pub status: u8,
+    pub fail_reason: String,
+    pub order_no: String,
+    #[serde(flatten)]
+    pub figures: RechargeFigures,
+    pub card_id: String,
+    pub mc_trade_no: String,
+}
+
+/// `/openapi/card/buy/coin`.
+#[derive(Debug, Serialize)]
+pub struct BuyCoinData {
+    pub card_currency: String,
+    pub coin: String,
+    pub coin_amount: String,
+    /// Unix seconds, as a string (the documentation's example).
+    pub create_time: String,
+    pub currency_amount: String,
+    pub exchange_fee: String,
+    pub status: u8,
+    pub tx_id: String,
+    pub reason: String,
+}
+
+/// `/v2/openapi/card/operation/result`.
+#[derive(Debug, Serialize)]
+pub struct OperationResultData {
+    pub card_id: String,
+    pub request_number: String,
+    pub operate_status: u8,
+    pub express_company: String,
+    pub express_no: String,
+}
+
+/// `/openapi/card/merchant/balance` rows.
+#[derive(Debug, Serialize)]
+pub struct MerchantBalanceRow {
+    /// Available.
+    pub amount: String,
+    pub coin: String,
+    pub total_amount: String,
+}
+
+/// `/v5/openapi/card/list` rows: the product catalogue.
+#[derive(Debug, Serialize)]
+pub struct ProductRow {
+    pub card_type_id: String,
+    pub card_name: String,
+    pub card_type: u8,
+    pub card_org: u8,
+    pub card_coin: String,
+    pub apply_type: u8,
+    pub activate_type: u8,
+    pub card_detail_obtain_way: u8,
+    pub status: u8,
+    pub can_recharge: u8,
+    pub need_first_recharge: u8,
+    pub card_fee: String,
+    pub annual_fee: String,
+    pub recharge_fee: String,
+    pub min_single_recharge_amount: String,
+    pub max_single_recharge_amount: String,
+    pub max_recharge_amount: String,
+    pub min_first_recharge_amount: String,
+    pub support_business: String,
+}
+
+impl ProductRow {
+    pub fn of(p: &Product) -> Self {
+        Self {
+            card_type_id: p.card_type_id.clone(),
+            card_name: p.card_name.clone(),
+            card_type: p.card_type,
+            card_org: p.card_org,
+            card_coin: coin(p.card_coin),
+            apply_type: 2,
+            activate_type: 3,
+            card_detail_obtain_way: 0,
+            status: 1,
+            can_recharge: u8::from(p.can_recharge),
+            need_first_recharge: u8::from(p.min_first_recharge_amount > Decimal::ZERO),
+            card_fee: amount(p.card_fee),
+            annual_fee: amount(p.annual_fee),
+            recharge_fee: p.recharge_fee.normalize().to_string(),
+            min_single_recharge_amount: amount(p.min_single_recharge_amount),
+            max_single_recharge_amount: amount(p.max_single_recharge_amount),
+            max_recharge_amount: amount(p.max_recharge_amount),
+            min_first_recharge_amount: amount(p.min_first_recharge_amount),
+            support_business: p.support_business.clone(),
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! The scenario's `hypercard:` section (settings, merchants, card products, cards): its
+//! checks and its build into a world through HyperCard's operations. HyperCard's part of
+//! an export lives in `snapshot.rs`.
+
+mod snapshot;
+
+pub(super) use snapshot::HypercardSnapshot;
+pub(in crate::scenario) use snapshot::{export, restore};
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::error::ScenarioError;
+use super::schema::{Amount, CurrencyCode};
+use crate::money::Currency;
+use crate::providers::hypercard::keys;
+use crate::providers::hypercard::ops;
+use crate::providers::hypercard::signature::PublicKey;
+use crate::providers::hypercard::state::{Merchant, Product, Settings, SignatureMode};
+use crate::tenant::World;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HypercardSection {
+    /// `verify` (default) checks signatures, timestamps and nonces; `off` skips them.
+    #[serde(default)]
+    pub signatures: SignaturesSpec,
+    /// Seconds from a recharge to its settlement on the tenant clock.
+    #[serde(default)]
+    pub recharge_settle_seconds: u64,
+    /// Fraction of a coin purchase kept as its fee (default 0.03).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buy_coin_fee_rate: Option<Amount>,
+    /// USD value of one unit per coin or currency, over the built-in defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usd_rates: BTreeMap<String, Amount>,
+    #[serde(default)]
+    pub merchants: Vec<MerchantDecl>,
+    /// The merchant's opening balance per coin or currency (`usdt: "100000"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub merchant_balances: BTreeMap<String, Amount>,
+    #[serde(default)]
+    pub card_types: Vec<ProductDecl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<CardDecl>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignaturesSpec {
+    #[default]
+    Verify,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantDecl {
+    pub api_key: String,
+    /// The merchant's RSA public key (PEM). Either this or `test_key: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_pem: Option<String>,
+    /// The matching private key, handed out in the tenant's credentials so tests can sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_pem: Option<String>,
+    /// Use the shipped test key pair (`scenarios/keys/hypercard-merchant*.pem`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub test_key: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDecl {
+    pub card_type_id: String,
+    pub card_name: String,
+    pub card_coin: CurrencyCode,
+    /// First six digits of the product's card numbers.
+    pub bin: String,
+    /// 1 virtual (default), 2 physical.
+    #[serde(default = "one")]
+    pub card_type: u8,
+    /// 1 VISA (default), 2 Mastercard, 3 AmEx, 4 UnionPay, 5 Discover, 6 JCB.
+    #[serde(default = "one")]
+    pub card_org: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recharge_fee: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_fee: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_fee: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_single_recharge_amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_single_recharge_amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_recharge_amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_first_recharge_amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_business: Option<String>,
+    #[serde(default = "yes")]
+    pub can_recharge: bool,
+    /// Handling fee per consumption (type 10 records), in the card currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumption_fee: Option<Amount>,
+    /// Bank fee per withdrawal, in the card currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_fee: Option<Amount>,
+    /// Kept when a card is cancelled, in the card currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_fee: Option<Amount>,
+}
+
+fn one() -> u8 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardDecl {
+    /// Up to 20 digits; drawn from the product's BIN and the seed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_id: Option<String>,
+    pub card_type_id: String,
+    /// Opening balance in the card currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Amount>,
+    /// Where the card stands at `clock.start`: `active` (default), `frozen` or
+    /// `cancelled` (reached through the freeze and cancel operations, so a cancelled
+    /// card has its cancellation record).
+    #[serde(default)]
+    pub status: CardStatusSpec,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardStatusSpec {
+    #[default]
+    Active,
+    Frozen,
+    Cancelled,
+}
+
+/// Built-in USD rates, used where a scenario names none.
+const DEFAULT_RATES: [(&str, &str); 9] = [
+    ("usd", "1"),
+    ("usdt", "1"),
+    ("usdc", "1"),
+    ("eur", "1.0850"),
+    ("gbp", "1.2700"),
+    ("hkd", "0.1280"),
+    ("sgd", "0.7400"),
+    ("cny", "0.1380"),
+    ("jpy", "0.0067"),
+];
+
+/// Checks what parsing alone cannot (references, key material, limits).
+pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), ScenarioError> {
+    let err = |path: String, message: String| ScenarioError::new(file, path, message);
+    for code in section.usd_rates.keys() {
+        Currency::parse(code)
+            .map_err(|e| err(format!("hypercard.usd_rates.{code}"), e.to_string()))?;
+    }
+    for (code, amount) in &section.merchant_balances {
+        Currency::parse(code)
+            .map_err(|e| err(format!("hypercard.merchant_balances.{code}"), e.to_string()))?;
+        if amount.0 < Decimal::ZERO {
+            return Err(err(
+                format!("hypercard.merchant_balances.{code}"),
+                "a balance cannot be negative".to_owned(),
+            ));
+        }
+    }
+    for (i, m) in section.merchants.iter().enumerate() {
+        let at = format!("hypercard.merchants[{i}]");
+        if m.api_key.trim().is_empty() {
+            return Err(err(
+                format!("{at}.api_key"),
+                "the api_key cannot be empty".to_owned(),
+            ));
+        }
+        match (&m.public_key_pem, m.test_key) {
+            (Some(_), true) | (None, false) => {
+                return Err(err(
+                    at,
+                    "give either public_key_pem or test_key: true".to_owned(),
+                ));
+            }
+            (Some(pem), false) => {
+                PublicKey::from_pem(pem)
+                    .map_err(|e| err(format!("{at}.public_key_pem"), e.to_string()))?;
+            }
+            (None, true) => {}
+        }
+    }
+    let mut ids = Vec::new();
+    for (i, p) in section.card_types.iter().enumerate() {
+        let at = format!("hypercard.card_types[{i}]");
+        if ids.contains(&p.card_type_id.as_str()) {
+            return Err(err(
+                format!("{at}.card_type_id"),
+                format!("duplicate card_type_id {:?}", p.card_type_id),
+            ));
+        }
+        ids.push(p.card_type_id.as_str());
+        if p.bin.len() != 6 || !p.bin.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(
+                format!("{at}.bin"),
+                format!("a BIN is six digits, got {:?}", p.bin),
+            ));
+        }
+    }
+    for (i, c) in section.cards.iter().enumerate() {
+        let at = format!("hypercard.cards[{i}]");
+        if !ids.contains(&c.card_type_id.as_str()) {
+            return Err(err(
+                format!("{at}.card_type_id"),
+                format!("no card type {:?} in hypercard.card_types", c.card_type_id),
+            ));
+        }
+        if let Some(id) = &c.card_id
+            && (id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(err(
+                format!("{at}.card_id"),
+                format!("a card_id is 1 to 20 digits, got {id:?}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn amount_or(value: Option<Amount>, default: &str) -> Decimal {
+    value.map_or_else(|| default.parse().unwrap_or_default(), |a| a.0)
+}
+
+/// Settings, merchants and products: everything but money and cards.
+pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(), String> {
+    let mut usd_rates: BTreeMap<String, Decimal> = DEFAULT_RATES
+        .iter()
+        .map(|(c, r)| ((*c).to_owned(), r.parse().unwrap_or_default()))
+        .collect();
+    for (code, rate) in &section.usd_rates {
+        usd_rates.insert(code.to_ascii_lowercase(), rate.0);
+    }
+    world.hypercard.settings = Some(Settings {
+        signatures: match section.signatures {
+            SignaturesSpec::Verify => SignatureMode::Verify,
+            SignaturesSpec::Off => SignatureMode::Off,
+        },
+        recharge_settle_seconds: i64::try_from(section.recharge_settle_seconds).unwrap_or(i64::MAX),
+        usd_rates,
+        buy_coin_fee_rate: amount_or(section.buy_coin_fee_rate, "0.03"),
+    });
+    for m in &section.merchants {
+        let (public_pem, private_pem) = if m.test_key {
+            (
+                keys::MERCHANT_PUBLIC_KEY_PEM.to_owned(),
+                Some(keys::MERCHANT_PRIVATE_KEY_PEM.to_owned()),
+            )
+        } else {
+            (
+                m.public_key_pem.clone().unwrap_or_default(),
+                m.private_key_pem.clone(),
+            )
+        };
+        let public_key = PublicKey::from_pem(&public_pem).map_err(|e| e.to_string())?;
+        world.hypercard.merchants.push(Merchant {
+            api_key: m.api_key.clone(),
+            public_key_pem: public_pem,
+            private_key_pem: private_pem,
+            public_key: Arc::new(public_key),
+        });
+    }
+    for p in &section.card_types {
+        world.hypercard.products.push(Product {
+            card_type_id: p.card_type_id.clone(),
+            card_name: p.card_name.clone(),
+            card_type: p.card_type,
+            card_org: p.card_org,
+            card_coin: p.card_coin.0,
+            bin: p.bin.clone(),
+            recharge_fee: amount_or(p.recharge_fee, "0"),
+            card_fee: amount_or(p.card_fee, "0"),
+            annual_fee: amount_or(p.annual_fee, "0"),
+            min_single_recharge_amount: amount_or(p.min_single_recharge_amount, "10"),
+            max_single_recharge_amount: amount_or(p.max_single_recharge_amount, "10000"),
+            max_recharge_amount: amount_or(p.max_recharge_amount, "50000"),
+            min_first_recharge_amount: amount_or(p.min_first_recharge_amount, "0"),
+            support_business: p
+                .support_business
+                .clone()
+                .unwrap_or_else(|| "1,2,9".to_owned()),
+            can_recharge: p.can_recharge,
+            consumption_fee: amount_or(p.consumption_fee, "0.20"),
+            withdrawal_fee: amount_or(p.withdrawal_fee, "1.00"),
+            cancel_fee: amount_or(p.cancel_fee, "0"),
+        });
+    }
+    Ok(())
+}
+
+/// Builds the section into a fresh world at history start: settings, merchants and
+/// their balances, products and cards.
+pub(super) fn build(
+    file: &str,
+    world: &mut World,
+    section: &HypercardSection,
+) -> Result<(), ScenarioError> {
+    setup(world, section).map_err(|e| ScenarioError::new(file, "hypercard", e))?;
+    for (code, amount) in &section.merchant_balances {
+        let coin = Currency::parse(code).map_err(|e| {
+            ScenarioError::new(
+                file,
+                format!("hypercard.merchant_balances.{code}"),
+                e.to_string(),
+            )
+        })?;
+        if !amount.0.is_zero() {
+            ops::fund_merchant(world, coin, amount.0).map_err(|e| {
+                ScenarioError::new(file, format!("hypercard.merchant_balances.{code}"), e.msg)
+            })?;
+        }
+    }
+    for (i, c) in section.cards.iter().enumerate() {
+        let product = world
+            .hypercard
+            .product_by_id(&c.card_type_id)
+            .ok_or_else(|| {
+                ScenarioError::new(
+                    file,
+                    format!("hypercard.cards[{i}].card_type_id"),
+                    "unknown card type",
+                )
+            })?;
+        ops::open_card(
+            world,
+            product,
+            c.card_id.clone(),
+            c.balance.map_or(Decimal::ZERO, |b| b.0),
+        )
+        .map_err(|e| ScenarioError::new(file, format!("hypercard.cards[{i}]"), e.msg))?;
+    }
+    Ok(())
+}
+
+/// Brings the declared cards to their `status` at `clock.start`, through the freeze and
+/// cancel operations.
+pub(super) fn apply_statuses(
+    file: &str,
+    world: &mut World,
+    section: &HypercardSection,
+) -> Result<(), ScenarioError> {
+    for (i, c) in section.cards.iter().enumerate() {
+        let kind = match c.status {
+            CardStatusSpec::Active => continue,
+            CardStatusSpec::Frozen => 1,
+            CardStatusSpec::Cancelled => 9,
+        };
+        let card_id = world.hypercard.cards[i].card_id.clone();
+        let request_number = format!("scenario-{}", world.ids.numeric(12));
+        ops::operate(world, &card_id, &request_number, kind)
+            .map_err(|e| ScenarioError::new(file, format!("hypercard.cards[{i}].status"), e.msg))?;
+    }
+    Ok(())
+}
