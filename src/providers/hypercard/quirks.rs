@@ -47,6 +47,12 @@
 //! - **Card product list** (`/v5/openapi/card/list`): the documentation read lists the
 //!   product fields but not the answer's layout; the sandbox answers `data` as an array
 //!   of products with the fields of fact sheet 3.5 (INFERENCE).
+//! - **Recharge limits**: `min_single_recharge_amount` and `max_single_recharge_amount`
+//!   bound one recharge and `max_recharge_amount` the recharges of one card per day
+//!   (midnight to midnight, GMT+8, pending ones included); beyond them, `A0003`.
+//! - **Statement columns**: `debit` is everything the row took from the card, its fee
+//!   included; `fee` repeats the fee part for information. So a card's balance moves by
+//!   `credit - debit` per row.
 //! - **Statement**: whole calendar months in GMT+8, oldest first, months without rows
 //!   left out, at most 31 days per query (the API-wide one-month rule);
 //!   `statement_cycle_date` is the month's last day. Pending and failed records appear

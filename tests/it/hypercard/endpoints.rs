@@ -526,3 +526,34 @@ async fn filters_that_match_nothing_answer_empty_lists() {
         .await
     );
 }
+
+#[tokio::test]
+async fn recharges_respect_the_daily_limit_per_card() {
+    let yaml = SCENARIO
+        .replace("usdt: \"1000\"", "usdt: \"100000\"")
+        .replace(
+            "max_single_recharge_amount: \"5000\"",
+            "max_single_recharge_amount: \"5000\"\n      max_recharge_amount: \"300\"",
+        );
+    let app = TestApp::from_yaml(&yaml);
+    let c = Client::new(&app);
+    let path = "/openapi/card/recharge";
+    for (n, amount) in [(1, "200"), (2, "100")] {
+        let ok = c
+            .call(path, json!({"card_id": USD_CARD, "mc_trade_no": format!("D-{n}"), "pay_coin": "usdt", "recharge_amount": amount}))
+            .await;
+        assert_eq!(ok["code"], "00000", "{ok}");
+    }
+    assert_json_snapshot!(
+        "hypercard_recharge_error_daily_limit",
+        c.call(path, json!({"card_id": USD_CARD, "mc_trade_no": "D-3", "pay_coin": "usdt", "recharge_amount": "10"})).await
+    );
+    advance(&app, 86_400).await;
+    let next_day = c
+        .call(path, json!({"card_id": USD_CARD, "mc_trade_no": "D-4", "pay_coin": "usdt", "recharge_amount": "10"}))
+        .await;
+    assert_eq!(
+        next_day["code"], "00000",
+        "a new day, a new limit: {next_day}"
+    );
+}

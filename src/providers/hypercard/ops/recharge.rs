@@ -92,6 +92,14 @@ pub fn recharge(
             "recharge_amount must be between {min} and {max}, got {amount}"
         )));
     }
+    let daily_limit = product.max_recharge_amount;
+    let today = recharged_today(world, card);
+    if today + amount > daily_limit {
+        return Err(HcError::param(format!(
+            "recharge_amount {amount} would take today's recharges on card {card_id} to {}, over the daily limit of {daily_limit}",
+            today + amount
+        )));
+    }
     let quote = quote(world, world.hypercard.cards[card].product, pay_coin, amount)?;
     let merchant = merchant_account(world, pay_coin);
     let now = world.now();
@@ -217,4 +225,18 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
     record.status = tx_status::SUCCESS;
     record.entry = Some(entry);
     Ok(())
+}
+
+/// What was recharged onto `card` (pending or settled) since midnight GMT+8.
+fn recharged_today(world: &World, card: usize) -> Decimal {
+    let day = |t: crate::clock::Timestamp| (t.as_secs() + i64::from(GMT8)).div_euclid(86_400);
+    let today = day(world.now());
+    world
+        .hypercard
+        .recharges
+        .iter()
+        .filter(|r| r.card == card && r.status != recharge_status::FAILED)
+        .filter(|r| day(world.hypercard.records[r.record].time) == today)
+        .map(|r| r.currency_amount)
+        .sum()
 }
