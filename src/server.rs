@@ -21,7 +21,7 @@ use crate::admin::{self, AdminError};
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
 use crate::metrics::Metrics;
-use crate::providers::{Provider, hypercard};
+use crate::providers::{Provider, hypercard, opcard};
 use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
 
@@ -107,6 +107,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(admin::router(&state))
         .merge(hypercard::router())
+        .merge(opcard::router())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -253,9 +254,10 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
 }
 
 /// Unknown routes answer in the envelope of the provider whose path space they are in.
-async fn not_found(method: Method, uri: Uri) -> Response {
+async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
         Some(Provider::Hypercard) => hypercard::not_found(&method, &uri),
+        Some(Provider::Opcard) => opcard::not_found(&state, &method, &uri),
         _ => admin_not_found(&method, &uri).into_response(),
     }
 }
@@ -271,9 +273,10 @@ fn admin_not_found(method: &Method, uri: &Uri) -> AdminError {
     )
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
         Some(Provider::Hypercard) => hypercard::method_not_allowed(&method, &uri),
+        Some(Provider::Opcard) => opcard::method_not_allowed(&state, &method, &uri),
         _ => AdminError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",

@@ -15,7 +15,7 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::hypercard;
+use crate::providers::{hypercard, opcard};
 use crate::scenario::{self, NamedScenario};
 use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
@@ -208,6 +208,11 @@ pub(super) async fn simulate(
     let available: Vec<String> = hypercard::simulate::EVENTS
         .iter()
         .map(|e| format!("hypercard/{e}"))
+        .chain(
+            opcard::simulate::EVENTS
+                .iter()
+                .map(|e| format!("opcard/{e}")),
+        )
         .collect();
     let unknown = || {
         AdminError::new(
@@ -219,22 +224,51 @@ pub(super) async fn simulate(
             ),
         )
     };
-    if provider != "hypercard" {
-        return Err(unknown());
-    }
-    let outcome = tenant.with(|w| {
-        if w.hypercard.settings.is_none() {
-            return Some(Err(hypercard::HcError::param(
-                "this tenant's scenario has no hypercard section",
-            )));
+    match provider.as_str() {
+        "hypercard" => {
+            let outcome = tenant.with(|w| {
+                if w.hypercard.settings.is_none() {
+                    return Some(Err(hypercard::HcError::param(
+                        "this tenant's scenario has no hypercard section",
+                    )));
+                }
+                hypercard::simulate::run(w, &event, &body)
+            })?;
+            match outcome {
+                None => Err(unknown()),
+                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
+                Some(Err(e)) => Err(simulation_error(&e)),
+            }
         }
-        hypercard::simulate::run(w, &event, &body)
-    })?;
-    match outcome {
-        None => Err(unknown()),
-        Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-        Some(Err(e)) => Err(simulation_error(&e)),
+        "opcard" => {
+            let outcome = tenant.with(|w| {
+                if w.opcard.settings.is_none() {
+                    return Some(Err(opcard::OpError::param(
+                        "this tenant's scenario has no opcard section",
+                    )));
+                }
+                opcard::simulate::run(w, &event, &body)
+            })?;
+            match outcome {
+                None => Err(unknown()),
+                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
+                Some(Err(e)) => Err(opcard_error(&e)),
+            }
+        }
+        _ => Err(unknown()),
     }
+}
+
+/// OPCard's refusal, in the admin API's shape.
+fn opcard_error(e: &opcard::OpError) -> AdminError {
+    use opcard::Code;
+    let (status, code) = match e.code {
+        Code::NotFound => (StatusCode::NOT_FOUND, "card_not_found"),
+        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Code::Conflict | Code::InsufficientBalance => (StatusCode::CONFLICT, "not_possible"),
+        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
 }
 
 /// A provider's refusal, in the admin API's shape.

@@ -94,6 +94,23 @@ impl TenantView {
                     platform_public_key_pem: hypercard::keys::PLATFORM_PUBLIC_KEY_PEM.to_owned(),
                 })
                 .collect();
+            credentials.opcard = w
+                .opcard
+                .clients
+                .iter()
+                .map(|c| OpcardCredential {
+                    app_key: c.app_key.clone(),
+                    app_secret: c.app_secret.clone(),
+                    token: c.static_token.clone(),
+                })
+                .collect();
+            inventory.opcard.programs = w.opcard.programs.iter().map(|p| p.value).collect();
+            inventory.opcard.cards = w
+                .opcard
+                .cards
+                .iter()
+                .map(|c| c.card_id.to_string())
+                .collect();
             inventory.hypercard.cards = w
                 .hypercard
                 .cards

@@ -5,6 +5,7 @@
 //! journal, metrics and error envelopes.
 
 pub mod hypercard;
+pub mod opcard;
 
 /// An emulated provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,12 +10,13 @@ use fake::Fake;
 use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
-use super::schema::{Activity, Generator, HypercardActivity, TransfersActivity};
+use super::schema::{Activity, Generator, HypercardActivity, OpcardActivity, TransfersActivity};
 use crate::clock::Timestamp;
 use crate::ledger::EntryDraft;
 use crate::money::Currency;
 use crate::providers::hypercard::ops as hc;
 use crate::providers::hypercard::state::{Detail, tx_status};
+use crate::providers::opcard::ops as op;
 use crate::tenant::World;
 
 /// The longest history a generator may write, in days.
@@ -50,6 +51,7 @@ pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
         .map(|g| match g {
             Generator::Transfers(t) => i64::from(t.days) * 86_400,
             Generator::Hypercard(h) => i64::from(h.days) * 86_400,
+            Generator::Opcard(o) => i64::from(o.days) * 86_400,
         })
         .max()
         .unwrap_or(0)
@@ -98,6 +100,29 @@ enum Action {
         amount: Decimal,
         trade_no: String,
     },
+    OpSpend {
+        card_id: u64,
+        amount: Decimal,
+        currency: Currency,
+        merchant: String,
+        refund: bool,
+    },
+    OpLoad {
+        program: u32,
+        accounting: Currency,
+        bill: Currency,
+        amount: Decimal,
+    },
+    OpRelease {
+        program: u32,
+        currency: Currency,
+        amount: Decimal,
+    },
+    OpPayout {
+        program: u32,
+        currency: Currency,
+        amount: Decimal,
+    },
 }
 
 /// Runs every generator into `world`, ending with the clock before `start`. An error is
@@ -112,6 +137,7 @@ pub(crate) fn run(
         match a.generator() {
             Some(Generator::Transfers(t)) => draw_transfers(world, generator, t, start, &mut steps),
             Some(Generator::Hypercard(h)) => draw_hypercard(world, generator, h, start, &mut steps),
+            Some(Generator::Opcard(o)) => draw_opcard(world, generator, o, start, &mut steps),
             None => {}
         }
     }
@@ -250,6 +276,92 @@ fn draw_hypercard(
     }
 }
 
+fn draw_opcard(
+    world: &mut World,
+    generator: usize,
+    spec: &OpcardActivity,
+    start: Timestamp,
+    steps: &mut Vec<Step>,
+) {
+    let accounts: Vec<(u32, Currency)> = world
+        .opcard
+        .programs
+        .iter()
+        .flat_map(|p| p.accounts.keys().map(move |c| (p.value, *c)))
+        .collect();
+    let cards: Vec<(u64, Vec<Currency>)> = world
+        .opcard
+        .cards
+        .iter()
+        .map(|c| {
+            let program = &world.opcard.programs[c.program];
+            (c.card_id, program.accounts.keys().copied().collect())
+        })
+        .collect();
+    if accounts.is_empty() {
+        return;
+    }
+    for draw in 0..spec.count as usize {
+        let time = moment(world, start, spec.days);
+        let roll = world.rng.int_between(1, 100);
+        let action = if roll <= 45 && !cards.is_empty() {
+            let (card_id, currencies) = world.rng.pick(&cards).cloned().unwrap_or_default();
+            let currency = world
+                .rng
+                .pick(&currencies)
+                .copied()
+                .unwrap_or(accounts[0].1);
+            let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
+            let refund = world.rng.chance(0.12);
+            Action::OpSpend {
+                card_id,
+                amount: world.rng.decimal_between(dec(5), dec(900), 2),
+                currency,
+                merchant: company.to_uppercase(),
+                refund,
+            }
+        } else {
+            let (program, currency) = *world.rng.pick(&accounts).unwrap_or(&accounts[0]);
+            match roll {
+                46..=70 => {
+                    let cross = world.rng.chance(0.35);
+                    let bill = if cross {
+                        accounts
+                            .iter()
+                            .map(|(_, c)| *c)
+                            .find(|c| *c != currency)
+                            .unwrap_or(currency)
+                    } else {
+                        currency
+                    };
+                    Action::OpLoad {
+                        program,
+                        accounting: currency,
+                        bill,
+                        amount: dec(world.rng.int_between(10, 300) * 10),
+                    }
+                }
+                71..=85 => Action::OpRelease {
+                    program,
+                    currency,
+                    amount: dec(world.rng.int_between(5, 80) * 10),
+                },
+                _ => Action::OpPayout {
+                    program,
+                    currency,
+                    amount: dec(world.rng.int_between(5, 120) * 10),
+                },
+            }
+        };
+        steps.push(Step {
+            time,
+            generator,
+            draw,
+            action,
+        });
+    }
+}
+
 fn card_coin(world: &World, card_id: &str) -> Currency {
     world
         .hypercard
@@ -331,6 +443,29 @@ fn perform(world: &mut World, action: &Action) -> bool {
             amount,
             trade_no,
         } => hc::buy_coin(world, card, *amount, trade_no).is_ok(),
+        Action::OpSpend {
+            card_id,
+            amount,
+            currency,
+            merchant,
+            refund,
+        } => op::card_spend(world, *card_id, *amount, *currency, merchant, *refund).is_ok(),
+        Action::OpLoad {
+            program,
+            accounting,
+            bill,
+            amount,
+        } => op::create_load(world, *program, *accounting, *bill, *amount).is_ok(),
+        Action::OpRelease {
+            program,
+            currency,
+            amount,
+        } => op::release(world, *program, *currency, *amount).is_ok(),
+        Action::OpPayout {
+            program,
+            currency,
+            amount,
+        } => op::payout(world, *program, *currency, *amount).is_ok(),
     }
 }
 

@@ -51,14 +51,17 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             "a scenario with a snapshot cannot also declare ledger or activity; the snapshot already holds the whole state".to_owned(),
         ));
     }
-    if scenario.snapshot.is_some() && scenario.hypercard.is_some() {
+    if scenario.snapshot.is_some() && (scenario.hypercard.is_some() || scenario.opcard.is_some()) {
         return Err(err(
             "snapshot".to_owned(),
-            "a scenario with a snapshot cannot also declare a hypercard section; the snapshot holds it".to_owned(),
+            "a scenario with a snapshot cannot also declare provider sections; the snapshot holds them".to_owned(),
         ));
     }
     if let Some(section) = &scenario.hypercard {
         super::hypercard::check(file, section)?;
+    }
+    if let Some(section) = &scenario.opcard {
+        super::opcard::check(file, section)?;
     }
     let mut keys: Vec<(&str, Currency, bool)> = Vec::new();
     let mut seen = HashSet::new();
@@ -116,9 +119,38 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             None => {
                 return Err(err(
                     format!("activity[{i}]"),
-                    "name exactly one generator per item; the generators are: transfers, hypercard"
+                    "name exactly one generator per item; the generators are: transfers, hypercard, opcard"
                         .to_owned(),
                 ));
+            }
+            Some(Generator::Opcard(o)) => {
+                let at = format!("activity[{i}].opcard");
+                if scenario.opcard.is_none() {
+                    return Err(err(
+                        at,
+                        "the opcard generator needs an opcard section".to_owned(),
+                    ));
+                }
+                if o.days == 0 || o.days > activity::MAX_DAYS {
+                    return Err(err(
+                        format!("{at}.days"),
+                        format!(
+                            "days must be between 1 and {}, got {}",
+                            activity::MAX_DAYS,
+                            o.days
+                        ),
+                    ));
+                }
+                if o.count > activity::MAX_COUNT {
+                    return Err(err(
+                        format!("{at}.count"),
+                        format!(
+                            "count must be at most {}, got {}",
+                            activity::MAX_COUNT,
+                            o.count
+                        ),
+                    ));
+                }
             }
             Some(Generator::Hypercard(h)) => {
                 let at = format!("activity[{i}].hypercard");
@@ -302,6 +334,9 @@ fn generate(
     if let Some(section) = &scenario.hypercard {
         super::hypercard::build(file, &mut world, section)?;
     }
+    if let Some(section) = &scenario.opcard {
+        super::opcard::build(file, &mut world, section)?;
+    }
     activity::run(&mut world, &scenario.activity, start)
         .map_err(|(path, e)| ScenarioError::new(file, path, e))?;
     world
@@ -445,6 +480,9 @@ fn restore(
     }
     if let Some(hypercard) = &snapshot.hypercard {
         super::hypercard::restore(file, &mut world, hypercard)?;
+    }
+    if let Some(opcard) = &snapshot.opcard {
+        super::opcard::restore(file, &mut world, opcard)?;
     }
     world.scheduler = Scheduler::restore(
         snapshot

@@ -116,6 +116,13 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                     .as_ref()
                     .and_then(|s| s.hypercard.as_ref().map(|h| &h.section))),
             ),
+            opcard: super::opcard::export(
+                world,
+                source.opcard.as_ref().or(source
+                    .snapshot
+                    .as_ref()
+                    .and_then(|s| s.opcard.as_ref().map(|o| &o.section))),
+            ),
         }),
     }
 }

@@ -10,6 +10,7 @@ mod build;
 mod error;
 mod export;
 mod hypercard;
+mod opcard;
 pub mod schema;
 
 pub use build::build_world;

@@ -176,6 +176,10 @@ pub struct Activity {
     /// coin purchases on the section's cards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypercard: Option<HypercardActivity>,
+    /// OPCard activity: card spend and refunds (billed monthly), loads (some across
+    /// currencies), releases and payouts on the section's programs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opcard: Option<OpcardActivity>,
 }
 
 /// An activity item with its one generator picked out.
@@ -183,14 +187,16 @@ pub struct Activity {
 pub enum Generator<'a> {
     Transfers(&'a TransfersActivity),
     Hypercard(&'a HypercardActivity),
+    Opcard(&'a OpcardActivity),
 }
 
 impl Activity {
     /// The generator, or `None` when the item sets no key (the loader refuses that).
     pub fn generator(&self) -> Option<Generator<'_>> {
-        match (&self.transfers, &self.hypercard) {
-            (Some(t), None) => Some(Generator::Transfers(t)),
-            (None, Some(h)) => Some(Generator::Hypercard(h)),
+        match (&self.transfers, &self.hypercard, &self.opcard) {
+            (Some(t), None, None) => Some(Generator::Transfers(t)),
+            (None, Some(h), None) => Some(Generator::Hypercard(h)),
+            (None, None, Some(o)) => Some(Generator::Opcard(o)),
             _ => None,
         }
     }
@@ -226,6 +232,15 @@ pub struct HypercardActivity {
     pub cards: Vec<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpcardActivity {
+    /// How many operations to draw.
+    pub count: u32,
+    #[serde(default = "default_days")]
+    pub days: u32,
+}
+
 fn default_days() -> u32 {
     30
 }
@@ -239,10 +254,7 @@ fn default_transfer_kind() -> String {
 #[serde(deny_unknown_fields)]
 pub struct InterlaceSection {}
 
-/// The OPCard section; filled in by the OPCard provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpcardSection {}
+pub use super::opcard::{OpcardSection, OpcardSnapshot};
 
 pub use super::hypercard::HypercardSection;
 
@@ -281,6 +293,8 @@ pub struct Snapshot {
     pub next_event_seq: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypercard: Option<super::hypercard::HypercardSnapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opcard: Option<super::opcard::OpcardSnapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

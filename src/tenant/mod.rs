@@ -210,6 +210,19 @@ impl Registry {
         Ok(tenant)
     }
 
+    /// Files a credential created at run time (an OPCard token) under its tenant.
+    pub fn add_credential(&self, provider: Provider, key: &str, tenant: &str) {
+        write(&self.credentials)
+            .entry((provider, key.to_owned()))
+            .or_insert_with(|| tenant.to_owned());
+    }
+
+    /// A 32-hex trace id from the server's seeded stream, for answers given before any
+    /// tenant is known.
+    pub fn next_trace_id(&self) -> String {
+        lock(&self.tenant_ids).hex(32)
+    }
+
     /// The tenant a provider credential belongs to.
     pub fn tenant_for_credential(&self, provider: Provider, key: &str) -> Option<Arc<Tenant>> {
         let id = read(&self.credentials)

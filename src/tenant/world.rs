@@ -15,6 +15,8 @@ use crate::ledger::{HoldId, Ledger};
 use crate::providers::Provider;
 use crate::providers::hypercard::ops::{RECHARGE_SETTLE, settle_recharge};
 use crate::providers::hypercard::state::HypercardState;
+use crate::providers::opcard;
+use crate::providers::opcard::state::OpcardState;
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
 
@@ -31,6 +33,8 @@ pub struct World {
     pub scheduler: Scheduler,
     /// HyperCard's cards, records and settings.
     pub hypercard: HypercardState,
+    /// OPCard's programs, cards and balance change records.
+    pub opcard: OpcardState,
     handlers: Arc<Handlers<World>>,
 }
 
@@ -51,6 +55,7 @@ impl World {
             ledger: Ledger::new(),
             scheduler: Scheduler::new(),
             hypercard: HypercardState::default(),
+            opcard: OpcardState::default(),
             handlers,
         }
     }
@@ -65,11 +70,25 @@ impl World {
 
     /// The credentials this world answers to, for finding a tenant from a request.
     pub fn credential_keys(&self) -> Vec<(Provider, String)> {
-        self.hypercard
+        let hypercard = self
+            .hypercard
             .merchants
             .iter()
-            .map(|m| (Provider::Hypercard, m.api_key.clone()))
-            .collect()
+            .map(|m| (Provider::Hypercard, m.api_key.clone()));
+        let opcard = self.opcard.clients.iter().flat_map(|c| {
+            let app = (Provider::Opcard, opcard::app_key_credential(&c.app_key));
+            let token = c
+                .static_token
+                .as_deref()
+                .map(|t| (Provider::Opcard, opcard::token_credential(t)));
+            std::iter::once(app).chain(token)
+        });
+        let tokens = self
+            .opcard
+            .tokens
+            .keys()
+            .map(|t| (Provider::Opcard, opcard::token_credential(t)));
+        hypercard.chain(opcard).chain(tokens).collect()
     }
 
     /// Schedules `kind` at `due` with the given fields.
@@ -144,6 +163,8 @@ pub fn core_handlers() -> Handlers<World> {
     let mut handlers = Handlers::new();
     handlers.register(HOLD_EXPIRE, expire_hold);
     handlers.register(RECHARGE_SETTLE, settle_recharge);
+    handlers.register(opcard::ops::LOAD_CONFIRM, opcard::ops::confirm_load);
+    handlers.register(opcard::ops::MONTHLY_BILL, opcard::ops::monthly_bill);
     handlers
 }
 

@@ -1,0 +1,152 @@
+//! OPCard's codes and envelope `{"code","msg","trace_id","data"}`. Business errors are
+//! HTTP 200 with a non-"200" code; auth failures HTTP 401; unknown routes 404, wrong
+//! methods 405 and oversized bodies 413, all in the envelope. OPCard publishes no error
+//! table; the codes below are the sandbox's (README, "OPCard").
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::ledger::LedgerError;
+
+/// The header that repeats the envelope's `trace_id` (contract section 7).
+pub(super) static TRACE_HEADER: HeaderName = HeaderName::from_static("x-trace-id");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A parameter is missing, malformed or out of range.
+    BadParameter,
+    /// No token, or an unknown, expired or wrong one; wrong app_secret.
+    Unauthorized,
+    /// No such card, program account, load or route.
+    NotFound,
+    /// A duplicate (card id).
+    Conflict,
+    /// A card account would go below zero.
+    InsufficientBalance,
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadParameter => "40000",
+            Self::Unauthorized => "40100",
+            Self::NotFound => "40400",
+            Self::Conflict => "40900",
+            Self::InsufficientBalance => "42200",
+            Self::Internal => "50000",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            _ => StatusCode::OK,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {msg}", code.as_str())]
+pub struct OpError {
+    pub code: Code,
+    pub msg: String,
+    /// HTTP status: from the code unless a route or body problem sets it.
+    pub status: StatusCode,
+}
+
+impl OpError {
+    pub fn new(code: Code, msg: impl Into<String>) -> Self {
+        Self {
+            code,
+            msg: msg.into(),
+            status: code.status(),
+        }
+    }
+
+    pub fn param(msg: impl Into<String>) -> Self {
+        Self::new(Code::BadParameter, msg)
+    }
+
+    pub fn unauthorized(msg: impl Into<String>) -> Self {
+        Self::new(Code::Unauthorized, msg)
+    }
+
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+}
+
+impl From<LedgerError> for OpError {
+    fn from(e: LedgerError) -> Self {
+        match e {
+            LedgerError::InsufficientFunds { .. } => {
+                Self::new(Code::InsufficientBalance, e.to_string())
+            }
+            LedgerError::TooPrecise { .. } | LedgerError::NotPositive(_) => {
+                Self::param(e.to_string())
+            }
+            other => Self::new(Code::Internal, format!("internal ledger error: {other}")),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Envelope<T: Serialize> {
+    code: &'static str,
+    msg: String,
+    trace_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<T>,
+}
+
+/// An answer with its trace id: success (`code` "200", `msg` "Success") or an error.
+#[derive(Debug)]
+pub(super) struct Reply<T> {
+    pub(super) trace_id: String,
+    pub(super) result: Result<T, OpError>,
+}
+
+impl<T: Serialize> IntoResponse for Reply<T> {
+    /// Serialised straight to bytes: a detour through `serde_json::Value` would re-read
+    /// the exact decimal numbers as floats (`1.0000000000` would become `1.0`).
+    fn into_response(self) -> Response {
+        let (status, body) = match self.result {
+            Ok(data) => (
+                StatusCode::OK,
+                serde_json::to_vec(&Envelope {
+                    code: "200",
+                    msg: "Success".to_owned(),
+                    trace_id: self.trace_id.clone(),
+                    data: Some(data),
+                }),
+            ),
+            Err(e) => (
+                e.status,
+                serde_json::to_vec(&Envelope::<()> {
+                    code: e.code.as_str(),
+                    msg: e.msg,
+                    trace_id: self.trace_id.clone(),
+                    data: None,
+                }),
+            ),
+        };
+        let body = body.unwrap_or_else(|e| {
+            serde_json::json!({"code": "50000", "msg": format!("could not render the answer: {e}"), "trace_id": self.trace_id})
+                .to_string()
+                .into_bytes()
+        });
+        let mut response = (
+            status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+        if let Ok(value) = HeaderValue::from_str(&self.trace_id) {
+            response.headers_mut().insert(TRACE_HEADER.clone(), value);
+        }
+        response
+    }
+}

@@ -1,0 +1,196 @@
+//! One thin handler per OPCard endpoint: read the fields, call one operation or
+//! listing, render the wire type.
+
+use axum::Extension;
+use axum::extract::{Path, Request, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::error::{Code, OpError, Reply};
+use super::extract::{self, Authed};
+use super::state::RiskRule;
+use super::wire::{self, CardDetail, LoadData, ReleaseData, RiskRow, TokenData};
+use super::{ops, query};
+use crate::providers::Provider;
+use crate::server::{AppState, ResolvedTenant};
+use crate::tenant::World;
+
+/// `POST /card-api/v1/auth/token`: `{app_key, app_secret}` → `{token, expires_in}`.
+pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let body = match extract::read_body(req, &state).await {
+        Ok(body) => body,
+        Err(e) => return extract::early(&state, e),
+    };
+    let keys = (
+        wire::req_str(&body, "app_key"),
+        wire::req_str(&body, "app_secret"),
+    );
+    let (app_key, app_secret) = match keys {
+        (Ok(k), Ok(s)) => (k.to_owned(), s.to_owned()),
+        (Err(e), _) | (_, Err(e)) => return extract::early(&state, e),
+    };
+    let tenant = match extract::tenant_for(&state, &headers, &extract::app_key(&app_key)) {
+        Ok(tenant) => tenant,
+        Err(e) => return extract::early(&state, e),
+    };
+    let outcome = tenant.with(|w| {
+        let trace_id = w.ids.hex(32);
+        let result = ops::issue_token(w, &app_key, &app_secret);
+        (trace_id, result)
+    });
+    let Ok((trace_id, result)) = outcome else {
+        return extract::early(
+            &state,
+            OpError::new(Code::Internal, "the tenant is unusable; reset it"),
+        );
+    };
+    if let Ok(token) = &result {
+        state
+            .registry
+            .add_credential(Provider::Opcard, &extract::token_key(token), &tenant.id);
+    }
+    let reply = Reply {
+        trace_id,
+        result: result.map(|token| TokenData {
+            token,
+            expires_in: ops::TOKEN_SECONDS,
+        }),
+    };
+    (Extension(ResolvedTenant(tenant.id.clone())), reply).into_response()
+}
+
+fn detail(w: &World, card: usize) -> CardDetail {
+    let c = &w.opcard.cards[card];
+    let program = &w.opcard.programs[c.program];
+    CardDetail {
+        card_no: c.card_no,
+        card_id: c.card_id,
+        card_number: c.card_number.clone(),
+        card_validity_time: wire::time(c.valid_until),
+        program_value: program.value,
+        program_cn_name: program.cn_name.clone(),
+        program_en_name: program.en_name.clone(),
+        card_holder_id: c.card_holder_id,
+        card_status: c.status.clone(),
+        risk_list: c
+            .risk_list
+            .iter()
+            .map(|r| RiskRow {
+                trade_risk_name: r.name.clone(),
+                trade_risk_value: r.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `POST /card-api/v1/cards/create`.
+pub(super) async fn cards_create(req: Authed) -> Response {
+    req.run(|w, body| {
+        let card_name = wire::req_str(body, "card_name")?;
+        let card_desc = wire::opt_str(body, "card_desc")?.unwrap_or_default();
+        let validity = wire::req_str(body, "card_validity_time")?;
+        let program = wire::req_program(body, "program_value")?;
+        let holder = wire::opt_id(body, "card_holder_id")?;
+        let risk_list = match body.get("risk_list") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    let rule = item.as_object().ok_or_else(|| {
+                        OpError::param(
+                            "risk_list items must be {trade_risk_name, trade_risk_value}",
+                        )
+                    })?;
+                    Ok(RiskRule {
+                        name: wire::req_str(rule, "trade_risk_name")?.to_owned(),
+                        value: wire::req_str(rule, "trade_risk_value")?.to_owned(),
+                    })
+                })
+                .collect::<Result<Vec<_>, OpError>>()?,
+            Some(_) => return Err(OpError::param("risk_list must be a list")),
+        };
+        let card = ops::create_card(
+            w, program, card_name, card_desc, validity, holder, risk_list, None,
+        )?;
+        Ok(detail(w, card))
+    })
+}
+
+/// `GET /card-api/v1/cards/{card_id}/detail`.
+pub(super) async fn card_detail(Path(card_id): Path<String>, req: Authed) -> Response {
+    req.run(|w, _| {
+        let id = wire::parse_id(&Value::String(card_id.clone()), "card_id")?;
+        let card = w
+            .opcard
+            .card_index(id)
+            .ok_or_else(|| query::card_not_found(id))?;
+        Ok(detail(w, card))
+    })
+}
+
+/// `POST /card-api/v1/load/create`.
+pub(super) async fn load_create(req: Authed) -> Response {
+    req.run(|w, body| {
+        let accounting_currency = wire::req_currency(body, "accounting_currency")?;
+        let bill_currency = wire::req_currency(body, "bill_currency")?;
+        let program = wire::req_program(body, "program_value")?;
+        let amount = wire::req_amount(body, "accounting_amount")?;
+        let index = ops::create_load(w, program, accounting_currency, bill_currency, amount)?;
+        let load = &w.opcard.loads[index];
+        let account = ops::card_account(w, load.program, accounting_currency);
+        let balance = w.ledger.balance(account)?.posted;
+        let load = &w.opcard.loads[index];
+        Ok(LoadData {
+            batch_no: load.batch_no.clone(),
+            status: "Pending".to_owned(),
+            available_currency: accounting_currency.code().to_owned(),
+            accounting_currency: accounting_currency.code().to_owned(),
+            accounting_amount: wire::number(load.accounting_amount),
+            reference_exchange_rate: wire::fixed(load.rate, 10),
+            available_balance: wire::number(balance),
+            estimated_deduction_amount: wire::number(load.bill_amount),
+            estimated_deduction_currency: bill_currency.code().to_owned(),
+        })
+    })
+}
+
+/// `POST /card-api/v1/load/release` `{program_value, currency, amount}`.
+pub(super) async fn load_release(req: Authed) -> Response {
+    req.run(|w, body| {
+        let program = wire::req_program(body, "program_value")?;
+        let currency = wire::req_currency(body, "currency")?;
+        let amount = wire::req_amount(body, "amount")?;
+        let record = ops::release(w, program, currency, amount)?;
+        let r = &w.opcard.records[record];
+        Ok(ReleaseData {
+            batch_no: r.batch_no.clone(),
+            status: "Success".to_owned(),
+            program_value: program,
+            currency: currency.code().to_owned(),
+            amount: wire::number(amount),
+            card_limit_amount: wire::number(r.balance_after),
+        })
+    })
+}
+
+/// `POST /card-api/v1/payouts/create` `{program_value, currency, amount}`.
+pub(super) async fn payouts_create(req: Authed) -> Response {
+    req.run(|w, body| {
+        let program = wire::req_program(body, "program_value")?;
+        let currency = wire::req_currency(body, "currency")?;
+        let amount = wire::req_amount(body, "amount")?;
+        let index = ops::payout(w, program, currency, amount)?;
+        Ok(query::payout_row(&w.opcard, &w.opcard.payouts[index]))
+    })
+}
+
+/// `POST /card-api/v1/payouts/list`.
+pub(super) async fn payouts_list(req: Authed) -> Response {
+    req.run(|w, body| query::payouts(&w.opcard, body))
+}
+
+/// `POST /card-api/v1/balance/change/records`.
+pub(super) async fn balance_change_records(req: Authed) -> Response {
+    req.run(|w, body| query::change_records(&w.opcard, body))
+}

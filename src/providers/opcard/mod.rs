@@ -1,0 +1,76 @@
+//! Emulates Oceanpayment OPCard (https://dev.oceanpayment.com/en/docs/opcard): tokens,
+//! cards, card limits (loads, releases), payouts and the Balance Change Records listing,
+//! over card accounts (one per `program_value` + currency) whose balance is the
+//! `card_limit_amount` every record carries; plus card-spend simulations billed monthly.
+//!
+//! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
+//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! tenant's world (`ops.rs` changes ledger and records together).
+
+mod error;
+mod extract;
+mod handlers;
+pub mod ops;
+mod query;
+pub mod quirks;
+pub mod simulate;
+pub mod state;
+pub mod wire;
+
+use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use error::{Code, OpError};
+pub(crate) use extract::{app_key as app_key_credential, token_key as token_credential};
+
+use crate::server::AppState;
+
+/// Every OPCard route: the documented ones in the order of the documentation, then the
+/// sandbox's own (contract section 5).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/card-api/v1/cards/create", post(handlers::cards_create))
+        .route(
+            "/card-api/v1/cards/{card_id}/detail",
+            get(handlers::card_detail),
+        )
+        .route("/card-api/v1/load/create", post(handlers::load_create))
+        .route(
+            "/card-api/v1/balance/change/records",
+            post(handlers::balance_change_records),
+        )
+        .route("/card-api/v1/payouts/list", post(handlers::payouts_list))
+        .route("/card-api/v1/auth/token", post(handlers::auth_token))
+        .route("/card-api/v1/load/release", post(handlers::load_release))
+        .route(
+            "/card-api/v1/payouts/create",
+            post(handlers::payouts_create),
+        )
+}
+
+/// An unknown path under `/card-api/`: 404 in the envelope.
+pub(crate) fn not_found(state: &AppState, method: &Method, uri: &Uri) -> Response {
+    extract::early(
+        state,
+        OpError::new(
+            Code::NotFound,
+            format!(
+                "no OPCard endpoint {method} {}; see the README for the emulated ones",
+                uri.path()
+            ),
+        )
+        .with_status(StatusCode::NOT_FOUND),
+    )
+}
+
+/// A known path with the wrong method: 405 in the envelope.
+pub(crate) fn method_not_allowed(state: &AppState, method: &Method, uri: &Uri) -> Response {
+    extract::early(
+        state,
+        OpError::param(format!("{} does not accept {method}", uri.path()))
+            .with_status(StatusCode::METHOD_NOT_ALLOWED),
+    )
+    .into_response()
+}
