@@ -11,5 +11,7 @@ mod tenants;
 mod scenarios;
 // HyperCard: signatures, endpoints, v3 business types, consistency.
 mod hypercard;
+// OPCard: tokens, cards, limits, payouts, cursor paging, monthly bills.
+mod opcard;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

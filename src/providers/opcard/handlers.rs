@@ -67,7 +67,7 @@ fn detail(w: &World, card: usize) -> CardDetail {
         card_no: c.card_no,
         card_id: c.card_id,
         card_number: c.card_number.clone(),
-        card_validity_time: wire::time(c.valid_until),
+        card_validity_time: wire::time(ops::month_start_of(c.valid_until)),
         program_value: program.value,
         program_cn_name: program.cn_name.clone(),
         program_en_name: program.en_name.clone(),

@@ -315,6 +315,15 @@ pub(crate) fn month_start(year: i32, month: u8) -> Timestamp {
     Timestamp::from_secs(secs)
 }
 
+/// Midnight GMT+8 on the first day of the month `t` falls in (how OPCard prints a
+/// card's validity month).
+pub fn month_start_of(t: Timestamp) -> Timestamp {
+    let dt = t
+        .to_datetime()
+        .to_offset(time::UtcOffset::from_whole_seconds(GMT8).unwrap_or(time::UtcOffset::UTC));
+    month_start(dt.year(), u8::from(dt.month()))
+}
+
 /// The first month boundary (GMT+8) strictly after `t`.
 pub(crate) fn next_month_start(t: Timestamp) -> Timestamp {
     let dt = t
@@ -346,7 +355,8 @@ fn forex_rate(world: &mut World, from: Currency, to: Currency) -> Result<Decimal
     Ok((base * (Decimal::ONE + jitter)).round_dp(10))
 }
 
-/// Starts a load (card limit creation): pending until confirmed on the tenant clock.
+/// Starts a load (card limit creation): pending until confirmed on the tenant clock,
+/// `load_confirm_seconds` later.
 pub fn create_load(
     world: &mut World,
     program_value: u32,
@@ -355,6 +365,27 @@ pub fn create_load(
     accounting_amount: Decimal,
 ) -> Result<usize, OpError> {
     let delay = settings(world)?.load_confirm_seconds;
+    create_load_after(
+        world,
+        program_value,
+        accounting_currency,
+        bill_currency,
+        accounting_amount,
+        delay,
+    )
+}
+
+/// `create_load` with its own confirmation delay (a scenario's opening balances are
+/// confirmed at once, whatever the tenant's delay).
+pub fn create_load_after(
+    world: &mut World,
+    program_value: u32,
+    accounting_currency: Currency,
+    bill_currency: Currency,
+    accounting_amount: Decimal,
+    delay: i64,
+) -> Result<usize, OpError> {
+    settings(world)?;
     let program = program(world, program_value)?;
     check_scale(accounting_amount, accounting_currency, "accounting_amount")?;
     let rate = forex_rate(world, bill_currency, accounting_currency)?;

@@ -40,5 +40,8 @@
 //!   documentation's `"3620"`); `next_cursor` is `null` on the last page; an unknown or
 //!   malformed cursor is a parameter error. Requests without `from_changed_at` /
 //!   `to_changed_at` are not limited in time (contract section 5).
+//! - **`card_validity_time`** is sent as `YYYYMM` and answered as the first instant of
+//!   that month at +08:00 (`2027-08-01T00:00:00+08:00`, as the documentation's detail
+//!   example prints it); the card is valid to the end of that month.
 //! - **Card creation** answers the card's detail (the documentation read does not show
 //!   its answer); `card_status` is always `"Activate"`, the only value documented.

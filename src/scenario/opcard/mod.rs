@@ -61,7 +61,8 @@ pub struct ProgramDecl {
 #[serde(deny_unknown_fields)]
 pub struct AccountDecl {
     pub currency: CurrencyCode,
-    /// Opening balance: a load confirmed when history starts.
+    /// Opening balance: a load confirmed when history starts (whatever
+    /// `load_confirm_seconds` says).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<Amount>,
 }
@@ -188,12 +189,13 @@ pub(super) fn build(
         ops::add_program(world, p.program_value, &p.cn_name, &p.en_name, &currencies);
         for (j, a) in p.accounts.iter().enumerate() {
             if let Some(balance) = a.balance.filter(|b| !b.0.is_zero()) {
-                ops::create_load(
+                ops::create_load_after(
                     world,
                     p.program_value,
                     a.currency.0,
                     a.currency.0,
                     balance.0,
+                    0,
                 )
                 .map_err(|e| {
                     ScenarioError::new(
