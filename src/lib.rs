@@ -20,6 +20,7 @@ mod admin;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+mod http_util;
 pub mod ids;
 pub mod journal;
 pub mod ledger;

@@ -92,7 +92,7 @@ where
         if !value.is_object() {
             return Err(AdminError::bad_request(format!(
                 "the body must be a JSON object, got {}",
-                json_kind(&value)
+                crate::http_util::json_kind(&value)
             )));
         }
         let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
@@ -118,17 +118,6 @@ fn body_error(rejection: &BytesRejection) -> AdminError {
             "could not read the body: {}",
             rejection.body_text()
         ))
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
@@ -19,6 +19,7 @@ use super::error::{Code, HcError, Ok as Done};
 use super::ops;
 use super::state::SignatureMode;
 use super::wire::Body;
+use crate::http_util::header_text;
 use crate::providers::Provider;
 use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
 use crate::tenant::{Tenant, World};
@@ -40,15 +41,6 @@ pub(super) struct Signed {
     nonce: Option<String>,
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
 impl FromRequest<AppState> for Signed {
     type Rejection = HcError;
 
@@ -66,9 +58,9 @@ impl FromRequest<AppState> for Signed {
             }
         })?;
         let body = parse_body(&bytes)?;
-        let api_key = header(&headers, "api-key")
+        let api_key = header_text(&headers, "api-key")
             .ok_or_else(|| HcError::new(Code::A0001, "the api-key header is required"))?;
-        let tenant = match header(&headers, TENANT_HEADER) {
+        let tenant = match header_text(&headers, TENANT_HEADER) {
             Some(id) => state.registry.get(&id).map_err(|_| {
                 HcError::new(Code::A0001, format!("no tenant {id:?} (X-Sandbox-Tenant)"))
             })?,
@@ -102,11 +94,11 @@ impl FromRequest<AppState> for Signed {
             })
             .map_err(|e| HcError::new(Code::B0000, e.to_string()))??;
         if mode == SignatureMode::Verify {
-            let signature = header(&headers, "signature")
+            let signature = header_text(&headers, "signature")
                 .ok_or_else(|| HcError::new(Code::A0001, "the signature header is required"))?;
             let pairs: Vec<(&str, String)> = SIGNED_HEADERS
                 .iter()
-                .filter_map(|name| header(&headers, name).map(|v| (*name, v)))
+                .filter_map(|name| header_text(&headers, name).map(|v| (*name, v)))
                 .collect();
             let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let canonical = canonical_string(&borrowed, &body);
@@ -122,8 +114,8 @@ impl FromRequest<AppState> for Signed {
             api_key,
             body,
             mode,
-            timestamp: header(&headers, "timestamp"),
-            nonce: header(&headers, "nonce"),
+            timestamp: header_text(&headers, "timestamp"),
+            nonce: header_text(&headers, "nonce"),
         })
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 use super::error::{OpError, Reply};
 use super::ops;
 use super::wire::Body;
+use crate::http_util::header_text;
 use crate::providers::Provider;
 use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
 use crate::tenant::{Tenant, World};
@@ -48,15 +49,6 @@ pub(super) fn early(state: &AppState, error: OpError) -> Response {
     .into_response()
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
 /// Reads the body as a JSON object (empty for GET or an empty body).
 pub(super) async fn read_body(req: Request, state: &AppState) -> Result<Body, OpError> {
     let is_get = req.method() == Method::GET;
@@ -87,7 +79,7 @@ pub(super) fn tenant_for(
     headers: &HeaderMap,
     key: &str,
 ) -> Result<Arc<Tenant>, OpError> {
-    match header(headers, TENANT_HEADER) {
+    match header_text(headers, TENANT_HEADER) {
         Some(id) => state
             .registry
             .get(&id)
@@ -108,7 +100,7 @@ impl FromRequest<AppState> for Authed {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
-        let token = header(&headers, header::AUTHORIZATION.as_str())
+        let token = header_text(&headers, header::AUTHORIZATION.as_str())
             .map(|t| t.strip_prefix("Bearer ").map(str::to_owned).unwrap_or(t))
             .ok_or_else(|| {
                 early(

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::error::OpError;
 use crate::clock::Timestamp;
+use crate::http_util::json_kind;
 use crate::money::{Currency, format_fixed};
 
 pub type Body = Map<String, Value>;
@@ -37,17 +38,6 @@ pub fn time(t: Timestamp) -> String {
     Timestamp::from_secs(t.as_secs()).to_rfc3339_at_offset(GMT8)
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn present<'a>(body: &'a Body, name: &str) -> Option<&'a Value> {
     match body.get(name) {
         None | Some(Value::Null) => None,
@@ -62,7 +52,7 @@ pub fn opt_str<'a>(body: &'a Body, name: &str) -> Result<Option<&'a str>, OpErro
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(OpError::param(format!(
             "{name} must be a string, got {}",
-            kind(other)
+            json_kind(other)
         ))),
     }
 }
@@ -126,7 +116,7 @@ pub fn req_amount(body: &Body, name: &str) -> Result<Decimal, OpError> {
         other => {
             return Err(OpError::param(format!(
                 "{name} must be a number, got {}",
-                kind(other)
+                json_kind(other)
             )));
         }
     };
@@ -176,7 +166,7 @@ pub fn opt_bool(body: &Body, name: &str) -> Result<Option<bool>, OpError> {
         Some(Value::String(s)) if s == "true" || s == "false" => Ok(Some(s == "true")),
         Some(other) => Err(OpError::param(format!(
             "{name} must be true or false, got {}",
-            kind(other)
+            json_kind(other)
         ))),
     }
 }
@@ -193,7 +183,7 @@ pub fn filter_list<T>(
         Some(other) => {
             return Err(OpError::param(format!(
                 "{name} must be a list, got {}",
-                kind(other)
+                json_kind(other)
             )));
         }
     };

@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::http::Request;
 use card_sandbox::providers::hypercard::keys;
 use card_sandbox::providers::hypercard::signature::{PrivateKey, sign_request};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::support::{Answer, TestApp};
 
@@ -139,27 +139,14 @@ impl<'a> Client<'a> {
     }
 }
 
-/// Runs a simulation and returns its answer body.
+/// Runs a hypercard simulation on tenant `default`.
 pub(crate) async fn simulate(app: &TestApp, event: &str, body: Value) -> Value {
-    let answer = app
-        .post(
-            &format!("/_sandbox/tenants/default/simulate/hypercard/{event}"),
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{event}: {}", answer.text());
-    answer.json()
+    app.simulate("hypercard", event, &body).await
 }
 
-/// Moves the tenant clock forward.
+/// Moves tenant `default`'s clock forward.
 pub(crate) async fn advance(app: &TestApp, seconds: i64) {
-    let answer = app
-        .post(
-            "/_sandbox/tenants/default/clock",
-            &json!({ "advance_seconds": seconds }).to_string(),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.text());
+    app.advance(seconds).await;
 }
 
 mod default_scenario;

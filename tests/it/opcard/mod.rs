@@ -72,25 +72,14 @@ pub(crate) async fn ok(app: &TestApp, path: &str, body: Value) -> Value {
     answer.json()
 }
 
+/// Runs a opcard simulation on tenant `default`.
 pub(crate) async fn simulate(app: &TestApp, event: &str, body: Value) -> Value {
-    let answer = app
-        .post(
-            &format!("/_sandbox/tenants/default/simulate/opcard/{event}"),
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{event}: {}", answer.text());
-    answer.json()
+    app.simulate("opcard", event, &body).await
 }
 
+/// Moves tenant `default`'s clock forward.
 pub(crate) async fn advance(app: &TestApp, seconds: i64) {
-    let answer = app
-        .post(
-            "/_sandbox/tenants/default/clock",
-            &json!({ "advance_seconds": seconds }).to_string(),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.text());
+    app.advance(seconds).await;
 }
 
 /// Every balance change record, oldest first, paging with `limit`.

@@ -180,6 +180,34 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Runs a simulation on tenant `default`, asserting HTTP 200, and returns its answer.
+    pub(crate) async fn simulate(&self, provider: &str, event: &str, body: &Value) -> Value {
+        let answer = self
+            .post(
+                &format!("/_sandbox/tenants/default/simulate/{provider}/{event}"),
+                &body.to_string(),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{provider}/{event}: {}",
+            answer.text()
+        );
+        answer.json()
+    }
+
+    /// Moves tenant `default`'s clock forward.
+    pub(crate) async fn advance(&self, seconds: i64) {
+        let body = serde_json::json!({ "advance_seconds": seconds });
+        let answer = self
+            .post("/_sandbox/tenants/default/clock", &body.to_string())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if std::thread::panicking() {

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use super::error::HcError;
+use crate::http_util::json_kind;
 use crate::money::{Currency, format_fixed};
 
 pub use answers::{
@@ -50,7 +51,7 @@ pub fn opt_str<'a>(body: &'a Body, name: &str) -> Result<Option<&'a str>, HcErro
         ))),
         Some(other) => Err(HcError::param(format!(
             "{name} must be a string, got {}",
-            kind(other)
+            json_kind(other)
         ))),
     }
 }
@@ -138,15 +139,4 @@ pub fn req_coin(body: &Body, name: &str) -> Result<Currency, HcError> {
     let code = req_text(body, name, 20)?;
     Currency::parse(code)
         .map_err(|_| HcError::param(format!("{name} {code:?} is not a known coin or currency")))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
