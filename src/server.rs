@@ -21,7 +21,7 @@ use crate::admin::{self, AdminError};
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
 use crate::metrics::Metrics;
-use crate::providers::{Provider, hypercard, opcard};
+use crate::providers::{Provider, hypercard, interlace, opcard};
 use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
 
@@ -108,6 +108,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router(&state))
         .merge(hypercard::router())
         .merge(opcard::router())
+        .merge(interlace::router())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -258,6 +259,7 @@ async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> R
     match Provider::for_path(uri.path()) {
         Some(Provider::Hypercard) => hypercard::not_found(&method, &uri),
         Some(Provider::Opcard) => opcard::not_found(&state, &method, &uri),
+        Some(Provider::Interlace) => interlace::not_found(&method, &uri),
         _ => admin_not_found(&method, &uri).into_response(),
     }
 }
@@ -277,6 +279,7 @@ async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: 
     match Provider::for_path(uri.path()) {
         Some(Provider::Hypercard) => hypercard::method_not_allowed(&method, &uri),
         Some(Provider::Opcard) => opcard::method_not_allowed(&state, &method, &uri),
+        Some(Provider::Interlace) => interlace::method_not_allowed(&method, &uri),
         _ => AdminError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",

@@ -54,6 +54,14 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(system::requests_list).delete(system::requests_clear),
         )
         .route("/_sandbox/metrics", get(system::metrics))
+        .route(
+            "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
+            get(tenants::file),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/interlace/batches",
+            get(tenants::interlace_batches),
+        )
         .route_layer(from_fn_with_state(state.clone(), guard));
     open.merge(guarded)
 }

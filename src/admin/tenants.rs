@@ -15,7 +15,7 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::{hypercard, opcard};
+use crate::providers::{hypercard, interlace, opcard};
 use crate::scenario::{self, NamedScenario};
 use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
@@ -255,8 +255,72 @@ pub(super) async fn simulate(
                 Some(Err(e)) => Err(opcard_error(&e)),
             }
         }
+        "interlace" => {
+            let outcome = tenant.with(|w| {
+                if !w.interlace.enabled {
+                    return Some(Err(interlace::IlError::param(
+                        "this tenant's scenario has no interlace section",
+                    )));
+                }
+                interlace::simulate::run(w, &event, &body)
+            })?;
+            match outcome {
+                None => Err(unknown()),
+                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
+                Some(Err(e)) => Err(interlace_error(&e)),
+            }
+        }
         _ => Err(unknown()),
     }
+}
+
+/// Interlace's refusal, in the admin API's shape.
+fn interlace_error(e: &interlace::IlError) -> AdminError {
+    use interlace::Code;
+    let (status, code) = match e.code {
+        Code::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Code::BalanceMissing | Code::NoKyc | Code::InsufficientBalance | Code::NotAllowed => {
+            (StatusCode::CONFLICT, "not_possible")
+        }
+        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    AdminError::new(status, code, format!("{} ({})", e.message, e.code.as_str()))
+}
+
+/// `GET /_sandbox/files/{tenant}/{provider}/{kind}/{name}`: the CSV files provider
+/// answers link to.
+pub(super) async fn file(
+    State(state): State<AppState>,
+    Path((id, provider, kind, name)): Path<(String, String, String, String)>,
+) -> Result<Response, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    let text = match provider.as_str() {
+        "interlace" => tenant.with(|w| interlace::files::file(w, &kind, &name))?,
+        _ => None,
+    };
+    let text = text.ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "file_not_found",
+            format!("no file {provider}/{kind}/{name} in tenant {id:?}"),
+        )
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
+}
+
+/// `GET /_sandbox/tenants/{t}/interlace/batches`: the BatchHook objects built with each
+/// card-negative statistic (their webhook delivery is the webhook engine's job).
+pub(super) async fn interlace_batches(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    let base = format!(
+        "{}/_sandbox/files/{}/interlace",
+        state.settings.public_url, id
+    );
+    Ok(Json(tenant.with(|w| interlace::files::batches(w, &base))?))
 }
 
 /// OPCard's refusal, in the admin API's shape.

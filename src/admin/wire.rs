@@ -104,6 +104,18 @@ impl TenantView {
                     token: c.static_token.clone(),
                 })
                 .collect();
+            credentials.interlace = w
+                .interlace
+                .clients
+                .iter()
+                .map(|c| InterlaceCredential {
+                    client_id: c.client_id.clone(),
+                    client_secret: c.client_secret.clone(),
+                })
+                .collect();
+            inventory.interlace.accounts =
+                w.interlace.accounts.iter().map(|a| a.id.clone()).collect();
+            inventory.interlace.cards = w.interlace.cards.iter().map(|c| c.id.clone()).collect();
             inventory.opcard.programs = w.opcard.programs.iter().map(|p| p.value).collect();
             inventory.opcard.cards = w
                 .opcard

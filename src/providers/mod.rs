@@ -5,6 +5,7 @@
 //! journal, metrics and error envelopes.
 
 pub mod hypercard;
+pub mod interlace;
 pub mod opcard;
 
 /// An emulated provider.

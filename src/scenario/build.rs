@@ -51,7 +51,11 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             "a scenario with a snapshot cannot also declare ledger or activity; the snapshot already holds the whole state".to_owned(),
         ));
     }
-    if scenario.snapshot.is_some() && (scenario.hypercard.is_some() || scenario.opcard.is_some()) {
+    if scenario.snapshot.is_some()
+        && (scenario.hypercard.is_some()
+            || scenario.opcard.is_some()
+            || scenario.interlace.is_some())
+    {
         return Err(err(
             "snapshot".to_owned(),
             "a scenario with a snapshot cannot also declare provider sections; the snapshot holds them".to_owned(),
@@ -62,6 +66,9 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
     }
     if let Some(section) = &scenario.opcard {
         super::opcard::check(file, section)?;
+    }
+    if let Some(section) = &scenario.interlace {
+        super::interlace::check(file, section)?;
     }
     let mut keys: Vec<(&str, Currency, bool)> = Vec::new();
     let mut seen = HashSet::new();
@@ -119,9 +126,28 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             None => {
                 return Err(err(
                     format!("activity[{i}]"),
-                    "name exactly one generator per item; the generators are: transfers, hypercard, opcard"
+                    "name exactly one generator per item; the generators are: transfers, hypercard, opcard, interlace"
                         .to_owned(),
                 ));
+            }
+            Some(Generator::Interlace(g)) => {
+                let at = format!("activity[{i}].interlace");
+                if scenario.interlace.is_none() {
+                    return Err(err(
+                        at,
+                        "the interlace generator needs an interlace section".to_owned(),
+                    ));
+                }
+                if g.days == 0 || g.days > activity::MAX_DAYS || g.count > activity::MAX_COUNT {
+                    return Err(err(
+                        at,
+                        format!(
+                            "days must be between 1 and {} and count at most {}",
+                            activity::MAX_DAYS,
+                            activity::MAX_COUNT
+                        ),
+                    ));
+                }
             }
             Some(Generator::Opcard(o)) => {
                 let at = format!("activity[{i}].opcard");
@@ -337,6 +363,9 @@ fn generate(
     if let Some(section) = &scenario.opcard {
         super::opcard::build(file, &mut world, section)?;
     }
+    if let Some(section) = &scenario.interlace {
+        super::interlace::build(file, &mut world, section)?;
+    }
     activity::run(&mut world, &scenario.activity, start)
         .map_err(|(path, e)| ScenarioError::new(file, path, e))?;
     world
@@ -483,6 +512,9 @@ fn restore(
     }
     if let Some(opcard) = &snapshot.opcard {
         super::opcard::restore(file, &mut world, opcard)?;
+    }
+    if let Some(interlace) = &snapshot.interlace {
+        super::interlace::restore(file, &mut world, interlace)?;
     }
     world.scheduler = Scheduler::restore(
         snapshot

@@ -123,6 +123,13 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                     .as_ref()
                     .and_then(|s| s.opcard.as_ref().map(|o| &o.section))),
             ),
+            interlace: super::interlace::export(
+                world,
+                source.interlace.as_ref().or(source
+                    .snapshot
+                    .as_ref()
+                    .and_then(|s| s.interlace.as_ref().map(|i| &i.section))),
+            ),
         }),
     }
 }

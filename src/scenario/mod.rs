@@ -10,6 +10,7 @@ mod build;
 mod error;
 mod export;
 mod hypercard;
+mod interlace;
 mod opcard;
 pub mod schema;
 

@@ -180,6 +180,10 @@ pub struct Activity {
     /// currencies), releases and payouts on the section's programs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opcard: Option<OpcardActivity>,
+    /// Interlace card activity: authorisations with their clearings or reversals,
+    /// refunds, fees, transfers and deposits; cards may go negative and be repaid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interlace: Option<InterlaceActivity>,
 }
 
 /// An activity item with its one generator picked out.
@@ -188,15 +192,22 @@ pub enum Generator<'a> {
     Transfers(&'a TransfersActivity),
     Hypercard(&'a HypercardActivity),
     Opcard(&'a OpcardActivity),
+    Interlace(&'a InterlaceActivity),
 }
 
 impl Activity {
     /// The generator, or `None` when the item sets no key (the loader refuses that).
     pub fn generator(&self) -> Option<Generator<'_>> {
-        match (&self.transfers, &self.hypercard, &self.opcard) {
-            (Some(t), None, None) => Some(Generator::Transfers(t)),
-            (None, Some(h), None) => Some(Generator::Hypercard(h)),
-            (None, None, Some(o)) => Some(Generator::Opcard(o)),
+        match (
+            &self.transfers,
+            &self.hypercard,
+            &self.opcard,
+            &self.interlace,
+        ) {
+            (Some(t), None, None, None) => Some(Generator::Transfers(t)),
+            (None, Some(h), None, None) => Some(Generator::Hypercard(h)),
+            (None, None, Some(o), None) => Some(Generator::Opcard(o)),
+            (None, None, None, Some(i)) => Some(Generator::Interlace(i)),
             _ => None,
         }
     }
@@ -241,6 +252,15 @@ pub struct OpcardActivity {
     pub days: u32,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterlaceActivity {
+    /// How many operations to draw.
+    pub count: u32,
+    #[serde(default = "default_days")]
+    pub days: u32,
+}
+
 fn default_days() -> u32 {
     30
 }
@@ -249,10 +269,7 @@ fn default_transfer_kind() -> String {
     "transfer".to_owned()
 }
 
-/// The Interlace section; filled in by the Interlace provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InterlaceSection {}
+pub use super::interlace::{InterlaceSection, InterlaceSnapshot};
 
 pub use super::opcard::{OpcardSection, OpcardSnapshot};
 
@@ -295,6 +312,8 @@ pub struct Snapshot {
     pub hypercard: Option<super::hypercard::HypercardSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opcard: Option<super::opcard::OpcardSnapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interlace: Option<super::interlace::InterlaceSnapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,8 @@ use crate::ledger::{HoldId, Ledger};
 use crate::providers::Provider;
 use crate::providers::hypercard::ops::{RECHARGE_SETTLE, settle_recharge};
 use crate::providers::hypercard::state::HypercardState;
+use crate::providers::interlace;
+use crate::providers::interlace::state::InterlaceState;
 use crate::providers::opcard;
 use crate::providers::opcard::state::OpcardState;
 use crate::rng::DataRng;
@@ -35,6 +37,8 @@ pub struct World {
     pub hypercard: HypercardState,
     /// OPCard's programs, cards and balance change records.
     pub opcard: OpcardState,
+    /// Interlace's accounts, cards, transactions and card negatives.
+    pub interlace: InterlaceState,
     handlers: Arc<Handlers<World>>,
 }
 
@@ -56,6 +60,7 @@ impl World {
             scheduler: Scheduler::new(),
             hypercard: HypercardState::default(),
             opcard: OpcardState::default(),
+            interlace: InterlaceState::default(),
             handlers,
         }
     }
@@ -88,7 +93,23 @@ impl World {
             .tokens
             .keys()
             .map(|t| (Provider::Opcard, opcard::token_credential(t)));
-        hypercard.chain(opcard).chain(tokens).collect()
+        let clients = self.interlace.clients.iter().map(|c| {
+            (
+                Provider::Interlace,
+                interlace::client_credential(&c.client_id),
+            )
+        });
+        let access = self
+            .interlace
+            .tokens
+            .keys()
+            .map(|t| (Provider::Interlace, interlace::token_credential(t)));
+        hypercard
+            .chain(opcard)
+            .chain(tokens)
+            .chain(clients)
+            .chain(access)
+            .collect()
     }
 
     /// Schedules `kind` at `due` with the given fields.
@@ -165,6 +186,10 @@ pub fn core_handlers() -> Handlers<World> {
     handlers.register(RECHARGE_SETTLE, settle_recharge);
     handlers.register(opcard::ops::LOAD_CONFIRM, opcard::ops::confirm_load);
     handlers.register(opcard::ops::MONTHLY_BILL, opcard::ops::monthly_bill);
+    handlers.register(
+        interlace::negatives::DAILY_STAT,
+        interlace::negatives::daily_stat,
+    );
     handlers
 }
 

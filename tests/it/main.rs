@@ -13,5 +13,7 @@ mod scenarios;
 mod hypercard;
 // OPCard: tokens, cards, limits, payouts, cursor paging, monthly bills.
 mod opcard;
+// Interlace: OAuth, cards, transfers, card transactions, card negatives.
+mod interlace;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

@@ -1,0 +1,179 @@
+//! The token-checking extractor of Interlace's endpoints: `x-access-token`, the tenant
+//! from `X-Sandbox-Tenant` or the token, the query and JSON body, and the
+//! `Idempotency-Key`. [`Authed::run`] checks the token under the tenant lock and, for a
+//! POST/PUT/PATCH with a key and a body `accountId`, answers a repeat with the first
+//! answer's very bytes (key = accountId + Idempotency-Key + path, providers.md 1.5).
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Query as AxumQuery, Request};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{self, IlError};
+use super::ops;
+use super::state::Remembered;
+use super::wire::{Body, Query};
+use crate::http_util::header_text;
+use crate::providers::Provider;
+use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
+use crate::tenant::{Tenant, World};
+
+/// The credential key an access token is filed under in the registry.
+pub(crate) fn token_key(token: &str) -> String {
+    format!("token:{token}")
+}
+
+/// The credential key a clientId is filed under in the registry.
+pub(crate) fn client_key(client_id: &str) -> String {
+    format!("client:{client_id}")
+}
+
+/// The tenant named by `X-Sandbox-Tenant`, else the one a credential key belongs to.
+pub(super) fn tenant_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: &str,
+) -> Result<Arc<Tenant>, IlError> {
+    match header_text(headers, TENANT_HEADER) {
+        Some(id) => state
+            .registry
+            .get(&id)
+            .map_err(|_| IlError::unauthorized(format!("no tenant {id:?} (X-Sandbox-Tenant)"))),
+        None => state
+            .registry
+            .tenant_for_credential(Provider::Interlace, key)
+            .ok_or_else(|| {
+                IlError::unauthorized(
+                    "unknown credential; get an access token through oauth/authorize and oauth/access-token, or send X-Sandbox-Tenant",
+                )
+            }),
+    }
+}
+
+/// Reads the body as a JSON object (empty for GET or an empty body).
+pub(super) async fn read_body(req: Request, state: &AppState) -> Result<Body, IlError> {
+    let is_get = req.method() == Method::GET;
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            IlError::param(format!(
+                "the body is larger than the {} byte limit",
+                crate::server::BODY_LIMIT
+            ))
+            .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+        } else {
+            IlError::param(format!("could not read the body: {}", e.body_text()))
+        }
+    })?;
+    if is_get || bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Body::new());
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(IlError::param("the body must be a JSON object")),
+        Err(e) => Err(IlError::param(format!("the body is not valid JSON: {e}"))),
+    }
+}
+
+/// A request whose tenant is known (its token is checked by `run`).
+#[derive(Debug)]
+pub(super) struct Authed {
+    tenant: Arc<Tenant>,
+    token: String,
+    pub(super) body: Body,
+    pub(super) query: Query,
+    /// (Idempotency-Key, path) for POST/PUT/PATCH requests that sent a key.
+    idempotency: Option<(String, String)>,
+    /// Where the sandbox serves files, for `negativeUrl` and `fileUrl`.
+    pub(super) files_base: String,
+}
+
+impl FromRequest<AppState> for Authed {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+        let query = AxumQuery::<Query>::try_from_uri(req.uri())
+            .map(|q| q.0)
+            .map_err(|e| {
+                IlError::param(format!("bad query string: {}", e.body_text())).into_response()
+            })?;
+        let token = header_text(&headers, "x-access-token").ok_or_else(|| {
+            IlError::unauthorized("the x-access-token header is required").into_response()
+        })?;
+        let tenant =
+            tenant_for(state, &headers, &token_key(&token)).map_err(IntoResponse::into_response)?;
+        let body = read_body(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let idempotency = (matches!(method, Method::POST | Method::PUT | Method::PATCH))
+            .then(|| header_text(&headers, "idempotency-key"))
+            .flatten()
+            .map(|key| (key, path));
+        let files_base = format!(
+            "{}/_sandbox/files/{}/interlace",
+            state.settings.public_url, tenant.id
+        );
+        Ok(Self {
+            tenant,
+            token,
+            body,
+            query,
+            idempotency,
+            files_base,
+        })
+    }
+}
+
+impl Authed {
+    /// Checks the token and runs `op` under the tenant lock, answering a repeated
+    /// idempotent request with the first answer.
+    pub(super) fn run<T: Serialize>(
+        &self,
+        op: impl FnOnce(&mut World, &Self) -> Result<T, IlError>,
+    ) -> Response {
+        let outcome = self.tenant.with(|w| {
+            if let Err(e) = ops::check_token(w, &self.token) {
+                return error::render::<()>(Err(e));
+            }
+            let key = self.idempotency.as_ref().and_then(|(key, path)| {
+                let account = self.body.get("accountId")?.as_str()?;
+                Some((account.to_owned(), key.clone(), path.clone()))
+            });
+            if let Some(first) = key.as_ref().and_then(|k| w.interlace.idempotency.get(k)) {
+                return (
+                    StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
+                    first.body.clone(),
+                );
+            }
+            let result = op(w, self);
+            let succeeded = result.is_ok();
+            let (status, body) = error::render(result);
+            if let (Some(key), true) = (key, succeeded) {
+                w.interlace.idempotency.insert(
+                    key,
+                    Remembered {
+                        status: status.as_u16(),
+                        body: body.clone(),
+                    },
+                );
+            }
+            (status, body)
+        });
+        let resolved = Extension(ResolvedTenant(self.tenant.id.clone()));
+        match outcome {
+            Ok((status, body)) => (resolved, error::response(status, body)).into_response(),
+            Err(e) => (
+                resolved,
+                IlError::new(super::error::Code::Internal, e.to_string()),
+            )
+                .into_response(),
+        }
+    }
+}

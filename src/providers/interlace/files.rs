@@ -1,0 +1,45 @@
+//! The files Interlace answers link to, served under `/_sandbox/files/{tenant}/interlace/`:
+//! negative bills (`bills/{id}.csv`) and batch hooks (`batches/{batchNo}.csv`); and the
+//! admin listing of batch hooks, `GET /_sandbox/tenants/{t}/interlace/batches`.
+
+use serde_json::Value;
+
+use super::handlers::negative_view;
+use super::negatives;
+use super::wire::BatchView;
+use crate::tenant::World;
+
+/// A file's CSV text, or `None` when there is no such file.
+pub fn file(world: &World, kind: &str, name: &str) -> Option<String> {
+    let stem = name.strip_suffix(".csv")?;
+    match kind {
+        "bills" => world
+            .interlace
+            .bills
+            .iter()
+            .find(|b| b.id == stem)
+            .map(negatives::bill_csv),
+        "batches" => negatives::batch_csv(world, stem),
+        _ => None,
+    }
+}
+
+/// Every BatchHook page, newest first.
+pub fn batches(world: &World, files_base: &str) -> Value {
+    let list: Vec<BatchView> = world
+        .interlace
+        .batches
+        .iter()
+        .rev()
+        .map(|b| BatchView {
+            batch_no: b.batch_no.clone(),
+            page: b.page,
+            size: b.size,
+            total: b.total,
+            last_page: b.last_page,
+            file_url: format!("{files_base}/batches/{}.csv", b.batch_no),
+            list: b.stats.iter().map(|s| negative_view(world, *s)).collect(),
+        })
+        .collect();
+    serde_json::json!({ "batches": list })
+}

@@ -1,0 +1,93 @@
+//! Emulates Interlace's card side (https://developer.interlace.money/): OAuth codes and
+//! tokens, prepaid and budget cards issued from an account's Infinity balance,
+//! transfers, wallets, card transactions, and card negatives (daily statistics, bills
+//! with CSV files, repayments, batch hooks), plus the simulations a card network and a
+//! bank would drive.
+//!
+//! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
+//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! tenant's world (`ops.rs` and `negatives.rs` change ledger and records together).
+
+mod error;
+mod extract;
+pub mod files;
+mod handlers;
+pub mod negatives;
+pub mod ops;
+pub mod quirks;
+pub mod simulate;
+pub mod state;
+pub mod wire;
+
+use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use error::{Code, IlError};
+pub(crate) use extract::{client_key as client_credential, token_key as token_credential};
+
+use crate::server::AppState;
+
+/// Every Interlace route.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/open-api/oauth/authorize", get(handlers::authorize))
+        .route("/open-api/v3/oauth/authorize", get(handlers::authorize))
+        .route("/open-api/oauth/access-token", post(handlers::access_token))
+        .route(
+            "/open-api/v3/oauth/access-token",
+            post(handlers::access_token),
+        )
+        .route(
+            "/open-api/v3/oauth/refresh-token",
+            post(handlers::refresh_token),
+        )
+        .route(
+            "/open-api/v3/cards",
+            post(handlers::cards_create).get(handlers::cards_list),
+        )
+        .route("/open-api/v3/cards/wallets", get(handlers::wallets))
+        .route(
+            "/open-api/v3/cards/transfer-in",
+            post(handlers::transfer_in),
+        )
+        .route(
+            "/open-api/v3/cards/transfer-out",
+            post(handlers::transfer_out),
+        )
+        .route("/open-api/v3/cards/{id}", get(handlers::cards_get))
+        .route(
+            "/open-api/v3/card/transactions",
+            get(handlers::card_transactions),
+        )
+        .route(
+            "/open-api/v3/card-negative/accounts",
+            get(handlers::negative_accounts),
+        )
+        .route(
+            "/open-api/v3/card-negative/bills",
+            get(handlers::negative_bills),
+        )
+        .route(
+            "/open-api/v3/card-negative/repayments",
+            get(handlers::negative_repayments),
+        )
+}
+
+/// An unknown path under `/open-api/`: 404 in the envelope.
+pub(crate) fn not_found(method: &Method, uri: &Uri) -> Response {
+    IlError::not_found(format!(
+        "no Interlace endpoint {method} {}; see the README for the emulated ones",
+        uri.path()
+    ))
+    .with_status(StatusCode::NOT_FOUND)
+    .into_response()
+}
+
+/// A known path with the wrong method: 405 in the envelope.
+pub(crate) fn method_not_allowed(method: &Method, uri: &Uri) -> Response {
+    IlError::param(format!("{} does not accept {method}", uri.path()))
+        .with_status(StatusCode::METHOD_NOT_ALLOWED)
+        .into_response()
+}

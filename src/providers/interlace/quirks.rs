@@ -1,0 +1,35 @@
+//! Interlace oddities the sandbox reproduces or settles on purpose. Nothing here runs;
+//! it is the record of decisions.
+//!
+//! - **`type`** is an integer in AccountNegative and a string (`"0"`/`"1"`) in
+//!   AccountRepayment, exactly as the seed's examples show; `total` of a bill is a string.
+//! - **Times**: v3 objects carry epoch milliseconds as strings (`createTime`,
+//!   `statTime`); `repayTime` is an integer; OAuth `timestamp` is integer unix seconds.
+//! - **OAuth**: codes are single use and last 5 minutes; tokens last 86400 s on the
+//!   tenant clock; refresh tokens are single use and rotate. The v3 access-token example
+//!   omits `clientSecret`; the sandbox requires it on both paths, as the live-validated
+//!   client sends it. A reused or expired code, a wrong secret, and a missing, unknown or
+//!   expired token are auth failures: HTTP 401 with code `010002`.
+//! - **Error codes**: `010021` (account balance does not exist: the account's Infinity
+//!   balance is not initialised) and `010787` (No KYC information: a customer account
+//!   without passed KYC) are observed codes; `010001` parameter, `010002` unauthorized,
+//!   `010003` not found, `010100` insufficient balance, `010200` not allowed in this state
+//!   and `999999` internal are the sandbox's.
+//! - **Idempotency-Key**: on POST/PUT/PATCH with a body `accountId`, a repeat of
+//!   (accountId, key, path) answers the first successful answer's exact bytes; failures
+//!   are not remembered. Keys live as long as the tenant (not 90 days) and are not exported.
+//! - **Card transactions** carry the webhook example's fields plus `status` (`PENDING` for
+//!   an authorisation holding money, `CLOSED`, `FAIL` when declined) and `businessCode`
+//!   (`1003` / `1005` for a clearing above / below its authorisation, else `null`).
+//! - **Card negatives**: statistics are taken for every account at 00:00 UTC on the
+//!   tenant clock and on demand; an account with negatives at that moment gets a bill;
+//!   each run is one BatchHook (pages of 100) whose `fileUrl` holds all its statistics.
+//!   `cardNegative` sums the negative balances of prepaid cards; budget cards draw on the
+//!   account's budget, whose negative is `budgetNegative`.
+//! - **Repayments** run when money reaches an account: a `fund-account` deposit (or a
+//!   `transfer-out` back to the Infinity balance) brings negative cards back to zero
+//!   oldest-negative first, then the budget, as far as the Infinity balance goes; a
+//!   `transfer-in` to a negative card settles that card as far as the transfer goes.
+//!   Each records an AccountRepayment with the account's negatives just before it, so
+//!   `cardUnpaidAmount` includes the other cards still negative.
+//! - **Card `bin`** is `49319300` for every card and `cardMode` `VIRTUAL_CARD`.

@@ -1,0 +1,277 @@
+//! Interlace's JSON: request fields (camelCase, amounts as strings or numbers, times as
+//! epoch milliseconds), the list convention (`page` from 1, `limit` 1..=100 default 10,
+//! answering `{list, total}`), and the v3 object shapes: times as epoch-millisecond
+//! strings (`repayTime` an integer), amounts 2-decimal strings, currency upper-case.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::error::IlError;
+use crate::clock::Timestamp;
+use crate::http_util::json_kind;
+use crate::money::format_fixed;
+
+pub type Body = Map<String, Value>;
+pub type Query = HashMap<String, String>;
+
+pub fn money(value: Decimal) -> String {
+    format_fixed(value, 2)
+}
+
+pub fn ms(t: Timestamp) -> String {
+    t.as_millis().to_string()
+}
+
+pub fn opt_str<'a>(body: &'a Body, name: &str) -> Result<Option<&'a str>, IlError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(IlError::param(format!(
+            "{name} must be a string, got {}",
+            json_kind(other)
+        ))),
+    }
+}
+
+pub fn req_str<'a>(body: &'a Body, name: &str) -> Result<&'a str, IlError> {
+    opt_str(body, name)?.ok_or_else(|| IlError::param(format!("{name} is required")))
+}
+
+/// An amount sent as a decimal string (`"50.00"`) or a number; more than 2 decimals is
+/// refused.
+pub fn opt_amount(body: &Body, name: &str) -> Result<Option<Decimal>, IlError> {
+    let text = match body.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            return Err(IlError::param(format!(
+                "{name} must be an amount such as \"50.00\", got {}",
+                json_kind(other)
+            )));
+        }
+    };
+    let amount: Decimal = text.parse().map_err(|_| {
+        IlError::param(format!(
+            "{name} must be an amount such as \"50.00\", got {text:?}"
+        ))
+    })?;
+    if amount.normalize().scale() > 2 {
+        return Err(IlError::param(format!(
+            "{name} {amount} has more than 2 decimals"
+        )));
+    }
+    Ok(Some(amount))
+}
+
+pub fn req_amount(body: &Body, name: &str) -> Result<Decimal, IlError> {
+    let amount =
+        opt_amount(body, name)?.ok_or_else(|| IlError::param(format!("{name} is required")))?;
+    if amount <= Decimal::ZERO {
+        return Err(IlError::param(format!(
+            "{name} must be greater than 0, got {amount}"
+        )));
+    }
+    Ok(amount)
+}
+
+/// `page` (from 1) and `limit` (1..=100, default 10) of a list query.
+pub fn paging(query: &Query) -> Result<(usize, usize), IlError> {
+    let page = match query.get("page").map(String::as_str) {
+        None | Some("") => 1,
+        Some(p) => p.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            IlError::param(format!("page must be a whole number from 1, got {p:?}"))
+        })?,
+    };
+    let limit = match query.get("limit").map(String::as_str) {
+        None | Some("") => 10,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| IlError::param(format!("limit must be between 1 and 100, got {l:?}")))?,
+    };
+    Ok((page, limit))
+}
+
+/// An epoch-millisecond query parameter (`startTime`, `endTime`).
+pub fn query_ms(query: &Query, name: &str) -> Result<Option<Timestamp>, IlError> {
+    match query.get(name).map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(|ms| Some(Timestamp::from_millis(ms)))
+            .map_err(|_| IlError::param(format!("{name} must be epoch milliseconds, got {v:?}"))),
+    }
+}
+
+pub fn query_required<'a>(query: &'a Query, name: &str) -> Result<&'a str, IlError> {
+    query
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| IlError::param(format!("{name} is required")))
+}
+
+/// A page of a list: `{list, total}`.
+#[derive(Debug, Serialize)]
+pub struct ListData<T> {
+    pub list: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> ListData<T> {
+    /// Page `page` of `limit` items out of all `items`.
+    pub fn page(items: Vec<T>, page: usize, limit: usize) -> Self {
+        let total = items.len();
+        let list = items
+            .into_iter()
+            .skip((page - 1).saturating_mul(limit))
+            .take(limit)
+            .collect();
+        Self { list, total }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthorizeData {
+    pub timestamp: i64,
+    pub code: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenData {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub timestamp: i64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardView {
+    pub id: String,
+    pub account_id: String,
+    pub user_name: String,
+    pub currency: String,
+    pub bin: String,
+    pub card_last_four: String,
+    pub card_mode: String,
+    pub status: String,
+    pub label: String,
+    pub balance_id: Option<String>,
+    pub budget_id: Option<String>,
+    pub cardholder_id: String,
+    pub create_time: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferView {
+    pub id: String,
+    pub account_id: String,
+    pub card_id: String,
+    pub client_transaction_id: String,
+    pub amount: String,
+    pub fee: String,
+    pub currency: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+    pub create_time: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletView {
+    pub id: String,
+    pub available: String,
+    pub currency: String,
+    /// 0 Infinity, 1 budget, 2 prepaid card.
+    pub object_type: u8,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionView {
+    pub id: String,
+    pub card_id: String,
+    pub account_id: String,
+    pub create_time: String,
+    pub processing_code: String,
+    pub transaction_amount: String,
+    pub transaction_currency: String,
+    pub billing_amount: String,
+    pub billing_currency: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub merchant_country: String,
+    pub transaction_type: String,
+    pub mcc: String,
+    pub status: String,
+    pub business_code: Option<String>,
+}
+
+/// AccountNegative, exactly the seed's fields (`type` an integer).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountNegativeView {
+    pub account_id: String,
+    pub account_name: String,
+    pub account_en: String,
+    pub display_id: String,
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub card_negative: String,
+    pub budget_negative: String,
+    pub currency: String,
+    pub stat_time: String,
+}
+
+/// AccountNegativeBill, exactly the seed's fields (`total` a string).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillView {
+    pub account_id: String,
+    pub display_id: String,
+    pub create_time: String,
+    pub total: String,
+    pub negative_url: String,
+}
+
+/// AccountRepayment, exactly the seed's fields (`type` a string, `repayTime` an integer).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepaymentView {
+    pub account_id: String,
+    pub display_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub currency: String,
+    pub card_negative: String,
+    pub budget_negative: String,
+    pub card_settle_amount: String,
+    pub budget_settle_amount: String,
+    pub card_unpaid_amount: String,
+    pub budget_unpaid_amount: String,
+    pub repay_time: i64,
+}
+
+/// BatchHook, exactly the seed's fields.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchView {
+    pub batch_no: String,
+    pub page: usize,
+    pub size: usize,
+    pub total: usize,
+    pub last_page: bool,
+    pub file_url: String,
+    pub list: Vec<AccountNegativeView>,
+}

@@ -1,0 +1,180 @@
+//! OAuth: codes, tokens, refresh, and each documented failure.
+
+use insta::assert_json_snapshot;
+use serde_json::json;
+
+use super::{SCENARIO, login};
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn authorize_then_access_token_on_both_path_styles() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let code = app
+        .get("/open-api/v3/oauth/authorize?clientId=client-1")
+        .await;
+    assert_eq!(code.status, 200);
+    assert_json_snapshot!("interlace_authorize", code.json());
+    let code = code.json()["data"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let token = app
+        .post(
+            "/open-api/v3/oauth/access-token",
+            &json!({"clientId": "client-1", "clientSecret": "secret-1", "code": code}).to_string(),
+        )
+        .await;
+    assert_eq!(token.status, 200);
+    assert_json_snapshot!("interlace_access_token", token.json());
+}
+
+#[tokio::test]
+async fn a_reused_or_expired_code_and_a_wrong_secret_are_401() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let code = app
+        .get("/open-api/oauth/authorize?clientId=client-1")
+        .await
+        .json()["data"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let exchange = |secret: &'static str, code: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/open-api/oauth/access-token",
+                &json!({"clientId": "client-1", "clientSecret": secret, "code": code}).to_string(),
+            )
+            .await
+        }
+    };
+    let wrong = exchange("nope", code.clone()).await;
+    assert_eq!(wrong.status, 401);
+    assert_json_snapshot!("interlace_wrong_secret", wrong.json());
+    assert_eq!(exchange("secret-1", code.clone()).await.status, 200);
+    let reused = exchange("secret-1", code).await;
+    assert_eq!(reused.status, 401);
+    assert_json_snapshot!("interlace_code_reused", reused.json());
+    let late = app
+        .get("/open-api/oauth/authorize?clientId=client-1")
+        .await
+        .json()["data"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    app.advance(301).await;
+    let expired = exchange("secret-1", late).await;
+    assert_eq!(expired.status, 401);
+    assert_json_snapshot!("interlace_code_expired", expired.json());
+    let unknown = app.get("/open-api/oauth/authorize?clientId=nobody").await;
+    assert_eq!(unknown.status, 401);
+    assert_json_snapshot!("interlace_unknown_client", unknown.json());
+    let missing = app.get("/open-api/oauth/authorize").await;
+    assert_json_snapshot!("interlace_authorize_missing_client", missing.json());
+}
+
+#[tokio::test]
+async fn tokens_expire_after_a_day_and_refresh_rotates() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let code = app
+        .get("/open-api/oauth/authorize?clientId=client-1")
+        .await
+        .json()["data"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let tokens = app
+        .post(
+            "/open-api/oauth/access-token",
+            &json!({"clientId": "client-1", "clientSecret": "secret-1", "code": code}).to_string(),
+        )
+        .await
+        .json();
+    let access = tokens["data"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let refresh = tokens["data"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    assert_eq!(access.len(), 40);
+    assert_eq!(refresh.len(), 64);
+    let cards = super::send(
+        &app,
+        axum::http::Method::GET,
+        &access,
+        "/open-api/v3/cards",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(cards.status, 200);
+    app.advance(86_400).await;
+    let expired = super::send(
+        &app,
+        axum::http::Method::GET,
+        &access,
+        "/open-api/v3/cards",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(expired.status, 401);
+    assert_json_snapshot!("interlace_token_expired", expired.json());
+    let renewed = app
+        .post(
+            "/open-api/v3/oauth/refresh-token",
+            &json!({"clientId": "client-1", "refreshToken": refresh}).to_string(),
+        )
+        .await;
+    assert_eq!(renewed.status, 200, "{}", renewed.text());
+    let fresh = renewed.json()["data"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert_eq!(
+        super::send(
+            &app,
+            axum::http::Method::GET,
+            &fresh,
+            "/open-api/v3/cards",
+            None,
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    let again = app
+        .post(
+            "/open-api/v3/oauth/refresh-token",
+            &json!({"clientId": "client-1", "refreshToken": refresh}).to_string(),
+        )
+        .await;
+    assert_eq!(again.status, 401, "a refresh token is single use");
+}
+
+#[tokio::test]
+async fn a_missing_or_unknown_token_is_401() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let missing = app.get("/open-api/v3/cards").await;
+    assert_eq!(missing.status, 401);
+    assert_json_snapshot!("interlace_missing_token", missing.json());
+    let unknown = super::send(
+        &app,
+        axum::http::Method::GET,
+        "nope",
+        "/open-api/v3/cards",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, 401);
+    assert_json_snapshot!("interlace_unknown_token", unknown.json());
+    let token = login(&app).await;
+    assert_eq!(
+        super::get(&app, &token, "/open-api/v3/cards").await["code"],
+        "000000"
+    );
+}
