@@ -1,0 +1,125 @@
+//! OAuth: single-use codes (5 minutes), access tokens (86400 s on the tenant clock) and
+//! single-use refresh tokens.
+
+use super::*;
+use crate::providers::interlace::error::IlError;
+use crate::providers::interlace::state::{AccessToken, AuthCode};
+use crate::tenant::World;
+
+/// `oauth/authorize`: a single-use code valid for five minutes.
+pub fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> {
+    enabled(world)?;
+    if !world
+        .interlace
+        .clients
+        .iter()
+        .any(|c| c.client_id == client_id)
+    {
+        return Err(IlError::unauthorized(format!(
+            "unknown clientId {client_id:?}"
+        )));
+    }
+    let code = world.ids.hex(32);
+    let expires_at = world.now().plus_secs(CODE_SECONDS);
+    world.interlace.codes.insert(
+        code.clone(),
+        AuthCode {
+            client_id: client_id.to_owned(),
+            expires_at,
+            used: false,
+        },
+    );
+    Ok(code)
+}
+
+fn issue(world: &mut World, client_id: &str) -> (String, String) {
+    let access = world.ids.hex(40);
+    let refresh = world.ids.hex(64);
+    let expires_at = world.now().plus_secs(TOKEN_SECONDS);
+    world.interlace.tokens.insert(
+        access.clone(),
+        AccessToken {
+            client_id: client_id.to_owned(),
+            expires_at,
+        },
+    );
+    world
+        .interlace
+        .refresh_tokens
+        .insert(refresh.clone(), client_id.to_owned());
+    (access, refresh)
+}
+
+/// `oauth/access-token`: exchanges a fresh code and the client's secret for tokens.
+pub fn access_token(
+    world: &mut World,
+    client_id: &str,
+    client_secret: &str,
+    code: &str,
+) -> Result<(String, String), IlError> {
+    enabled(world)?;
+    let client = world
+        .interlace
+        .clients
+        .iter()
+        .find(|c| c.client_id == client_id)
+        .ok_or_else(|| IlError::unauthorized(format!("unknown clientId {client_id:?}")))?;
+    if client.client_secret != client_secret {
+        return Err(IlError::unauthorized(
+            "clientSecret does not match the clientId",
+        ));
+    }
+    let now = world.now();
+    match world.interlace.codes.get_mut(code) {
+        Some(c) if c.client_id == client_id && !c.used && c.expires_at > now => c.used = true,
+        Some(c) if c.used => {
+            return Err(IlError::unauthorized(
+                "the code was used already; get a new one from oauth/authorize",
+            ));
+        }
+        Some(c) if c.client_id == client_id => {
+            return Err(IlError::unauthorized(
+                "the code has expired (codes last 5 minutes); get a new one",
+            ));
+        }
+        _ => {
+            return Err(IlError::unauthorized(
+                "unknown code; get one from oauth/authorize",
+            ));
+        }
+    }
+    Ok(issue(world, client_id))
+}
+
+/// `oauth/refresh-token`: a new token pair for a refresh token (which is used up).
+pub fn refresh(
+    world: &mut World,
+    client_id: &str,
+    refresh_token: &str,
+) -> Result<(String, String), IlError> {
+    enabled(world)?;
+    match world.interlace.refresh_tokens.get(refresh_token) {
+        Some(owner) if owner == client_id => {}
+        _ => {
+            return Err(IlError::unauthorized(
+                "unknown refreshToken for this clientId",
+            ));
+        }
+    }
+    world.interlace.refresh_tokens.remove(refresh_token);
+    Ok(issue(world, client_id))
+}
+
+/// Accepts an access token that exists and has not expired on the tenant clock.
+pub fn check_token(world: &World, token: &str) -> Result<(), IlError> {
+    enabled(world)?;
+    match world.interlace.tokens.get(token) {
+        Some(t) if t.expires_at > world.now() => Ok(()),
+        Some(_) => Err(IlError::unauthorized(
+            "the access token has expired; get a new one (oauth/access-token or oauth/refresh-token)",
+        )),
+        None => Err(IlError::unauthorized(
+            "unknown access token; send x-access-token from oauth/access-token",
+        )),
+    }
+}
