@@ -116,6 +116,20 @@ impl TenantView {
             inventory.interlace.accounts =
                 w.interlace.accounts.iter().map(|a| a.id.clone()).collect();
             inventory.interlace.cards = w.interlace.cards.iter().map(|c| c.id.clone()).collect();
+            inventory.interlace.business_accounts = w
+                .interlace
+                .global
+                .business_accounts
+                .iter()
+                .map(|b| b.id.clone())
+                .collect();
+            inventory.interlace.legal_entities = w
+                .interlace
+                .global
+                .legal_entities
+                .iter()
+                .map(|l| l.id.clone())
+                .collect();
             inventory.opcard.programs = w.opcard.programs.iter().map(|p| p.value).collect();
             inventory.opcard.cards = w
                 .opcard

@@ -126,11 +126,11 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
             None => {
                 return Err(err(
                     format!("activity[{i}]"),
-                    "name exactly one generator per item; the generators are: transfers, hypercard, opcard, interlace"
+                    "name exactly one generator per item; the generators are: transfers, hypercard, opcard, interlace, interlace_business"
                         .to_owned(),
                 ));
             }
-            Some(Generator::Interlace(g)) => {
+            Some(Generator::Interlace(g) | Generator::InterlaceBusiness(g)) => {
                 let at = format!("activity[{i}].interlace");
                 if scenario.interlace.is_none() {
                     return Err(err(

@@ -184,6 +184,10 @@ pub struct Activity {
     /// refunds, fees, transfers and deposits; cards may go negative and be repaid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interlace: Option<InterlaceActivity>,
+    /// Interlace global-account activity: deposits through every inbound outcome and
+    /// outbound transfers that settle, fail or are cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interlace_business: Option<InterlaceActivity>,
 }
 
 /// An activity item with its one generator picked out.
@@ -193,23 +197,37 @@ pub enum Generator<'a> {
     Hypercard(&'a HypercardActivity),
     Opcard(&'a OpcardActivity),
     Interlace(&'a InterlaceActivity),
+    InterlaceBusiness(&'a InterlaceActivity),
 }
 
 impl Activity {
     /// The generator, or `None` when the item sets no key (the loader refuses that).
     pub fn generator(&self) -> Option<Generator<'_>> {
-        match (
-            &self.transfers,
-            &self.hypercard,
-            &self.opcard,
-            &self.interlace,
-        ) {
-            (Some(t), None, None, None) => Some(Generator::Transfers(t)),
-            (None, Some(h), None, None) => Some(Generator::Hypercard(h)),
-            (None, None, Some(o), None) => Some(Generator::Opcard(o)),
-            (None, None, None, Some(i)) => Some(Generator::Interlace(i)),
-            _ => None,
+        let set = [
+            self.transfers.is_some(),
+            self.hypercard.is_some(),
+            self.opcard.is_some(),
+            self.interlace.is_some(),
+            self.interlace_business.is_some(),
+        ];
+        if set.iter().filter(|s| **s).count() != 1 {
+            return None;
         }
+        if let Some(t) = &self.transfers {
+            return Some(Generator::Transfers(t));
+        }
+        if let Some(h) = &self.hypercard {
+            return Some(Generator::Hypercard(h));
+        }
+        if let Some(o) = &self.opcard {
+            return Some(Generator::Opcard(o));
+        }
+        if let Some(i) = &self.interlace {
+            return Some(Generator::Interlace(i));
+        }
+        self.interlace_business
+            .as_ref()
+            .map(Generator::InterlaceBusiness)
     }
 }
 

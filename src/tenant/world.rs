@@ -190,6 +190,14 @@ pub fn core_handlers() -> Handlers<World> {
         interlace::negatives::DAILY_STAT,
         interlace::negatives::daily_stat,
     );
+    handlers.register(
+        interlace::global::ops::LEGAL_ENTITY_STEP,
+        interlace::global::ops::legal_entity_step,
+    );
+    handlers.register(
+        interlace::global::ops::TRANSACTION_STEP,
+        interlace::global::ops::transaction_step,
+    );
     handlers
 }
 

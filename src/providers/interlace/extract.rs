@@ -81,11 +81,11 @@ pub(super) async fn read_body(req: Request, state: &AppState) -> Result<Body, Il
 
 /// A request whose tenant is known (its token is checked by `run`).
 #[derive(Debug)]
-pub(super) struct Authed {
+pub(crate) struct Authed {
     tenant: Arc<Tenant>,
     token: String,
-    pub(super) body: Body,
-    pub(super) query: Query,
+    pub(crate) body: Body,
+    pub(crate) query: Query,
     /// (Idempotency-Key, path) for POST/PUT/PATCH requests that sent a key.
     idempotency: Option<(String, String)>,
     /// Where the sandbox serves files, for `negativeUrl` and `fileUrl`.
@@ -134,7 +134,7 @@ impl FromRequest<AppState> for Authed {
 impl Authed {
     /// Checks the token and runs `op` under the tenant lock, answering a repeated
     /// idempotent request with the first answer.
-    pub(super) fn run<T: Serialize>(
+    pub(crate) fn run<T: Serialize>(
         &self,
         op: impl FnOnce(&mut World, &Self) -> Result<T, IlError>,
     ) -> Response {

@@ -11,6 +11,7 @@
 mod error;
 mod extract;
 pub mod files;
+pub mod global;
 mod handlers;
 pub mod negatives;
 pub mod ops;
@@ -28,6 +29,7 @@ pub use error::{Code, IlError};
 pub(crate) use extract::{client_key as client_credential, token_key as token_credential};
 
 use crate::server::AppState;
+use global::handlers as gh;
 
 /// Every Interlace route.
 pub(crate) fn router() -> Router<AppState> {
@@ -72,6 +74,42 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/open-api/v3/card-negative/repayments",
             get(handlers::negative_repayments),
+        )
+        .route(
+            "/open-api/v3/business/legal-entity",
+            post(gh::legal_entity_create),
+        )
+        .route(
+            "/open-api/v3/business/legal-entity/{id}",
+            get(gh::legal_entity_get),
+        )
+        .route(
+            "/open-api/v3/business/accounts",
+            post(gh::business_accounts_create).get(gh::business_accounts_list),
+        )
+        .route(
+            "/open-api/v3/business/accounts/transactions",
+            get(gh::transactions_list),
+        )
+        .route(
+            "/open-api/v3/business/accounts/{id}",
+            get(gh::business_accounts_get),
+        )
+        .route(
+            "/open-api/v3/business/accounts/{id}/balance",
+            get(gh::business_accounts_balance),
+        )
+        .route(
+            "/open-api/v3/business/account/{id}/bank-account",
+            post(gh::bank_account_create),
+        )
+        .route(
+            "/open-api/v3/business/transfer/external",
+            post(gh::transfer_external),
+        )
+        .route(
+            "/open-api/v3/business/transfer/external/{id}/cancel",
+            post(gh::transfer_cancel),
         )
 }
 

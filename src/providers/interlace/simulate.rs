@@ -23,7 +23,14 @@ use super::wire::{self, AccountNegativeView, TransactionView};
 use crate::money::Currency;
 use crate::tenant::World;
 
-pub const EVENTS: [&str; 3] = ["card-transaction", "fund-account", "negative-stat"];
+pub const EVENTS: [&str; 6] = [
+    "card-transaction",
+    "fund-account",
+    "negative-stat",
+    "deposit",
+    "transfer-outcome",
+    "legal-entity-status",
+];
 
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
@@ -42,6 +49,8 @@ pub enum Simulated {
     Stats {
         statistics: Vec<AccountNegativeView>,
     },
+    /// A global-account simulation's answer (a transaction or a legal entity).
+    Global(Value),
 }
 
 pub fn run(
@@ -61,7 +70,10 @@ pub fn run(
                     .collect(),
             })
         }
-        _ => return None,
+        other => {
+            return super::global::simulate::run(world, other, body)
+                .map(|r| r.map(Simulated::Global));
+        }
     })
 }
 

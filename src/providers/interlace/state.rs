@@ -192,6 +192,8 @@ pub struct InterlaceState {
     pub batches: Vec<Batch>,
     /// (accountId, Idempotency-Key, path) -> the first answer.
     pub idempotency: HashMap<(String, String, String), Remembered>,
+    /// Legal entities, business and bank accounts, business account transactions.
+    pub global: super::global::state::GlobalState,
 }
 
 impl InterlaceState {

@@ -10,11 +10,13 @@
 
 mod hypercard;
 mod interlace;
+mod interlace_business;
 mod opcard;
 mod transfers;
 
 use hypercard::{card_coin, draw_hypercard, last_consumption};
 use interlace::{IlKind, draw_interlace, perform_interlace};
+use interlace_business::{BizKind, draw_business, perform_business};
 use opcard::draw_opcard;
 use rust_decimal::Decimal;
 use transfers::{draw_transfers, transfer};
@@ -57,7 +59,7 @@ pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
             Generator::Transfers(t) => i64::from(t.days) * 86_400,
             Generator::Hypercard(h) => i64::from(h.days) * 86_400,
             Generator::Opcard(o) => i64::from(o.days) * 86_400,
-            Generator::Interlace(i) => i64::from(i.days) * 86_400,
+            Generator::Interlace(i) | Generator::InterlaceBusiness(i) => i64::from(i.days) * 86_400,
         })
         .max()
         .unwrap_or(0)
@@ -129,6 +131,13 @@ enum Action {
         currency: Currency,
         amount: Decimal,
     },
+    /// An Interlace global-account operation on business account `account` (index).
+    Biz {
+        kind: BizKind,
+        account: usize,
+        amount: Decimal,
+        counterparty: String,
+    },
     /// An Interlace card operation; `kind` picks which.
     Il {
         kind: IlKind,
@@ -152,6 +161,9 @@ pub(crate) fn run(
             Some(Generator::Hypercard(h)) => draw_hypercard(world, generator, h, start, &mut steps),
             Some(Generator::Opcard(o)) => draw_opcard(world, generator, o, start, &mut steps),
             Some(Generator::Interlace(i)) => draw_interlace(world, generator, i, start, &mut steps),
+            Some(Generator::InterlaceBusiness(i)) => {
+                draw_business(world, generator, i, start, &mut steps)
+            }
             None => {}
         }
     }
@@ -257,5 +269,11 @@ fn perform(world: &mut World, action: &Action) -> bool {
             amount,
             merchant,
         } => perform_interlace(world, *kind, card, *amount, merchant),
+        Action::Biz {
+            kind,
+            account,
+            amount,
+            counterparty,
+        } => perform_business(world, *kind, *account, *amount, counterparty),
     }
 }

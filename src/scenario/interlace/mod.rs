@@ -4,6 +4,8 @@
 
 mod snapshot;
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +13,10 @@ pub use snapshot::InterlaceSnapshot;
 pub(in crate::scenario) use snapshot::{export, restore};
 
 use super::error::ScenarioError;
-use super::schema::Amount;
+use super::schema::{Amount, CurrencyCode};
+use crate::money::Currency;
+use crate::providers::interlace::global::ops as global;
+use crate::providers::interlace::global::state::{GlobalSettings, LEGAL_ENTITY_STATUSES};
 use crate::providers::interlace::state::{Client, card_status};
 use crate::providers::interlace::{negatives, ops};
 use crate::tenant::World;
@@ -25,6 +30,63 @@ pub struct InterlaceSection {
     pub accounts: Vec<AccountDecl>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<CardDecl>,
+    /// Global-account timings and fees (defaults in the scenario reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<GlobalDecl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal_entities: Vec<LegalEntityDecl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub business_accounts: Vec<BusinessAccountDecl>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalDecl {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_entity_processing_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_entity_active_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_step_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_settle_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_seconds: Option<u64>,
+    /// Platform fee per outbound transfer by currency; replaces the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fees: BTreeMap<String, Amount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalEntityDecl {
+    /// The `key` of an account above.
+    pub account: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its status at history start (default ACTIVE); any status of the seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessAccountDecl {
+    /// The `key` of an account with an ACTIVE legal entity.
+    pub account: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub nickname: String,
+    pub currency: CurrencyCode,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub purpose: String,
+    /// How many bank accounts to open on it (default 1).
+    #[serde(default = "one")]
+    pub bank_accounts: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,11 +207,84 @@ pub(super) fn check(file: &str, section: &InterlaceSection) -> Result<(), Scenar
             ));
         }
     }
+    for (i, l) in section.legal_entities.iter().enumerate() {
+        let at = format!("interlace.legal_entities[{i}]");
+        if !keys.contains(&l.account.as_str()) {
+            return Err(err(
+                format!("{at}.account"),
+                format!("no account {:?} in interlace.accounts", l.account),
+            ));
+        }
+        if let Some(status) = &l.status
+            && !LEGAL_ENTITY_STATUSES.contains(&status.as_str())
+        {
+            return Err(err(
+                format!("{at}.status"),
+                format!(
+                    "status is one of {}, got {status:?}",
+                    LEGAL_ENTITY_STATUSES.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(global) = &section.global {
+        for code in global.fees.keys() {
+            Currency::parse(code)
+                .map_err(|e| err(format!("interlace.global.fees.{code}"), e.to_string()))?;
+        }
+    }
+    for (i, b) in section.business_accounts.iter().enumerate() {
+        let at = format!("interlace.business_accounts[{i}]");
+        let active = section
+            .legal_entities
+            .iter()
+            .any(|l| l.account == b.account && l.status.as_deref().unwrap_or("ACTIVE") == "ACTIVE");
+        if !active {
+            return Err(err(
+                format!("{at}.account"),
+                format!(
+                    "account {:?} has no ACTIVE legal entity in interlace.legal_entities",
+                    b.account
+                ),
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The global-account settings a section gives, over the defaults.
+fn global_settings(section: &InterlaceSection) -> GlobalSettings {
+    let mut settings = GlobalSettings::default();
+    let Some(g) = &section.global else {
+        return settings;
+    };
+    let secs =
+        |v: Option<u64>, default: i64| v.map_or(default, |v| i64::try_from(v).unwrap_or(i64::MAX));
+    settings.legal_entity_processing_seconds = secs(
+        g.legal_entity_processing_seconds,
+        settings.legal_entity_processing_seconds,
+    );
+    settings.legal_entity_active_seconds = secs(
+        g.legal_entity_active_seconds,
+        settings.legal_entity_active_seconds,
+    );
+    settings.inbound_step_seconds = secs(g.inbound_step_seconds, settings.inbound_step_seconds);
+    settings.outbound_settle_seconds =
+        secs(g.outbound_settle_seconds, settings.outbound_settle_seconds);
+    settings.refund_seconds = secs(g.refund_seconds, settings.refund_seconds);
+    if !g.fees.is_empty() {
+        settings.fees = g
+            .fees
+            .iter()
+            .filter_map(|(code, fee)| Some((Currency::parse(code).ok()?, fee.0)))
+            .collect();
+    }
+    settings
 }
 
 pub(super) fn setup(world: &mut World, section: &InterlaceSection) {
     world.interlace.enabled = true;
+    world.interlace.global.settings = global_settings(section);
     world.interlace.clients = section
         .clients
         .iter()
@@ -214,6 +349,43 @@ pub(super) fn build(
         .map_err(|e| err(at.clone(), e.message))?;
         if let Some(status) = &c.status {
             world.interlace.cards[card].status = status.clone();
+        }
+    }
+    for (i, l) in section.legal_entities.iter().enumerate() {
+        let at = format!("interlace.legal_entities[{i}]");
+        let account = section
+            .accounts
+            .iter()
+            .position(|a| a.key == l.account)
+            .ok_or_else(|| err(at.clone(), "unknown account".to_owned()))?;
+        let account_id = world.interlace.accounts[account].id.clone();
+        let index = global::create_legal_entity(world, &account_id, l.name.as_deref())
+            .map_err(|e| err(at.clone(), e.message))?;
+        let id = world.interlace.global.legal_entities[index].id.clone();
+        global::force_legal_entity_status(world, &id, l.status.as_deref().unwrap_or("ACTIVE"))
+            .map_err(|e| err(at, e.message))?;
+    }
+    for (i, b) in section.business_accounts.iter().enumerate() {
+        let at = format!("interlace.business_accounts[{i}]");
+        let account = section
+            .accounts
+            .iter()
+            .position(|a| a.key == b.account)
+            .ok_or_else(|| err(at.clone(), "unknown account".to_owned()))?;
+        let account_id = world.interlace.accounts[account].id.clone();
+        let index = global::create_business_account(
+            world,
+            &account_id,
+            &b.nickname,
+            &b.purpose,
+            b.currency.0,
+            b.id.clone(),
+        )
+        .map_err(|e| err(at.clone(), e.message))?;
+        let id = world.interlace.global.business_accounts[index].id.clone();
+        for _ in 0..b.bank_accounts {
+            global::create_bank_account(world, &id, None)
+                .map_err(|e| err(at.clone(), e.message))?;
         }
     }
     negatives::schedule_first_stat(world);

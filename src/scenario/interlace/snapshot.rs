@@ -6,12 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{InterlaceSection, setup};
 use crate::ledger::{EntryId, HoldId};
+use crate::providers::interlace::global::bank::BankDetails;
+use crate::providers::interlace::global::state::{
+    BankAccount, BusinessAccount, GlobalTx, LegalEntity,
+};
 use crate::providers::interlace::state::{
     AccessToken, Account, AuthCode, Batch, Bill, BillRow, Card, NegativeStat, Repayment,
     Transaction,
 };
 use crate::scenario::error::ScenarioError;
-use crate::scenario::schema::{Amount, Time};
+use crate::scenario::schema::{Amount, CurrencyCode, Time};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +43,87 @@ pub struct InterlaceSnapshot {
     pub tokens: Vec<SnapToken>,
     #[serde(default)]
     pub refresh_tokens: Vec<SnapRefresh>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<SnapGlobal>,
+}
+
+/// The global-account state (its settings stay in `section.global`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapGlobal {
+    #[serde(default)]
+    pub legal_entities: Vec<SnapLegalEntity>,
+    #[serde(default)]
+    pub business_accounts: Vec<SnapBusinessAccount>,
+    #[serde(default)]
+    pub transactions: Vec<SnapGlobalTx>,
+    pub next_display: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapLegalEntity {
+    pub id: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub message: String,
+    pub status: String,
+    pub created_at: Time,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapBusinessAccount {
+    pub id: String,
+    pub account_id: String,
+    pub nickname: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub purpose: String,
+    pub currency: CurrencyCode,
+    pub balance_id: String,
+    pub created_at: Time,
+    #[serde(default)]
+    pub bank_accounts: Vec<SnapBankAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapBankAccount {
+    pub status: String,
+    pub account_name: String,
+    pub account_no: String,
+    pub bank_name: String,
+    pub routing_type: String,
+    pub routing_number: String,
+    pub swift: String,
+    pub bank_address: String,
+    pub branch_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub branch_code: String,
+    pub created_at: Time,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapGlobalTx {
+    pub id: String,
+    pub business_account_id: String,
+    pub counterparty: String,
+    pub amount: Amount,
+    pub display_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Amount>,
+    pub business_type: String,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    pub origin_transfer_id: String,
+    pub client_transaction_id: String,
+    pub time: Time,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,6 +278,74 @@ pub(in crate::scenario) fn export(
     let mut section = section.cloned().unwrap_or_default();
     section.accounts.clear();
     section.cards.clear();
+    section.legal_entities.clear();
+    section.business_accounts.clear();
+    let g = &state.global;
+    let global = SnapGlobal {
+        legal_entities: g
+            .legal_entities
+            .iter()
+            .map(|l| SnapLegalEntity {
+                id: l.id.clone(),
+                account_id: account_id(l.account),
+                account_name: l.account_name.clone(),
+                message: l.message.clone(),
+                status: l.status.clone(),
+                created_at: Time(l.created_at),
+            })
+            .collect(),
+        business_accounts: g
+            .business_accounts
+            .iter()
+            .map(|b| SnapBusinessAccount {
+                id: b.id.clone(),
+                account_id: account_id(b.account),
+                nickname: b.nickname.clone(),
+                purpose: b.purpose.clone(),
+                currency: CurrencyCode(b.currency),
+                balance_id: b.balance_id.clone(),
+                created_at: Time(b.created_at),
+                bank_accounts: b
+                    .bank_accounts
+                    .iter()
+                    .map(|a| SnapBankAccount {
+                        status: a.status.clone(),
+                        account_name: a.account_name.clone(),
+                        account_no: a.details.account_no.clone(),
+                        bank_name: a.details.bank_name.clone(),
+                        routing_type: a.details.routing_type.clone(),
+                        routing_number: a.details.routing_number.clone(),
+                        swift: a.details.swift.clone(),
+                        bank_address: a.details.bank_address.clone(),
+                        branch_name: a.details.branch_name.clone(),
+                        branch_code: a.details.branch_code.clone(),
+                        created_at: Time(a.created_at),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        transactions: g
+            .transactions
+            .iter()
+            .map(|t| SnapGlobalTx {
+                id: t.id.clone(),
+                business_account_id: g.business_accounts[t.business_account].id.clone(),
+                counterparty: t.counterparty.clone(),
+                amount: Amount(t.amount),
+                display_id: t.display_id.clone(),
+                fee: t.fee.map(Amount),
+                business_type: t.business_type.clone(),
+                status: t.status.clone(),
+                reference: t.reference.clone(),
+                origin_transfer_id: t.origin_transfer_id.clone(),
+                client_transaction_id: t.client_transaction_id.clone(),
+                time: Time(t.time),
+                path: t.path.clone(),
+                hold: t.hold.map(HoldId::index),
+            })
+            .collect(),
+        next_display: g.next_display,
+    };
     let mut codes: Vec<SnapCode> = state
         .codes
         .iter()
@@ -336,6 +489,7 @@ pub(in crate::scenario) fn export(
         codes,
         tokens,
         refresh_tokens,
+        global: Some(global),
     })
 }
 
@@ -528,5 +682,112 @@ pub(in crate::scenario) fn restore(
         .iter()
         .map(|r| (r.token.clone(), r.client_id.clone()))
         .collect();
+    if let Some(g) = &snap.global {
+        restore_global(world, g, &err)?;
+    }
+    Ok(())
+}
+
+fn restore_global(
+    world: &mut World,
+    g: &SnapGlobal,
+    err: &dyn Fn(String, String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let account = |world: &World, id: &str, at: String| {
+        world.interlace.account_index(id).ok_or_else(|| {
+            err(
+                at,
+                format!("no account {id} in snapshot.interlace.accounts"),
+            )
+        })
+    };
+    for (i, l) in g.legal_entities.iter().enumerate() {
+        let index = account(
+            world,
+            &l.account_id,
+            format!("snapshot.interlace.global.legal_entities[{i}]"),
+        )?;
+        world.interlace.global.legal_entities.push(LegalEntity {
+            id: l.id.clone(),
+            account: index,
+            account_name: l.account_name.clone(),
+            message: l.message.clone(),
+            status: l.status.clone(),
+            created_at: l.created_at.0,
+        });
+    }
+    for (i, b) in g.business_accounts.iter().enumerate() {
+        let at = format!("snapshot.interlace.global.business_accounts[{i}]");
+        let index = account(world, &b.account_id, at.clone())?;
+        let ledger = world
+            .ledger
+            .account_by_key(&format!("interlace:business:{}", b.id))
+            .map_err(|e| err(at, e.to_string()))?
+            .id;
+        world
+            .interlace
+            .global
+            .business_accounts
+            .push(BusinessAccount {
+                id: b.id.clone(),
+                account: index,
+                nickname: b.nickname.clone(),
+                purpose: b.purpose.clone(),
+                currency: b.currency.0,
+                balance_id: b.balance_id.clone(),
+                ledger,
+                created_at: b.created_at.0,
+                bank_accounts: b
+                    .bank_accounts
+                    .iter()
+                    .map(|a| BankAccount {
+                        status: a.status.clone(),
+                        account_name: a.account_name.clone(),
+                        details: BankDetails {
+                            account_no: a.account_no.clone(),
+                            bank_name: a.bank_name.clone(),
+                            routing_type: a.routing_type.clone(),
+                            routing_number: a.routing_number.clone(),
+                            swift: a.swift.clone(),
+                            bank_address: a.bank_address.clone(),
+                            branch_name: a.branch_name.clone(),
+                            branch_code: a.branch_code.clone(),
+                        },
+                        created_at: a.created_at.0,
+                    })
+                    .collect(),
+            });
+    }
+    for (i, t) in g.transactions.iter().enumerate() {
+        let ba = world
+            .interlace
+            .global
+            .business_account(&t.business_account_id)
+            .ok_or_else(|| {
+                err(
+                    format!("snapshot.interlace.global.transactions[{i}]"),
+                    format!("no business account {}", t.business_account_id),
+                )
+            })?;
+        let currency = world.interlace.global.business_accounts[ba].currency;
+        world.interlace.global.transactions.push(GlobalTx {
+            id: t.id.clone(),
+            business_account: ba,
+            currency,
+            counterparty: t.counterparty.clone(),
+            amount: t.amount.0,
+            display_id: t.display_id.clone(),
+            fee: t.fee.map(|f| f.0),
+            business_type: t.business_type.clone(),
+            status: t.status.clone(),
+            reference: t.reference.clone(),
+            origin_transfer_id: t.origin_transfer_id.clone(),
+            client_transaction_id: t.client_transaction_id.clone(),
+            time: t.time.0,
+            path: t.path.clone(),
+            hold: t.hold.map(HoldId::from_index),
+        });
+    }
+    world.interlace.global.next_display = g.next_display;
     Ok(())
 }

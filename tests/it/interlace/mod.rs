@@ -4,6 +4,7 @@
 
 mod auth;
 mod cards;
+mod global;
 mod negatives;
 
 use axum::body::Body;

@@ -1,0 +1,132 @@
+//! The `interlace_business` generator: deposits into business accounts through every
+//! inbound outcome, and outbound transfers of which some later fail or are cancelled
+//! while pending; the clock moves each through its statuses.
+
+use fake::Fake;
+use fake::faker::company::en::CompanyName;
+use rust_decimal::Decimal;
+
+use super::{Action, Step, dec, moment};
+use crate::clock::Timestamp;
+use crate::providers::interlace::global::ops as global;
+use crate::scenario::schema::InterlaceActivity;
+use crate::tenant::World;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BizKind {
+    Deposit(&'static str),
+    Transfer,
+    /// Fails the business account's oldest pending outbound transfer.
+    Fail,
+    /// Cancels the business account's oldest pending outbound transfer.
+    Cancel,
+}
+
+pub(super) fn draw_business(
+    world: &mut World,
+    generator: usize,
+    spec: &InterlaceActivity,
+    start: Timestamp,
+    steps: &mut Vec<Step>,
+) {
+    let accounts = world.interlace.global.business_accounts.len();
+    if accounts == 0 {
+        return;
+    }
+    for draw in 0..spec.count as usize {
+        let time = moment(world, start, spec.days);
+        let account = usize::try_from(world.rng.int_between(0, accounts as i64 - 1)).unwrap_or(0);
+        let roll = world.rng.int_between(1, 100);
+        let (kind, amount) = match roll {
+            1..=30 => (
+                BizKind::Deposit("closed"),
+                dec(world.rng.int_between(50, 2000) * 10),
+            ),
+            31..=44 => (
+                BizKind::Deposit("confirm"),
+                dec(world.rng.int_between(100, 3000) * 10),
+            ),
+            45..=46 => (
+                BizKind::Deposit("rejected"),
+                dec(world.rng.int_between(10, 500) * 10),
+            ),
+            47 => (
+                BizKind::Deposit("cancelled"),
+                dec(world.rng.int_between(10, 500) * 10),
+            ),
+            48 => (
+                BizKind::Deposit("unknown"),
+                dec(world.rng.int_between(10, 500) * 10),
+            ),
+            49..=80 => (
+                BizKind::Transfer,
+                world.rng.decimal_between(dec(50), dec(3000), 2),
+            ),
+            81..=90 => (BizKind::Fail, Decimal::ZERO),
+            _ => (BizKind::Cancel, Decimal::ZERO),
+        };
+        let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
+        steps.push(Step {
+            time,
+            generator,
+            draw,
+            action: Action::Biz {
+                kind,
+                account,
+                amount,
+                counterparty: company.to_uppercase(),
+            },
+        });
+    }
+}
+
+/// Carries out one generated global-account step; false when it could not happen.
+pub(super) fn perform_business(
+    world: &mut World,
+    kind: BizKind,
+    account: usize,
+    amount: Decimal,
+    counterparty: &str,
+) -> bool {
+    let Some(ba) = world.interlace.global.business_accounts.get(account) else {
+        return false;
+    };
+    let (id, balance_id, currency) = (ba.id.clone(), ba.balance_id.clone(), ba.currency);
+    let oldest_pending = |world: &World| {
+        world
+            .interlace
+            .global
+            .transactions
+            .iter()
+            .find(|t| {
+                t.business_account == account
+                    && t.business_type == "OUTBOUND"
+                    && t.status == "PENDING"
+            })
+            .map(|t| t.id.clone())
+    };
+    match kind {
+        BizKind::Deposit(outcome) => {
+            global::deposit(world, &id, amount, counterparty, "", outcome).is_ok()
+        }
+        BizKind::Transfer => {
+            let client = world.ids.uuid();
+            global::transfer_external(
+                world,
+                &balance_id,
+                amount,
+                currency,
+                counterparty,
+                "",
+                &client,
+            )
+            .is_ok()
+        }
+        BizKind::Fail => {
+            oldest_pending(world).is_some_and(|tx| global::fail_transfer(world, &tx).is_ok())
+        }
+        BizKind::Cancel => {
+            oldest_pending(world).is_some_and(|tx| global::cancel_transfer(world, &tx).is_ok())
+        }
+    }
+}
