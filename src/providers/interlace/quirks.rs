@@ -33,3 +33,30 @@
 //!   Each records an AccountRepayment with the account's negatives just before it, so
 //!   `cardUnpaidAmount` includes the other cards still negative.
 //! - **Card `bin`** is `49319300` for every card and `cardMode` `VIRTUAL_CARD`.
+//!
+//! Global accounts (seed 002):
+//!
+//! - **`bankAddress`** is an object in the business-account example and a string in the
+//!   attribute table and the bank-account example; the sandbox sends a string.
+//! - **Bank account `createTime`** is 10-digit unix seconds, as the attribute table's
+//!   bank-account example shows; every other v3 `createTime` is epoch milliseconds.
+//! - **Bank account `accountId`** is the owning Account's UUID, as the attribute table
+//!   says (its example shows an unrelated UUID).
+//! - **Bank accounts** have numbers that validate: GBP and EUR an IBAN (GB and IE, mod-97
+//!   check, routed `BIC_SWIFT`), USD an account number with an `ABA` routing number
+//!   whose checksum holds (contract section 7).
+//! - **Legal entities** start PENDING and the tenant clock moves them to PROCESSING and
+//!   then ACTIVE after the scenario's delays; a business account needs an ACTIVE one.
+//! - **Transactions**: an inbound deposit goes REQUESTED, PENDING, CLOSED (or through
+//!   INBOUND_RELATIONSHIP_CONFIRM_REQUEST, which waits two steps, and
+//!   INBOUND_RELATIONSHIP_CONFIRM, three, to CLOSED; or ends REJECTED, CANCELLED or
+//!   UNKNOWN); an outbound transfer holds amount and fee while PENDING and settles to
+//!   CLOSED; a failed one goes PAYMENT_FAILED, then REFUNDING, which gives amount and fee
+//!   back and is where it ends. Money moves only at CLOSED. A transaction carries no
+//!   time (contract 7); the sandbox keeps one for ordering and time filters.
+//! - **`pending`** in a business account's balance is the sum of inbound deposits still
+//!   on their way.
+//! - **Cancel** (`POST /open-api/v3/business/transfer/external/{id}/cancel`) is a sandbox
+//!   path: the documentation read shows none.
+//! - **`transactionDisplayId`** is yyMMddHHmm of the tenant clock (UTC) and a 6-digit
+//!   sequence per tenant.
