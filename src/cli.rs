@@ -2,10 +2,14 @@
 //! fallback), the validated [`Config`] the server runs on, and the arguments of the
 //! client-side helpers (`hypercard sign`).
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::faults::{Action, FaultRule, Latency, RuleMatch, Uniform};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -122,6 +126,21 @@ pub struct ServeArgs {
     /// Requests kept per tenant in the request journal
     #[arg(long, env = "SANDBOX_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
+    /// Shorthand for one global latency rule: MS (fixed) or MIN..MAX (uniform), in ms
+    #[arg(long, env = "SANDBOX_LATENCY", value_name = "MS|MIN..MAX")]
+    pub latency: Option<String>,
+    /// Shorthand for one global rule answering HTTP 500 in the provider's envelope with
+    /// this probability (0..1)
+    #[arg(long, env = "SANDBOX_ERROR_RATE", value_name = "P")]
+    pub error_rate: Option<f64>,
+    /// The longest delay, in seconds, injected faults may add to one answer
+    #[arg(
+        long,
+        env = "SANDBOX_MAX_FAULT_DELAY",
+        value_name = "SECS",
+        default_value_t = 60
+    )]
+    pub max_fault_delay: u64,
     /// Log format on stderr
     #[arg(long, env = "SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -147,6 +166,9 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub journal_size: usize,
     pub log_format: LogFormat,
+    /// The global rules `--latency` and `--error-rate` stand for.
+    pub fault_rules: Vec<FaultRule>,
+    pub max_fault_delay: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -161,6 +183,10 @@ pub enum ConfigError {
     EmptyToken,
     #[error("--journal-size must be at most {MAX_JOURNAL_SIZE}, got {0}")]
     JournalSize(usize),
+    #[error("--latency {0:?} must be milliseconds (200) or a range of them (50..400)")]
+    Latency(String),
+    #[error("--error-rate must be between 0 and 1, got {0}")]
+    ErrorRate(String),
 }
 
 impl Config {
@@ -182,7 +208,34 @@ impl Config {
         if args.journal_size > MAX_JOURNAL_SIZE {
             return Err(ConfigError::JournalSize(args.journal_size));
         }
+        let mut fault_rules = Vec::new();
+        if let Some(text) = &args.latency {
+            fault_rules.push(latency_rule(text).ok_or_else(|| ConfigError::Latency(text.clone()))?);
+        }
+        if let Some(p) = args.error_rate {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(ConfigError::ErrorRate(p.to_string()));
+            }
+            fault_rules.push(FaultRule {
+                id: Some("cli-error-rate".to_owned()),
+                tenant: None,
+                matcher: RuleMatch::default(),
+                probability: Some(p),
+                first_n: None,
+                every_nth: None,
+                after_n: None,
+                times: None,
+                action: Action::Error {
+                    status: 500,
+                    code: None,
+                    message: None,
+                    headers: BTreeMap::new(),
+                },
+            });
+        }
         Ok(Self {
+            fault_rules,
+            max_fault_delay: Duration::from_secs(args.max_fault_delay),
             listen,
             scenarios: args.scenarios,
             seed: args.seed,
@@ -192,6 +245,37 @@ impl Config {
             log_format: args.log_format,
         })
     }
+}
+
+/// The global rule `--latency` stands for: `MS` fixed or `MIN..MAX` uniform.
+fn latency_rule(text: &str) -> Option<FaultRule> {
+    let latency = match text.split_once("..") {
+        Some((low, high)) => {
+            let (min_ms, max_ms) = (low.trim().parse().ok()?, high.trim().parse().ok()?);
+            if min_ms > max_ms {
+                return None;
+            }
+            Latency {
+                uniform: Some(Uniform { min_ms, max_ms }),
+                ..Latency::default()
+            }
+        }
+        None => Latency {
+            fixed_ms: Some(text.trim().parse().ok()?),
+            ..Latency::default()
+        },
+    };
+    Some(FaultRule {
+        id: Some("cli-latency".to_owned()),
+        tenant: None,
+        matcher: RuleMatch::default(),
+        probability: None,
+        first_n: None,
+        every_nth: None,
+        after_n: None,
+        times: None,
+        action: Action::Latency(latency),
+    })
 }
 
 #[cfg(test)]
@@ -230,6 +314,45 @@ mod tests {
         args.public_url = Some("http://sandbox:8080/".to_owned());
         let config = Config::from_args(args).expect("valid");
         assert_eq!(config.public_url.as_deref(), Some("http://sandbox:8080"));
+    }
+
+    #[test]
+    fn latency_and_error_rate_become_global_rules() {
+        let config = |flags: &[&str]| Config::from_args(parse(flags).serve);
+        let fixed = config(&["--latency", "200", "--error-rate", "0.25"]).expect("valid");
+        assert_eq!(fixed.fault_rules.len(), 2);
+        assert_eq!(fixed.fault_rules[0].id.as_deref(), Some("cli-latency"));
+        assert_eq!(
+            fixed.fault_rules[0].action,
+            Action::Latency(Latency {
+                fixed_ms: Some(200),
+                ..Latency::default()
+            })
+        );
+        assert_eq!(fixed.fault_rules[1].probability, Some(0.25));
+        assert!(fixed.fault_rules.iter().all(|r| r.validate().is_ok()));
+        let range = config(&["--latency", "50..400"]).expect("valid");
+        assert_eq!(
+            range.fault_rules[0].action,
+            Action::Latency(Latency {
+                uniform: Some(Uniform {
+                    min_ms: 50,
+                    max_ms: 400
+                }),
+                ..Latency::default()
+            })
+        );
+        assert_eq!(range.max_fault_delay, Duration::from_secs(60));
+        for bad in ["fast", "400..50", "1.5"] {
+            assert_eq!(
+                config(&["--latency", bad]).map(|_| ()),
+                Err(ConfigError::Latency(bad.to_owned()))
+            );
+        }
+        assert_eq!(
+            config(&["--error-rate", "1.5"]).map(|_| ()),
+            Err(ConfigError::ErrorRate("1.5".to_owned()))
+        );
     }
 
     #[test]

@@ -44,8 +44,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Settings {
             admin_token: config.admin_token.clone(),
             public_url,
+            max_fault_delay: config.max_fault_delay,
         },
     );
+    for rule in &config.fault_rules {
+        state
+            .registry
+            .add_global_fault(rule.clone())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     println!("card-sandbox {} listening on http://{addr}", crate::VERSION);
     tracing::info!(%addr, "listening");
 
@@ -62,6 +69,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let failure = Arc::new(Mutex::new(None));
     let failure_slot = failure.clone();
+    let stopping = state.clone();
     let shutdown = async move {
         tokio::select! {
             () = server::shutdown_signal() => tracing::info!("shutting down"),
@@ -69,6 +77,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 *failure_slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(reason);
             }
         }
+        stopping.begin_shutdown();
     };
     server::serve(listener, server::app(state), shutdown)
         .await

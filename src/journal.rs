@@ -24,6 +24,8 @@ pub struct RequestRecord {
     pub at: Option<Timestamp>,
     /// How long the sandbox took to answer (wall time, for humans only).
     pub duration_us: u64,
+    /// Ids of the fault rules that fired on the request, in order.
+    pub faults: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,7 @@ mod tests {
             query: None,
             status: 200,
             at: None,
+            faults: Vec::new(),
             duration_us: 0,
         }
     }

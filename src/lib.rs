@@ -20,6 +20,7 @@ mod admin;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod faults;
 mod http_util;
 pub mod ids;
 pub mod journal;

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -12,6 +13,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -40,7 +42,23 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// The base of links the sandbox hands out (file URLs in provider responses).
     pub public_url: String,
+    /// The longest delay an injected fault may add to one answer.
+    pub max_fault_delay: Duration,
 }
+
+impl Settings {
+    /// No admin token, links to `public_url`, the default 60 s fault delay cap.
+    pub fn new(public_url: impl Into<String>) -> Self {
+        Self {
+            admin_token: None,
+            public_url: public_url.into(),
+            max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
+        }
+    }
+}
+
+/// The default of `--max-fault-delay`.
+pub const DEFAULT_MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
 
 /// What every handler can reach: a cheap clone of shared handles.
 #[derive(Debug, Clone)]
@@ -49,6 +67,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
     ready: Arc<AtomicBool>,
+    shutdown: Arc<watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -58,6 +77,21 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             settings: Arc::new(settings),
             ready: Arc::new(AtomicBool::new(false)),
+            shutdown: Arc::new(watch::Sender::new(false)),
+        }
+    }
+
+    /// Tells injected delays to stop waiting: the server is shutting down.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Sleeps `duration` unless shutdown begins first; whether it slept it all.
+    pub async fn pause(&self, duration: Duration) -> bool {
+        let mut shutdown = self.shutdown.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(duration) => true,
+            _ = shutdown.wait_for(|down| *down) => false,
         }
     }
 
@@ -114,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(state.clone(), crate::faults::inject))
         .layer(from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
@@ -248,6 +283,11 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
             query,
             status,
             at,
+            faults: response
+                .extensions()
+                .get::<crate::faults::FiredFaults>()
+                .map(|f| f.0.clone())
+                .unwrap_or_default(),
             duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
         });
     }

@@ -7,6 +7,7 @@
 //! routes answer 503.
 
 mod error;
+mod faults;
 mod system;
 mod tenants;
 pub(crate) mod wire;
@@ -16,7 +17,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 pub(crate) use error::AdminError;
 
@@ -54,6 +55,11 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(system::requests_list).delete(system::requests_clear),
         )
         .route("/_sandbox/metrics", get(system::metrics))
+        .route(
+            "/_sandbox/faults",
+            get(faults::list).post(faults::add).delete(faults::clear),
+        )
+        .route("/_sandbox/faults/{id}", delete(faults::remove))
         .route(
             "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
             get(tenants::file),

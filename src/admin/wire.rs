@@ -305,6 +305,8 @@ pub(crate) struct RequestView {
     pub(crate) query: Option<String>,
     pub(crate) status: u16,
     pub(crate) at: Option<String>,
+    /// Ids of the fault rules that fired on the request.
+    pub(crate) faults: Vec<String>,
     pub(crate) duration_us: u64,
 }
 
@@ -320,6 +322,7 @@ impl From<RequestRecord> for RequestView {
             query: r.query,
             status: r.status,
             at: r.at.map(Timestamp::to_rfc3339),
+            faults: r.faults,
             duration_us: r.duration_us,
         }
     }

@@ -2,7 +2,13 @@
 //!
 //! Each provider lives in its own folder (added by its issue) and never imports another;
 //! this module only knows which paths belong to which provider, for the request
-//! journal, metrics and error envelopes.
+//! journal, metrics and error envelopes, and dispatches to each provider's credential
+//! lookup and fault envelope.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use crate::server::AppState;
 
 pub mod hypercard;
 pub mod interlace;
@@ -40,6 +46,32 @@ impl Provider {
             Some(Self::Hypercard)
         } else {
             None
+        }
+    }
+
+    /// The registry key of the credential a request carries in its headers, for
+    /// finding its tenant before the handler runs (fault decisions).
+    pub fn credential_key(self, headers: &HeaderMap) -> Option<String> {
+        match self {
+            Self::Interlace => interlace::credential_key(headers),
+            Self::Opcard => opcard::credential_key(headers),
+            Self::Hypercard => hypercard::credential_key(headers),
+        }
+    }
+
+    /// An injected error in this provider's envelope; `code` replaces the provider's
+    /// internal-error (or rate-limit) code.
+    pub fn fault_response(
+        self,
+        state: &AppState,
+        status: StatusCode,
+        code: Option<&str>,
+        message: &str,
+    ) -> Response {
+        match self {
+            Self::Interlace => interlace::fault_response(status, code, message),
+            Self::Opcard => opcard::fault_response(state, status, code, message),
+            Self::Hypercard => hypercard::fault_response(status, code, message),
         }
     }
 }

@@ -31,18 +31,24 @@ pub(crate) const OPENING_PREFIX: &str = "opening:";
 /// can be built (short of running out of money in a generator).
 pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
-    for (name, section) in [
-        ("faults", &scenario.faults),
-        ("webhooks", &scenario.webhooks),
-    ] {
-        if section.as_ref().is_some_and(|s| !s.is_empty()) {
+    if scenario.webhooks.as_ref().is_some_and(|s| !s.is_empty()) {
+        return Err(err(
+            "webhooks".to_owned(),
+            "webhooks are not supported by this version of card-sandbox yet; remove the section"
+                .to_owned(),
+        ));
+    }
+    let mut faults = crate::faults::FaultSet::new(0);
+    for (i, rule) in scenario.faults.iter().enumerate() {
+        if rule.tenant.is_some() {
             return Err(err(
-                name.to_owned(),
-                format!(
-                    "{name} are not supported by this version of card-sandbox yet; remove the section"
-                ),
+                format!("faults[{i}].tenant"),
+                "a scenario's rules belong to the tenant built from it; remove `tenant`".to_owned(),
             ));
         }
+        faults
+            .add(rule.clone())
+            .map_err(|e| err(format!("faults[{i}].{}", e.field), e.message))?;
     }
     if scenario.snapshot.is_some() && (!scenario.ledger.is_empty() || !scenario.activity.is_empty())
     {
@@ -294,6 +300,12 @@ pub fn build_world(
     };
     if scenario.clock.mode == ClockModeSpec::Running {
         world.clock = Clock::running_from(start);
+    }
+    for (i, rule) in scenario.faults.iter().enumerate() {
+        world
+            .faults
+            .add(rule.clone())
+            .map_err(|e| ScenarioError::new(file, format!("faults[{i}].{}", e.field), e.message))?;
     }
     let failed: Vec<String> = world
         .ledger

@@ -32,7 +32,7 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
         interlace: None,
         opcard: None,
         hypercard: None,
-        faults: None,
+        faults: world.faults.export(),
         webhooks: None,
         snapshot: Some(Snapshot {
             ids: IdsSnapshot {

@@ -41,9 +41,9 @@ pub struct Scenario {
     pub opcard: Option<OpcardSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypercard: Option<HypercardSection>,
-    /// Fault and latency rules. Reserved: this version accepts only an empty section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub faults: Option<Reserved>,
+    /// Fault and latency rules of the tenant built from the scenario, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<crate::faults::FaultRule>,
     /// Webhook endpoints. Reserved: this version accepts only an empty section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Reserved>,

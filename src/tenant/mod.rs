@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 
 use crate::clock::TimeError;
+use crate::faults::{self, Decision, FaultRule, FaultSet, RequestFacts, RuleError, RuleState};
 use crate::ids::IdGen;
 use crate::journal::{Journal, RequestRecord};
 use crate::providers::Provider;
@@ -127,6 +128,9 @@ pub struct Registry {
     /// Provider credential -> the tenant it finds: the oldest living tenant that
     /// declares it (later tenants with the same credential need `X-Sandbox-Tenant`).
     credentials: RwLock<HashMap<(Provider, String), String>>,
+    /// Fault rules for every tenant (and requests that find none). Locked after a
+    /// tenant's world when both are needed, never before.
+    global_faults: Mutex<FaultSet>,
 }
 
 impl Registry {
@@ -140,7 +144,42 @@ impl Registry {
             request_seq: AtomicU64::new(0),
             tenant_ids: Mutex::new(IdGen::new(server_seed)),
             credentials: RwLock::new(HashMap::new()),
+            global_faults: Mutex::new(FaultSet::new(server_seed)),
         }
+    }
+
+    /// Adds a rule for every tenant.
+    pub fn add_global_fault(&self, rule: FaultRule) -> Result<RuleState, RuleError> {
+        lock(&self.global_faults).add(rule).cloned()
+    }
+
+    /// The global rules with their counters.
+    pub fn global_faults(&self) -> Vec<RuleState> {
+        lock(&self.global_faults).rules().to_vec()
+    }
+
+    /// Removes the global rule `id`; whether there was one.
+    pub fn remove_global_fault(&self, id: &str) -> bool {
+        lock(&self.global_faults).remove(id)
+    }
+
+    pub fn clear_global_faults(&self) {
+        lock(&self.global_faults).clear();
+    }
+
+    /// The fault decision for one provider request: the global rules, then the
+    /// tenant's, drawing from the tenant's fault stream (the server's without a tenant).
+    pub fn decide_faults(&self, tenant: Option<&Tenant>, facts: &RequestFacts<'_>) -> Decision {
+        if let Some(tenant) = tenant
+            && let Ok(decision) = tenant.with(|w| {
+                let mut global = lock(&self.global_faults);
+                faults::decide(&mut [&mut global, &mut w.faults], 1, facts)
+            })
+        {
+            return decision;
+        }
+        let mut global = lock(&self.global_faults);
+        faults::decide(&mut [&mut global], 0, facts)
     }
 
     pub fn handlers(&self) -> &Arc<Handlers<World>> {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::clock::{Clock, ClockMode, TimeError, Timestamp};
+use crate::faults::FaultSet;
 use crate::ids::IdGen;
 use crate::ledger::{HoldId, Ledger};
 use crate::providers::Provider;
@@ -39,6 +40,9 @@ pub struct World {
     pub opcard: OpcardState,
     /// Interlace's accounts, cards, transactions and card negatives.
     pub interlace: InterlaceState,
+    /// The tenant's fault rules (its scenario's, then those posted for it) and the
+    /// seeded stream every fault decision for the tenant draws from.
+    pub faults: FaultSet,
     handlers: Arc<Handlers<World>>,
 }
 
@@ -61,6 +65,7 @@ impl World {
             hypercard: HypercardState::default(),
             opcard: OpcardState::default(),
             interlace: InterlaceState::default(),
+            faults: FaultSet::new(seed),
             handlers,
         }
     }

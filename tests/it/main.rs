@@ -15,5 +15,7 @@ mod hypercard;
 mod opcard;
 // Interlace: OAuth, cards, transfers, card transactions, card negatives.
 mod interlace;
+// Fault and latency injection: rules, envelopes, selectors, journal, sockets.
+mod faults;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

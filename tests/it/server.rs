@@ -133,10 +133,7 @@ async fn serve_stops_when_its_shutdown_future_completes() {
     let addr = listener.local_addr().expect("bound");
     let state = AppState::new(
         Registry::new(core_handlers(), 10, 0),
-        Settings {
-            admin_token: None,
-            public_url: format!("http://{addr}"),
-        },
+        Settings::new(format!("http://{addr}")),
     );
     card_sandbox::load_startup(&state, Vec::new(), None).expect("default loads");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

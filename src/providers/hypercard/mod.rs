@@ -22,7 +22,7 @@ pub mod state;
 pub mod wire;
 
 use axum::Router;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
@@ -85,4 +85,16 @@ pub(crate) fn method_not_allowed(method: &Method, uri: &Uri) -> Response {
     )
     .with_status(StatusCode::METHOD_NOT_ALLOWED)
     .into_response()
+}
+
+/// The registry key of the request's `api-key` header.
+pub(crate) fn credential_key(headers: &HeaderMap) -> Option<String> {
+    crate::http_util::header_text(headers, "api-key")
+}
+
+/// An injected fault: `{"code", "msg"}` with the rule's status; the code defaults to
+/// `B0000` (internal error), the only server-side code HyperCard documents.
+pub(crate) fn fault_response(status: StatusCode, code: Option<&str>, message: &str) -> Response {
+    let body = serde_json::json!({"code": code.unwrap_or("B0000"), "msg": message});
+    (status, axum::Json(body)).into_response()
 }

@@ -57,3 +57,7 @@
 //!   left out, at most 31 days per query (the API-wide one-month rule);
 //!   `statement_cycle_date` is the month's last day. Pending and failed records appear
 //!   with zero credit and debit.
+//! - **Injected faults** (`/_sandbox/faults`) answer `{"code":"B0000","msg":...}` with the
+//!   rule's HTTP status (429 for `rate_limit`), although HyperCard's own errors are HTTP
+//!   200: a client must survive both. HyperCard documents no rate-limit code, so
+//!   `rate_limit` uses `B0000` too unless the rule gives a `code`.

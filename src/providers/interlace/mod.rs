@@ -21,7 +21,7 @@ pub mod state;
 pub mod wire;
 
 use axum::Router;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -128,4 +128,16 @@ pub(crate) fn method_not_allowed(method: &Method, uri: &Uri) -> Response {
     IlError::param(format!("{} does not accept {method}", uri.path()))
         .with_status(StatusCode::METHOD_NOT_ALLOWED)
         .into_response()
+}
+
+/// The registry key of the request's `x-access-token` header.
+pub(crate) fn credential_key(headers: &HeaderMap) -> Option<String> {
+    crate::http_util::header_text(headers, "x-access-token").map(|t| extract::token_key(&t))
+}
+
+/// An injected fault: `{"code", "message"}` with the rule's status; the code defaults
+/// to `999999` (internal error).
+pub(crate) fn fault_response(status: StatusCode, code: Option<&str>, message: &str) -> Response {
+    let body = serde_json::json!({"code": code.unwrap_or("999999"), "message": message});
+    (status, axum::Json(body)).into_response()
 }

@@ -60,3 +60,6 @@
 //!   path: the documentation read shows none.
 //! - **`transactionDisplayId`** is yyMMddHHmm of the tenant clock (UTC) and a 6-digit
 //!   sequence per tenant.
+//! - **Injected faults** (`/_sandbox/faults`) answer `{"code","message"}` with the rule's
+//!   HTTP status; the code is `999999` (internal error) for `error` and `rate_limit`
+//!   (Interlace documents no rate-limit code) unless the rule gives a `code`.

@@ -18,7 +18,7 @@ pub mod state;
 pub mod wire;
 
 use axum::Router;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -73,4 +73,29 @@ pub(crate) fn method_not_allowed(state: &AppState, method: &Method, uri: &Uri) -
             .with_status(StatusCode::METHOD_NOT_ALLOWED),
     )
     .into_response()
+}
+
+/// The registry key of the request's `Authorization` token.
+pub(crate) fn credential_key(headers: &HeaderMap) -> Option<String> {
+    crate::http_util::header_text(headers, axum::http::header::AUTHORIZATION.as_str())
+        .map(|t| extract::token_key(t.strip_prefix("Bearer ").unwrap_or(&t)))
+}
+
+/// An injected fault: `{"code", "msg", "trace_id"}` and `X-Trace-Id`, with the rule's
+/// status; the code defaults to `42900` for 429 and `50000` otherwise.
+pub(crate) fn fault_response(
+    state: &AppState,
+    status: StatusCode,
+    code: Option<&str>,
+    message: &str,
+) -> Response {
+    let trace_id = state.registry.next_trace_id();
+    let default = if status == StatusCode::TOO_MANY_REQUESTS {
+        "42900"
+    } else {
+        "50000"
+    };
+    let body =
+        serde_json::json!({"code": code.unwrap_or(default), "msg": message, "trace_id": trace_id});
+    (status, [("x-trace-id", trace_id)], axum::Json(body)).into_response()
 }

@@ -45,3 +45,7 @@
 //!   example prints it); the card is valid to the end of that month.
 //! - **Card creation** answers the card's detail (the documentation read does not show
 //!   its answer); `card_status` is always `"Activate"`, the only value documented.
+//! - **Injected faults** (`/_sandbox/faults`) answer `{"code","msg","trace_id"}` with
+//!   `X-Trace-Id` and the rule's HTTP status; the code is `50000` (the sandbox's
+//!   internal-error code), `42900` for `rate_limit` (OPCard documents no rate-limit
+//!   code; the sandbox's codes are the HTTP status times 100), or the rule's `code`.

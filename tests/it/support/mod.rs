@@ -106,7 +106,7 @@ impl TestApp {
             registry,
             Settings {
                 admin_token: token.map(str::to_owned),
-                public_url: "http://sandbox.test".to_owned(),
+                ..Settings::new("http://sandbox.test")
             },
         );
         if load {
@@ -121,6 +121,20 @@ impl TestApp {
         }
         let router = card_sandbox::app(state.clone());
         Self { state, router }
+    }
+
+    /// Serves the app on a real loopback socket until the test's runtime ends.
+    pub(crate) async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds a loopback port");
+        let addr = listener.local_addr().expect("bound");
+        tokio::spawn(card_sandbox::serve(
+            listener,
+            self.router.clone(),
+            std::future::pending(),
+        ));
+        addr
     }
 
     pub(crate) async fn send(&self, request: Request<Body>) -> Answer {

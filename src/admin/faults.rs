@@ -1,0 +1,149 @@
+//! `/_sandbox/faults`: adding, listing and removing fault and latency rules, global or
+//! for one tenant.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::error::{AdminError, AdminJson, AdminQuery};
+use crate::faults::{FaultRule, RuleError, RuleState};
+use crate::server::AppState;
+
+#[derive(Debug, Serialize)]
+pub(super) struct FaultList {
+    faults: Vec<RuleState>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScopeQuery {
+    tenant: Option<String>,
+}
+
+fn invalid(e: &RuleError) -> AdminError {
+    AdminError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_fault",
+        format!("{}: {}", e.field, e.message),
+    )
+}
+
+fn exists(id: &str) -> AdminError {
+    AdminError::new(
+        StatusCode::CONFLICT,
+        "fault_exists",
+        format!(
+            "a rule {id:?} exists already in this scope; DELETE /_sandbox/faults/{id} first or pick another id"
+        ),
+    )
+}
+
+/// `POST /_sandbox/faults`: 201 with the rule as stored (its id filled in).
+pub(super) async fn add(
+    State(state): State<AppState>,
+    AdminJson(mut rule): AdminJson<FaultRule>,
+) -> Result<(StatusCode, Json<RuleState>), AdminError> {
+    rule.validate().map_err(|e| invalid(&e))?;
+    let added = match rule.tenant.take() {
+        Some(tenant_id) => {
+            let tenant = state.registry.get(&tenant_id)?;
+            let added = tenant.with(|w| {
+                if let Some(id) = &rule.id
+                    && w.faults.rules().iter().any(|r| r.id() == id)
+                {
+                    return Err(exists(id));
+                }
+                w.faults.add(rule).cloned().map_err(|e| invalid(&e))
+            })??;
+            RuleState {
+                rule: FaultRule {
+                    tenant: Some(tenant_id),
+                    ..added.rule
+                },
+                ..added
+            }
+        }
+        None => {
+            if let Some(id) = &rule.id
+                && state.registry.global_faults().iter().any(|r| r.id() == id)
+            {
+                return Err(exists(id));
+            }
+            state
+                .registry
+                .add_global_fault(rule)
+                .map_err(|e| invalid(&e))?
+        }
+    };
+    Ok((StatusCode::CREATED, Json(added)))
+}
+
+/// `GET /_sandbox/faults[?tenant=]`: the global rules, then each tenant's (or only the
+/// named tenant's), with their counters.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    AdminQuery(query): AdminQuery<ScopeQuery>,
+) -> Result<Json<FaultList>, AdminError> {
+    let mut faults = state.registry.global_faults();
+    let tenants = match &query.tenant {
+        Some(t) => vec![state.registry.get(t)?],
+        None => state.registry.list(),
+    };
+    for tenant in tenants {
+        let rules = tenant.with(|w| w.faults.rules().to_vec())?;
+        faults.extend(rules.into_iter().map(|mut r| {
+            r.rule.tenant = Some(tenant.id.clone());
+            r
+        }));
+    }
+    Ok(Json(FaultList { faults }))
+}
+
+/// `DELETE /_sandbox/faults/{id}[?tenant=]`: removes the global rule with that id and
+/// every tenant's (or only the named tenant's); 404 when there was none.
+pub(super) async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AdminQuery(query): AdminQuery<ScopeQuery>,
+) -> Result<StatusCode, AdminError> {
+    let mut removed = false;
+    let tenants = match &query.tenant {
+        Some(t) => vec![state.registry.get(t)?],
+        None => {
+            removed |= state.registry.remove_global_fault(&id);
+            state.registry.list()
+        }
+    };
+    for tenant in tenants {
+        removed |= tenant.with(|w| w.faults.remove(&id))?;
+    }
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AdminError::new(
+            StatusCode::NOT_FOUND,
+            "fault_not_found",
+            format!("no fault rule {id:?}; GET /_sandbox/faults lists them"),
+        ))
+    }
+}
+
+/// `DELETE /_sandbox/faults[?tenant=]`: removes every rule (or only the named
+/// tenant's).
+pub(super) async fn clear(
+    State(state): State<AppState>,
+    AdminQuery(query): AdminQuery<ScopeQuery>,
+) -> Result<StatusCode, AdminError> {
+    let tenants = match &query.tenant {
+        Some(t) => vec![state.registry.get(t)?],
+        None => {
+            state.registry.clear_global_faults();
+            state.registry.list()
+        }
+    };
+    for tenant in tenants {
+        tenant.with(|w| w.faults.clear())?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,148 @@
+//! The middleware that applies fault decisions to provider requests: waits (racing
+//! shutdown and capped by `--max-fault-delay`), answers injected errors in the
+//! provider's envelope, and spoils or trickles real answers. Admin routes under
+//! `/_sandbox/` and paths outside every provider are never touched.
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::{Action, RequestFacts};
+use crate::http_util::header_text;
+use crate::providers::Provider;
+use crate::server::{AppState, TENANT_HEADER};
+
+/// Ids of the rules that fired on a request, for the request journal.
+#[derive(Debug, Clone, Default)]
+pub struct FiredFaults(pub Vec<String>);
+
+/// How often a trickled body sends a piece.
+const TRICKLE_TICK: Duration = Duration::from_millis(100);
+
+pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let Some(provider) = Provider::for_path(&path) else {
+        return next.run(req).await;
+    };
+    let tenant = match header_text(req.headers(), TENANT_HEADER) {
+        Some(id) => state.registry.get(&id).ok(),
+        None => provider
+            .credential_key(req.headers())
+            .and_then(|key| state.registry.tenant_for_credential(provider, &key)),
+    };
+    let facts = RequestFacts {
+        provider: provider.name(),
+        method: req.method().as_str(),
+        path: &path,
+        headers: req.headers(),
+    };
+    let decision = state.registry.decide_faults(tenant.as_deref(), &facts);
+    if decision.fired.is_empty() {
+        return next.run(req).await;
+    }
+    let cap = state.settings.max_fault_delay;
+    if !decision.delay.is_zero() {
+        state.pause(decision.delay.min(cap)).await;
+    }
+    let rule = decision.action_id.clone().unwrap_or_default();
+    let mut response = match decision.action {
+        None => next.run(req).await,
+        Some(Action::Error {
+            status,
+            code,
+            message,
+            headers,
+        }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = message.unwrap_or_else(|| {
+                format!("internal error (injected by card-sandbox fault rule {rule})")
+            });
+            let mut response = provider.fault_response(&state, status, code.as_deref(), &message);
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::try_from(name.as_str()),
+                    HeaderValue::try_from(value.as_str()),
+                ) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            response
+        }
+        Some(Action::RateLimit { retry_after_s }) => {
+            let message = format!(
+                "too many requests; retry after {retry_after_s} s (injected by card-sandbox fault rule {rule})"
+            );
+            let mut response =
+                provider.fault_response(&state, StatusCode::TOO_MANY_REQUESTS, None, &message);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            response
+        }
+        Some(Action::Malformed) => malformed(next.run(req).await).await,
+        Some(Action::SlowBody { bytes_per_sec }) => {
+            trickle(state.clone(), next.run(req).await, bytes_per_sec).await
+        }
+        // Refused when the rule is added; never decided.
+        Some(Action::Reset | Action::Empty | Action::Hang | Action::Latency(_)) => {
+            next.run(req).await
+        }
+    };
+    response
+        .extensions_mut()
+        .insert(FiredFaults(decision.fired));
+    response
+}
+
+/// The real answer's first half, with status 200: JSON cut off mid-way.
+async fn malformed(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let cut = if bytes.len() < 2 {
+        Bytes::from_static(b"{\"")
+    } else {
+        bytes.slice(..bytes.len() / 2)
+    };
+    parts.status = StatusCode::OK;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(cut))
+}
+
+/// The real answer sent a piece every 100 ms at `bytes_per_sec`; when the sandbox
+/// shuts down, the rest goes at once.
+async fn trickle(state: AppState, response: Response, bytes_per_sec: u64) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let piece = usize::try_from((bytes_per_sec / 10).max(1)).unwrap_or(usize::MAX);
+    let tick = if bytes_per_sec < 10 {
+        Duration::from_secs_f64(1.0 / bytes_per_sec as f64)
+    } else {
+        TRICKLE_TICK
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let stream = futures_util::stream::unfold(
+        (bytes, state, true),
+        move |(mut rest, state, first)| async move {
+            if rest.is_empty() {
+                return None;
+            }
+            if !first && !state.pause(tick).await {
+                return Some((
+                    Ok::<_, std::io::Error>(std::mem::take(&mut rest)),
+                    (Bytes::new(), state, false),
+                ));
+            }
+            let piece = rest.split_to(piece.min(rest.len()));
+            Some((Ok(piece), (rest, state, false)))
+        },
+    );
+    Response::from_parts(parts, Body::from_stream(stream))
+}
