@@ -25,6 +25,7 @@ mod http_util;
 pub mod ids;
 pub mod journal;
 pub mod ledger;
+pub mod listener;
 pub mod metrics;
 pub mod money;
 pub mod providers;

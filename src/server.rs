@@ -162,9 +162,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    crate::listener::serve(listener, app, shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -221,23 +219,44 @@ async fn tag_route(req: Request, next: Next) -> Response {
 }
 
 /// Adds the version header, counts the request in the metrics and files it in the
-/// request journal (admin requests are counted but not journaled).
-async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// request journal (admin requests are counted but not journaled). A request whose
+/// connection a fault cut is journaled with status 0 when its future is dropped.
+async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let watch = Stopwatch::start();
     let method = req.method().to_string();
     let path = req.uri().path().to_owned();
-    let query = req.uri().query().map(str::to_owned);
-    let header_tenant = req
-        .headers()
-        .get(TENANT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let is_admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
+    let provider = Provider::for_path(&path);
+    let note = FaultNote::default();
+    req.extensions_mut().insert(note.clone());
+    let mut pending = (!is_admin).then(|| PendingRecord {
+        state: state.clone(),
+        note: note.clone(),
+        record: RequestRecord {
+            seq: 0,
+            request_id: req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            tenant: req
+                .headers()
+                .get(TENANT_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            provider: provider.map(Provider::name),
+            method: method.clone(),
+            path: path.clone(),
+            query: req.uri().query().map(str::to_owned),
+            status: 0,
+            at: None,
+            faults: Vec::new(),
+            duration_us: 0,
+        },
+        watch,
+        done: false,
+    });
     let mut response = next.run(req).await;
     response.headers_mut().insert(
         VERSION_HEADER.clone(),
@@ -249,8 +268,6 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |m| m.as_str());
-    let is_admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
-    let provider = Provider::for_path(&path);
     let provider_label = match (is_admin, provider) {
         (true, _) => "admin",
         (false, Some(p)) => p.name(),
@@ -263,35 +280,76 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         status,
         elapsed.as_secs_f64(),
     );
-    if !is_admin {
-        let tenant = response
-            .extensions()
-            .get::<ResolvedTenant>()
-            .map(|t| t.0.clone())
-            .or(header_tenant);
-        let at = tenant
-            .as_deref()
-            .and_then(|t| state.registry.get(t).ok())
-            .and_then(|t| t.with(|w| w.now()).ok());
-        state.registry.record_request(RequestRecord {
-            seq: state.registry.next_request_seq(),
-            request_id,
-            tenant,
-            provider: provider.map(Provider::name),
-            method,
-            path,
-            query,
-            status,
-            at,
-            faults: response
-                .extensions()
-                .get::<crate::faults::FiredFaults>()
-                .map(|f| f.0.clone())
-                .unwrap_or_default(),
-            duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-        });
+    if let Some(pending) = pending.as_mut() {
+        if let Some(tenant) = response.extensions().get::<ResolvedTenant>() {
+            pending.record.tenant = Some(tenant.0.clone());
+        }
+        pending.record.status = status;
+        pending.file();
     }
     response
+}
+
+/// What the fault middleware tells `observe` about a request: the rules that fired and
+/// the tenant it found (kept even when the request's future is dropped).
+#[derive(Debug, Clone, Default)]
+pub struct FaultNote(Arc<std::sync::Mutex<(Vec<String>, Option<String>)>>);
+
+impl FaultNote {
+    pub fn set(&self, fired: Vec<String>, tenant: Option<String>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = (fired, tenant);
+    }
+
+    fn take(&self) -> (Vec<String>, Option<String>) {
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
+/// A journal record that files itself: when the answer is ready, or with status 0
+/// when the request's future is dropped (a fault reset or closed its connection).
+struct PendingRecord {
+    state: AppState,
+    note: FaultNote,
+    record: RequestRecord,
+    watch: Stopwatch,
+    done: bool,
+}
+
+impl PendingRecord {
+    fn file(&mut self) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        let (fired, fault_tenant) = self.note.take();
+        let mut record = self.record.clone();
+        record.faults = fired;
+        if record.tenant.is_none() {
+            record.tenant = fault_tenant;
+        }
+        record.seq = self.state.registry.next_request_seq();
+        record.duration_us = u64::try_from(self.watch.elapsed().as_micros()).unwrap_or(u64::MAX);
+        record.at = record
+            .tenant
+            .as_deref()
+            .and_then(|t| self.state.registry.get(t).ok())
+            .and_then(|t| t.with(|w| w.now()).ok());
+        self.state.registry.record_request(record);
+    }
+}
+
+impl Drop for PendingRecord {
+    fn drop(&mut self) {
+        self.file();
+    }
 }
 
 /// Unknown routes answer in the envelope of the provider whose path space they are in.

@@ -1,6 +1,7 @@
 //! The middleware that applies fault decisions to provider requests: waits (racing
 //! shutdown and capped by `--max-fault-delay`), answers injected errors in the
-//! provider's envelope, and spoils or trickles real answers. Admin routes under
+//! provider's envelope, spoils or trickles real answers, and resets, closes or hangs
+//! the connection. Admin routes under
 //! `/_sandbox/` and paths outside every provider are never touched.
 
 use std::time::Duration;
@@ -13,12 +14,9 @@ use axum::response::Response;
 
 use super::{Action, RequestFacts};
 use crate::http_util::header_text;
+use crate::listener::{Connection, Kill};
 use crate::providers::Provider;
-use crate::server::{AppState, TENANT_HEADER};
-
-/// Ids of the rules that fired on a request, for the request journal.
-#[derive(Debug, Clone, Default)]
-pub struct FiredFaults(pub Vec<String>);
+use crate::server::{AppState, FaultNote, TENANT_HEADER};
 
 /// How often a trickled body sends a piece.
 const TRICKLE_TICK: Duration = Duration::from_millis(100);
@@ -44,12 +42,15 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
     if decision.fired.is_empty() {
         return next.run(req).await;
     }
+    if let Some(note) = req.extensions().get::<FaultNote>() {
+        note.set(decision.fired.clone(), tenant.map(|t| t.id.clone()));
+    }
     let cap = state.settings.max_fault_delay;
     if !decision.delay.is_zero() {
         state.pause(decision.delay.min(cap)).await;
     }
     let rule = decision.action_id.clone().unwrap_or_default();
-    let mut response = match decision.action {
+    match decision.action {
         None => next.run(req).await,
         Some(Action::Error {
             status,
@@ -87,15 +88,33 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
         Some(Action::SlowBody { bytes_per_sec }) => {
             trickle(state.clone(), next.run(req).await, bytes_per_sec).await
         }
-        // Refused when the rule is added; never decided.
-        Some(Action::Reset | Action::Empty | Action::Hang | Action::Latency(_)) => {
-            next.run(req).await
+        Some(action @ (Action::Reset | Action::Empty | Action::Hang)) => {
+            let Some(connection) = req.extensions().get::<Connection>().cloned() else {
+                let message = format!(
+                    "fault rule {rule} ({}) acts on a TCP connection and this request came without one",
+                    action.kind()
+                );
+                return provider.fault_response(
+                    &state,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    None,
+                    &message,
+                );
+            };
+            if action == Action::Hang {
+                state.pause(cap).await;
+            }
+            connection.kill(if action == Action::Reset {
+                Kill::Reset
+            } else {
+                Kill::Close
+            });
+            // The connection's task drops this future with the connection.
+            std::future::pending().await
         }
-    };
-    response
-        .extensions_mut()
-        .insert(FiredFaults(decision.fired));
-    response
+        // Latency never ends a decision.
+        Some(Action::Latency(_)) => next.run(req).await,
+    }
 }
 
 /// The real answer's first half, with status 200: JSON cut off mid-way.

@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
 
-pub use inject::{FiredFaults, inject};
+pub use inject::inject;
 pub use rule::{Action, FaultRule, Latency, LogNormal, RuleError, RuleMatch, Uniform};
 
 /// The ChaCha stream fault decisions draw from (ids use 1, generated data 2).

@@ -248,14 +248,12 @@ impl FaultRule {
             Action::SlowBody { bytes_per_sec } if *bytes_per_sec == 0 => {
                 Err(bad("action.bytes_per_sec", "must be at least 1, got 0"))
             }
-            Action::Reset | Action::Empty | Action::Hang => Err(bad(
-                "action.type",
-                format!(
-                    "{:?} acts on the connection and is not available in this version yet; latency, error, rate_limit, malformed and slow_body are",
-                    self.action.kind()
-                ),
-            )),
-            Action::RateLimit { .. } | Action::Malformed | Action::SlowBody { .. } => Ok(()),
+            Action::RateLimit { .. }
+            | Action::Malformed
+            | Action::SlowBody { .. }
+            | Action::Reset
+            | Action::Empty
+            | Action::Hang => Ok(()),
         }
     }
 }

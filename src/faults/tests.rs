@@ -241,8 +241,15 @@ fn bad_rules_name_the_wrong_field() {
         "action.bytes_per_sec"
     );
     assert_eq!(
-        field(serde_json::json!({"action": {"type": "reset"}})),
-        "action.type"
+        field(
+            serde_json::json!({"action": {"type": "error", "status": 500, "headers": {"bad name": "x"}}})
+        ),
+        "action.headers"
+    );
+    assert!(
+        rule(serde_json::json!({"action": {"type": "reset"}}))
+            .validate()
+            .is_ok()
     );
 }
 

@@ -156,7 +156,10 @@ async fn the_admin_api_adds_lists_and_removes_rules() {
             "two_distributions",
             json!({"action": {"type": "latency", "fixed_ms": 1, "uniform": {"min_ms": 1, "max_ms": 2}}}),
         ),
-        ("connection_action", json!({"action": {"type": "hang"}})),
+        (
+            "zero_trickle",
+            json!({"action": {"type": "slow_body", "bytes_per_sec": 0}}),
+        ),
         (
             "unknown_tenant",
             json!({"tenant": "nobody", "action": {"type": "malformed"}}),
@@ -489,4 +492,131 @@ async fn a_real_client_sees_malformed_json() {
         body.len() * 2 <= real.len() + 1 && real.starts_with(&body),
         "the first half of the real answer"
     );
+}
+
+/// A client that opens a new connection per request (no pooled retries).
+fn fresh_client(timeout: Option<Duration>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder().pool_max_idle_per_host(0);
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder.build().expect("a client")
+}
+
+/// Sends the default tenant's Interlace card list and returns the client's error.
+async fn failing_request(client: &reqwest::Client, addr: std::net::SocketAddr) -> reqwest::Error {
+    client
+        .get(format!("http://{addr}/open-api/v3/cards"))
+        .header("x-sandbox-tenant", "default")
+        .send()
+        .await
+        .expect_err("no answer comes")
+}
+
+/// The io::Error or hyper::Error somewhere in an error's chain.
+fn chain_has(
+    error: &reqwest::Error,
+    test: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
+) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if test(e) {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+fn is_reset(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionReset)
+}
+
+fn is_closed_early(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<hyper::Error>()
+        .is_some_and(hyper::Error::is_incomplete_message)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_sees_a_reset_and_the_journal_a_status_zero() {
+    let app = TestApp::embedded();
+    let addr = app.serve().await;
+    add(
+        &app,
+        json!({"id": "rst", "first_n": 1, "action": {"type": "reset"}}),
+    )
+    .await;
+    let error = failing_request(&fresh_client(None), addr).await;
+    assert!(chain_has(&error, is_reset), "a connection reset: {error:?}");
+    let answer = fresh_client(None)
+        .get(format!("http://{addr}/open-api/v3/cards"))
+        .header("x-sandbox-tenant", "default")
+        .send()
+        .await
+        .expect("the next request is answered");
+    assert_eq!(answer.status(), 401);
+    let journal = app.get("/_sandbox/requests?tenant=default").await.json();
+    let cut = &journal["requests"][1];
+    assert_eq!(
+        (cut["status"].clone(), cut["faults"].clone()),
+        (json!(0), json!(["rst"]))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_sees_an_empty_close() {
+    let app = TestApp::embedded();
+    let addr = app.serve().await;
+    add(&app, json!({"first_n": 1, "action": {"type": "empty"}})).await;
+    let error = failing_request(&fresh_client(None), addr).await;
+    assert!(
+        chain_has(&error, is_closed_early),
+        "closed before any answer: {error:?}"
+    );
+    assert!(!chain_has(&error, is_reset), "a normal close, not a reset");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hang_outlasts_the_client_and_ends_at_the_cap() {
+    let app = TestApp::embedded_with_fault_cap(Duration::from_millis(1500));
+    let addr = app.serve().await;
+    add(&app, json!({"action": {"type": "hang"}})).await;
+    let impatient = failing_request(&fresh_client(Some(Duration::from_millis(300))), addr).await;
+    assert!(impatient.is_timeout(), "the client gave up: {impatient:?}");
+    let patient = failing_request(&fresh_client(Some(Duration::from_secs(30))), addr).await;
+    assert!(!patient.is_timeout(), "the cap ended the hang: {patient:?}");
+    assert!(
+        chain_has(&patient, is_closed_early),
+        "closed without an answer: {patient:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_a_hang() {
+    let app = TestApp::embedded();
+    let addr = app.serve().await;
+    add(&app, json!({"action": {"type": "hang"}})).await;
+    let state = app.state.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        state.begin_shutdown();
+    });
+    let error = failing_request(&fresh_client(Some(Duration::from_secs(30))), addr).await;
+    assert!(
+        !error.is_timeout(),
+        "shutdown, not the 60 s cap, ended it: {error:?}"
+    );
+    assert!(chain_has(&error, is_closed_early), "{error:?}");
+}
+
+#[tokio::test]
+async fn connection_actions_without_a_socket_say_so_in_the_envelope() {
+    let app = TestApp::embedded();
+    add(&app, json!({"id": "cut", "action": {"type": "reset"}})).await;
+    let answer = app
+        .send(provider_request("GET", "/open-api/v3/cards"))
+        .await;
+    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(answer.json()["code"], "999999");
 }

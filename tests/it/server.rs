@@ -253,3 +253,78 @@ fn hypercard_sign_prints_headers_that_verify() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).starts_with("error: "));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_fault_flags_fault_every_provider_answer_and_a_hang_never_holds_sigterm() {
+    let (mut child, url) = spawn_binary(&["--error-rate", "1", "--latency", "20"]);
+    let client = reqwest::Client::new();
+    wait_until_ready(&client, &url).await;
+    let faults = client
+        .get(format!("{url}/_sandbox/faults"))
+        .send()
+        .await
+        .expect("faults answer")
+        .bytes()
+        .await
+        .expect("a body");
+    let faults: serde_json::Value = serde_json::from_slice(&faults).expect("JSON");
+    let ids: Vec<&str> = faults["faults"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["cli-latency", "cli-error-rate"]);
+    let failed = client
+        .post(format!("{url}/openapi/card/info"))
+        .header("api-key", "hc_sandbox_merchant")
+        .body("{}")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(failed.status(), reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    let body: serde_json::Value =
+        serde_json::from_slice(&failed.bytes().await.expect("a body")).expect("JSON");
+    assert_eq!(body["code"], "B0000");
+
+    let hang = client
+        .post(format!("{url}/_sandbox/faults"))
+        .body(r#"{"id": "stuck", "action": {"type": "hang"}}"#)
+        .send()
+        .await
+        .expect("added");
+    assert_eq!(hang.status(), reqwest::StatusCode::CREATED);
+    client
+        .delete(format!("{url}/_sandbox/faults/cli-error-rate"))
+        .send()
+        .await
+        .expect("removed");
+    let stuck = tokio::spawn({
+        let client = reqwest::Client::new();
+        let url = url.clone();
+        async move {
+            client
+                .get(format!("{url}/open-api/v3/cards"))
+                .header("x-sandbox-tenant", "default")
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || wait_for_exit(&mut child))
+        .await
+        .expect("waited");
+    assert!(
+        status.success(),
+        "exit after SIGTERM despite a 60 s hang: {status}"
+    );
+    assert!(
+        stuck.await.expect("the client task ends").is_err(),
+        "the hung request got no answer"
+    );
+}

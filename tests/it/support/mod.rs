@@ -100,15 +100,29 @@ impl TestApp {
         Self::build(Some(TEST_SCENARIO), None, false)
     }
 
-    fn build(yaml: Option<&str>, token: Option<&str>, load: bool) -> Self {
-        let registry = Registry::new(core_handlers(), 50, 0);
-        let state = AppState::new(
-            registry,
+    /// The embedded default scenario, with injected delays capped at `cap`.
+    pub(crate) fn embedded_with_fault_cap(cap: std::time::Duration) -> Self {
+        Self::build_with(
+            None,
             Settings {
-                admin_token: token.map(str::to_owned),
+                max_fault_delay: cap,
                 ..Settings::new("http://sandbox.test")
             },
-        );
+            true,
+        )
+    }
+
+    fn build(yaml: Option<&str>, token: Option<&str>, load: bool) -> Self {
+        let settings = Settings {
+            admin_token: token.map(str::to_owned),
+            ..Settings::new("http://sandbox.test")
+        };
+        Self::build_with(yaml, settings, load)
+    }
+
+    fn build_with(yaml: Option<&str>, settings: Settings, load: bool) -> Self {
+        let registry = Registry::new(core_handlers(), 50, 0);
+        let state = AppState::new(registry, settings);
         if load {
             let scenarios = yaml
                 .map(|y| NamedScenario {
