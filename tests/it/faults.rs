@@ -620,3 +620,51 @@ async fn connection_actions_without_a_socket_say_so_in_the_envelope() {
     assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(answer.json()["code"], "999999");
 }
+
+/// The paused-time delay each of `n` requests saw under one latency rule.
+async fn paused_delays(latency: Value, n: usize) -> Vec<Duration> {
+    let app = TestApp::embedded();
+    add(&app, json!({"tenant": "default", "action": latency})).await;
+    let mut delays = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = tokio::time::Instant::now();
+        app.send(provider_request("GET", "/open-api/v3/nothing"))
+            .await;
+        delays.push(start.elapsed());
+    }
+    delays
+}
+
+#[tokio::test(start_paused = true)]
+async fn uniform_latency_through_the_app_stays_within_its_bounds() {
+    let delays = paused_delays(
+        json!({"type": "latency", "uniform": {"min_ms": 40, "max_ms": 90}}),
+        2_000,
+    )
+    .await;
+    let (low, high) = (Duration::from_millis(40), Duration::from_millis(90));
+    assert!(delays.iter().all(|d| (low..=high).contains(d)));
+    assert!(delays.iter().any(|d| *d <= Duration::from_millis(42)));
+    assert!(delays.iter().any(|d| *d >= Duration::from_millis(88)));
+    assert_eq!(
+        delays,
+        paused_delays(
+            json!({"type": "latency", "uniform": {"min_ms": 40, "max_ms": 90}}),
+            2_000
+        )
+        .await,
+        "the same seed draws the same delays"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn lognormal_latency_through_the_app_has_its_median() {
+    let mut delays = paused_delays(
+        json!({"type": "latency", "lognormal": {"median_ms": 200, "sigma": 0.5}}),
+        10_000,
+    )
+    .await;
+    delays.sort();
+    let median = (delays[4_999] + delays[5_000]).as_secs_f64() / 2.0 * 1000.0;
+    assert!((190.0..=210.0).contains(&median), "median {median:.1} ms");
+}
