@@ -35,6 +35,7 @@ pub mod scheduler;
 pub mod server;
 pub mod telemetry;
 pub mod tenant;
+pub mod webhooks;
 
 pub use server::{AppState, Settings, app, load_startup, serve, shutdown_signal};
 

@@ -10,6 +10,7 @@ mod error;
 mod faults;
 mod system;
 mod tenants;
+mod webhooks;
 pub(crate) mod wire;
 
 use axum::Router;
@@ -60,6 +61,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(faults::list).post(faults::add).delete(faults::clear),
         )
         .route("/_sandbox/faults/{id}", delete(faults::remove))
+        .route("/_sandbox/tenants/{tenant}/webhooks", get(webhooks::list))
+        .route(
+            "/_sandbox/tenants/{tenant}/webhooks/config",
+            get(webhooks::config_show).put(webhooks::config_replace),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/webhooks/{id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(
             "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
             get(tenants::file),

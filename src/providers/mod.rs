@@ -8,7 +8,10 @@
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
+use crate::clock::Timestamp;
 use crate::server::AppState;
+use crate::tenant::World;
+use crate::webhooks::{Delivery, Policy};
 
 pub mod hypercard;
 pub mod interlace;
@@ -73,6 +76,45 @@ impl Provider {
             Self::Opcard => opcard::fault_response(state, status, code, message),
             Self::Hypercard => hypercard::fault_response(status, code, message),
         }
+    }
+}
+
+/// One attempt of a webhook delivery in its provider's format: headers and body.
+pub fn webhook_request(
+    world: &mut World,
+    delivery: &Delivery,
+    now: Timestamp,
+) -> Result<(Vec<(String, String)>, String), String> {
+    match delivery.provider {
+        Provider::Interlace => interlace::webhooks::request(world, delivery, now),
+        Provider::Hypercard => hypercard::webhooks::request(world, delivery, now),
+        Provider::Opcard => Err("OPCard documents no webhooks".to_owned()),
+    }
+}
+
+/// A provider's retry schedule and receiver timeout.
+pub fn webhook_policy(provider: Provider) -> Policy {
+    match provider {
+        Provider::Interlace | Provider::Opcard => interlace::webhooks::POLICY,
+        Provider::Hypercard => hypercard::webhooks::POLICY,
+    }
+}
+
+/// Whether a receiver's answer counts as received.
+pub fn webhook_accepted(provider: Provider, status: u16, body: &[u8]) -> bool {
+    match provider {
+        Provider::Interlace => interlace::webhooks::accepted(status, body),
+        Provider::Hypercard => hypercard::webhooks::accepted(status, body),
+        Provider::Opcard => false,
+    }
+}
+
+/// What a receiver must answer, for the journal's error of a refused attempt.
+pub fn webhook_expected(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Interlace => interlace::webhooks::EXPECTED,
+        Provider::Hypercard => hypercard::webhooks::EXPECTED,
+        Provider::Opcard => "OPCard documents no webhooks",
     }
 }
 

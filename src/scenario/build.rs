@@ -31,12 +31,10 @@ pub(crate) const OPENING_PREFIX: &str = "opening:";
 /// can be built (short of running out of money in a generator).
 pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
-    if scenario.webhooks.as_ref().is_some_and(|s| !s.is_empty()) {
-        return Err(err(
-            "webhooks".to_owned(),
-            "webhooks are not supported by this version of card-sandbox yet; remove the section"
-                .to_owned(),
-        ));
+    if let Some(webhooks) = &scenario.webhooks {
+        webhooks
+            .validate()
+            .map_err(|(field, message)| err(format!("webhooks.{field}"), message))?;
     }
     let mut faults = crate::faults::FaultSet::new(0);
     for (i, rule) in scenario.faults.iter().enumerate() {
@@ -300,6 +298,9 @@ pub fn build_world(
     };
     if scenario.clock.mode == ClockModeSpec::Running {
         world.clock = Clock::running_from(start);
+    }
+    if let Some(webhooks) = &scenario.webhooks {
+        world.webhooks.config = webhooks.clone();
     }
     for (i, rule) in scenario.faults.iter().enumerate() {
         world

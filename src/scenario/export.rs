@@ -33,7 +33,8 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
         opcard: None,
         hypercard: None,
         faults: world.faults.export(),
-        webhooks: None,
+        webhooks: (world.webhooks.config != crate::webhooks::WebhookConfig::default())
+            .then(|| world.webhooks.config.clone()),
         snapshot: Some(Snapshot {
             ids: IdsSnapshot {
                 word_pos: U128(ids.word_pos),

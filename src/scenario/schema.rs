@@ -44,9 +44,10 @@ pub struct Scenario {
     /// Fault and latency rules of the tenant built from the scenario, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<crate::faults::FaultRule>,
-    /// Webhook endpoints. Reserved: this version accepts only an empty section.
+    /// The tenant's webhook configuration (set after the history is generated, so
+    /// generated history sends nothing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhooks: Option<Reserved>,
+    pub webhooks: Option<crate::webhooks::WebhookConfig>,
     /// A tenant's complete state, as `GET /_sandbox/tenants/{t}/export` writes it. A
     /// scenario with a snapshot has no `ledger` or `activity` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,23 +293,6 @@ pub use super::interlace::{InterlaceSection, InterlaceSnapshot};
 pub use super::opcard::{OpcardSection, OpcardSnapshot};
 
 pub use super::hypercard::HypercardSection;
-
-/// A section this version reserves: any YAML is read, and the loader refuses anything
-/// but an empty list or mapping, so a rule is never silently ignored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Reserved(pub serde_norway::Value);
-
-impl Reserved {
-    pub fn is_empty(&self) -> bool {
-        match &self.0 {
-            serde_norway::Value::Null => true,
-            serde_norway::Value::Sequence(s) => s.is_empty(),
-            serde_norway::Value::Mapping(m) => m.is_empty(),
-            _ => false,
-        }
-    }
-}
 
 /// A tenant's full state. Written by exports; loading it restores the tenant exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

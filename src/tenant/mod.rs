@@ -57,6 +57,8 @@ pub struct Tenant {
     /// cheaper blocking lock is the right one (tokio's docs say the same).
     world: Mutex<World>,
     journal: Mutex<Journal>,
+    /// Wakes the tenant's webhook worker.
+    webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Tenant {
@@ -65,7 +67,17 @@ impl Tenant {
     pub fn with<R>(&self, f: impl FnOnce(&mut World) -> R) -> Result<R, TenantError> {
         let mut world = self.lock_world()?;
         world.catch_up();
-        Ok(f(&mut world))
+        let result = f(&mut world);
+        let now = world.now();
+        if world.webhooks.poke(now) {
+            self.webhook_wake.notify_one();
+        }
+        Ok(result)
+    }
+
+    /// What wakes the tenant's webhook worker.
+    pub fn webhook_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.webhook_wake.clone()
     }
 
     fn lock_world(&self) -> Result<MutexGuard<'_, World>, TenantError> {
@@ -235,6 +247,7 @@ impl Registry {
             seed,
             world: Mutex::new(world),
             journal: Mutex::new(Journal::new(self.journal_size)),
+            webhook_wake: Arc::new(tokio::sync::Notify::new()),
         });
         let mut tenants = write(&self.tenants);
         if tenants.contains_key(&id) {
@@ -246,6 +259,8 @@ impl Registry {
         for key in keys {
             credentials.entry(key).or_insert_with(|| id.clone());
         }
+        drop(credentials);
+        crate::webhooks::spawn_worker(&tenant);
         Ok(tenant)
     }
 

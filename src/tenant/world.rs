@@ -22,6 +22,7 @@ use crate::providers::opcard;
 use crate::providers::opcard::state::OpcardState;
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
+use crate::webhooks::WebhookState;
 
 /// Event kind: let a hold go when its `expires_at` passes. Data: `hold` (index).
 pub const HOLD_EXPIRE: &str = "ledger.hold_expire";
@@ -43,6 +44,8 @@ pub struct World {
     /// The tenant's fault rules (its scenario's, then those posted for it) and the
     /// seeded stream every fault decision for the tenant draws from.
     pub faults: FaultSet,
+    /// The tenant's webhook configuration and outbox.
+    pub webhooks: WebhookState,
     handlers: Arc<Handlers<World>>,
 }
 
@@ -66,6 +69,7 @@ impl World {
             opcard: OpcardState::default(),
             interlace: InterlaceState::default(),
             faults: FaultSet::new(seed),
+            webhooks: WebhookState::new(seed),
             handlers,
         }
     }

@@ -17,5 +17,7 @@ mod opcard;
 mod interlace;
 // Fault and latency injection: rules, envelopes, selectors, journal, sockets.
 mod faults;
+// Webhooks against a real receiver: signatures, retries on the clock, the queue.
+mod webhooks;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

@@ -19,6 +19,7 @@ pub mod quirks;
 pub mod signature;
 pub mod simulate;
 pub mod state;
+pub mod webhooks;
 pub mod wire;
 
 use axum::Router;

@@ -61,3 +61,11 @@
 //!   rule's HTTP status (429 for `rate_limit`), although HyperCard's own errors are HTTP
 //!   200: a client must survive both. HyperCard documents no rate-limit code, so
 //!   `rate_limit` uses `B0000` too unless the rule gives a `code`.
+//! - **Push notifications** carry the tenant's first merchant's `api-key`, `version`
+//!   `1.0` and `lang` `en`, and are signed with the shipped platform key. The
+//!   documentation gives no receiver timeout; the sandbox allows 10 s. "Retries after 1,
+//!   5, 30, 60 min, 2, 4, 12, 24 h; stop once 24 h have passed" is read as: each delay
+//!   counts from the previous attempt, and no retry is scheduled after an attempt made
+//!   24 h or more after the first (so all nine attempts happen, the last about 43.6 h
+//!   after the first). `RECHARGE` sends `result` as the string `"1"`, as the
+//!   documentation's example does.

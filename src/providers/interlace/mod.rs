@@ -18,6 +18,7 @@ pub mod ops;
 pub mod quirks;
 pub mod simulate;
 pub mod state;
+pub mod webhooks;
 pub mod wire;
 
 use axum::Router;

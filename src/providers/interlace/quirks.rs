@@ -63,3 +63,9 @@
 //! - **Injected faults** (`/_sandbox/faults`) answer `{"code","message"}` with the rule's
 //!   HTTP status; the code is `999999` (internal error) for `error` and `rate_limit`
 //!   (Interlace documents no rate-limit code) unless the rule gives a `code`.
+//! - **Webhooks** are signed with the tenant's first client's secret (the documentation
+//!   has one callback URL per client; the sandbox has one URL per tenant). `Timestamp`
+//!   is the attempt's tenant-clock time in ms and is not signed (as the validated client
+//!   does not sign it). `CARD_TRANSACTION.CREATED` goes out for every card transaction
+//!   record (authorisation, clearing, reversal, refund, fee, declines included); its
+//!   `resource` is the record as `card/transactions` lists it.

@@ -142,6 +142,13 @@ pub fn operate(
         op_type::CANCEL => cancel(world, card)?,
         _ => {}
     }
+    let new_status = world.hypercard.cards[card].status;
+    if new_status != status {
+        let card_id = world.hypercard.cards[card].card_id.clone();
+        crate::providers::hypercard::webhooks::card_status_change(
+            world, &card_id, status, new_status,
+        );
+    }
     let at = world.now();
     world.hypercard.operations.push(Operation {
         card,

@@ -224,6 +224,8 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
     let record = &mut world.hypercard.records[recharge.record];
     record.status = tx_status::SUCCESS;
     record.entry = Some(entry);
+    let card_id = world.hypercard.cards[recharge.card].card_id.clone();
+    crate::providers::hypercard::webhooks::recharge(world, &card_id, &recharge.mc_trade_no, true);
     Ok(())
 }
 

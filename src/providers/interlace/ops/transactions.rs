@@ -21,7 +21,9 @@ pub struct Merchant {
 
 fn record(world: &mut World, tx: Transaction) -> usize {
     world.interlace.transactions.push(tx);
-    world.interlace.transactions.len() - 1
+    let index = world.interlace.transactions.len() - 1;
+    crate::providers::interlace::webhooks::card_transaction_created(world, index);
+    index
 }
 
 fn blank(

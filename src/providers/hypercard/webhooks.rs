@@ -1,0 +1,106 @@
+//! HyperCard push notifications: the events the operations emit (fields at the top level
+//! with `notify_type`), signed exactly like requests but with the sandbox platform's
+//! private key, what counts as received (`{"code": 1}`), and the retry schedule.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use super::keys::PLATFORM_PRIVATE_KEY_PEM;
+use super::signature::{PrivateKey, sign_request};
+use crate::clock::Timestamp;
+use crate::providers::Provider;
+use crate::tenant::World;
+use crate::webhooks::{Delivery, Policy};
+
+/// Retries 1, 5, 30, 60 min, 2, 4, 12, 24 h after the previous attempt; no retry is
+/// scheduled once 24 h have passed since the first attempt. The receiver has 10 s.
+pub(crate) const POLICY: Policy = Policy {
+    retry_delays_s: &[60, 300, 1800, 3600, 7200, 14_400, 43_200, 86_400],
+    timeout: Duration::from_secs(10),
+    give_up_after_s: Some(86_400),
+};
+
+pub(crate) const EXPECTED: &str = "HyperCard wants HTTP 200 with {\"code\": 1}";
+
+fn platform_key() -> Result<&'static PrivateKey, String> {
+    static KEY: OnceLock<Result<PrivateKey, String>> = OnceLock::new();
+    KEY.get_or_init(|| PrivateKey::from_pem(PLATFORM_PRIVATE_KEY_PEM).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Queues a push with these fields when the tenant has a HyperCard URL.
+fn emit(world: &mut World, notify_type: &str, fields: Value) {
+    if !world.webhooks.wants(Provider::Hypercard) {
+        return;
+    }
+    let now = world.now();
+    world
+        .webhooks
+        .emit(now, Provider::Hypercard, notify_type, fields);
+}
+
+/// `RECHARGE` for a settled or failed recharge (`result` "1" success, "2" failure, a
+/// string as the documentation's example sends it).
+pub(super) fn recharge(world: &mut World, card_id: &str, mc_trade_no: &str, success: bool) {
+    emit(
+        world,
+        "RECHARGE",
+        json!({"card_id": card_id, "mc_trade_no": mc_trade_no,
+               "result": if success { "1" } else { "2" }, "remark": ""}),
+    );
+}
+
+/// `CARD_STATUS_CHANGE` with the card status codes.
+pub(super) fn card_status_change(world: &mut World, card_id: &str, old: u8, new: u8) {
+    emit(
+        world,
+        "CARD_STATUS_CHANGE",
+        json!({"card_id": card_id, "old_status": old, "new_status": new}),
+    );
+}
+
+/// The headers and body of one attempt.
+pub(crate) fn request(
+    world: &mut World,
+    delivery: &Delivery,
+    now: Timestamp,
+) -> Result<(Vec<(String, String)>, String), String> {
+    let api_key = world
+        .hypercard
+        .merchants
+        .first()
+        .map(|m| m.api_key.clone())
+        .ok_or("the tenant has no HyperCard merchant to notify")?;
+    let mut body = Map::new();
+    body.insert(
+        "notify_type".to_owned(),
+        Value::String(delivery.event.clone()),
+    );
+    if let Value::Object(fields) = &delivery.payload {
+        for (name, value) in fields {
+            body.insert(name.clone(), value.clone());
+        }
+    }
+    let nonce = world.webhooks.hex(10);
+    let signed = sign_request(
+        platform_key()?,
+        &api_key,
+        now.as_secs(),
+        &nonce,
+        "1.0",
+        Some("en"),
+        &body,
+    );
+    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    headers.extend(signed.into_iter().map(|(n, v)| (n.to_owned(), v)));
+    Ok((headers, Value::Object(body).to_string()))
+}
+
+/// HTTP 200 with an integer `code` of 1.
+pub(crate) fn accepted(status: u16, body: &[u8]) -> bool {
+    status == 200
+        && serde_json::from_slice::<Value>(body).is_ok_and(|v| v.get("code") == Some(&json!(1)))
+}

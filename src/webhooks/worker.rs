@@ -1,0 +1,152 @@
+//! The delivery worker: one task per tenant that sends due attempts, one at a time and
+//! outside the tenant lock, and records each outcome. It wakes when the tenant pokes it
+//! (an event was queued, the clock moved) and on a short tick, which also lets a running
+//! clock fire its due events between requests. It ends when its tenant is dropped.
+
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::{Attempt, Outbound, Policy, RESPONSE_KEPT};
+use crate::clock::{Stopwatch, Timestamp};
+use crate::providers;
+use crate::tenant::{Tenant, World};
+
+/// How often an idle worker looks for due attempts without being woken.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Starts the tenant's worker on the current tokio runtime (none outside one, as in
+/// `card-sandbox validate`).
+pub fn spawn_worker(tenant: &Arc<Tenant>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let weak = Arc::downgrade(tenant);
+    let wake = tenant.webhook_wake();
+    runtime.spawn(run(weak, wake));
+}
+
+async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
+    loop {
+        {
+            let Some(tenant) = tenant.upgrade() else {
+                return;
+            };
+            while let Ok(Some((outbound, policy, at))) = tenant.with(next_attempt) {
+                let attempt = send(&outbound, &policy, at).await;
+                if tenant
+                    .with(|w| w.webhooks.record(&outbound.delivery, attempt, &policy))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(TICK) => {}
+        }
+    }
+}
+
+/// The next due attempt, rendered in its provider's format; deliveries that cannot be
+/// rendered fail with the reason and the next one is looked at.
+fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp)> {
+    loop {
+        let now = w.now();
+        let delivery = w.webhooks.take_due(now)?.clone();
+        let Some(url) = w.webhooks.config.url(delivery.provider).map(str::to_owned) else {
+            w.webhooks.abandon(
+                &delivery.id,
+                format!(
+                    "no {} webhook URL is configured any more",
+                    delivery.provider.name()
+                ),
+            );
+            continue;
+        };
+        match providers::webhook_request(w, &delivery, now) {
+            Ok((headers, body)) => {
+                let outbound = Outbound {
+                    delivery: delivery.id,
+                    provider: delivery.provider,
+                    url,
+                    headers,
+                    body,
+                };
+                return Some((outbound, providers::webhook_policy(delivery.provider), now));
+            }
+            Err(reason) => w.webhooks.abandon(&delivery.id, reason),
+        }
+    }
+}
+
+fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+async fn send(outbound: &Outbound, policy: &Policy, at: Timestamp) -> Attempt {
+    let watch = Stopwatch::start();
+    let mut request = client()
+        .post(&outbound.url)
+        .timeout(policy.timeout)
+        .body(outbound.body.clone());
+    for (name, value) in &outbound.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let mut attempt = Attempt {
+        at,
+        url: outbound.url.clone(),
+        request_headers: outbound.headers.clone(),
+        request_body: outbound.body.clone(),
+        response_status: None,
+        response_body: None,
+        latency_ms: 0,
+        error: None,
+        ok: false,
+    };
+    match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            attempt.response_status = Some(status);
+            match response.bytes().await {
+                Ok(body) => {
+                    attempt.ok = providers::webhook_accepted(outbound.provider, status, &body);
+                    let kept = &body[..body.len().min(RESPONSE_KEPT)];
+                    attempt.response_body = Some(String::from_utf8_lossy(kept).into_owned());
+                    if !attempt.ok {
+                        attempt.error =
+                            Some(providers::webhook_expected(outbound.provider).to_owned());
+                    }
+                }
+                Err(e) => attempt.error = Some(error_text(&e)),
+            }
+        }
+        Err(e) => attempt.error = Some(error_text(&e)),
+    }
+    attempt.latency_ms = u64::try_from(watch.elapsed().as_millis()).unwrap_or(u64::MAX);
+    attempt
+}
+
+/// The error with its causes (`error sending request: connection refused`).
+fn error_text(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

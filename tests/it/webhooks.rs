@@ -1,0 +1,377 @@
+//! Webhooks against a real receiver on port 0: Interlace's HMAC signature, HyperCard's
+//! platform-key signature, retries at the scheduled tenant-clock times, success ending
+//! them, redelivery, the queue limit and configuration errors.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+
+use crate::support::TestApp;
+
+/// What the receiver got and what it answers.
+#[derive(Debug, Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+    answer: Arc<Mutex<(u16, String)>>,
+}
+
+impl Receiver {
+    /// Listens on a loopback port; answers `status` with `body` until told otherwise.
+    async fn start(status: u16, body: &str) -> (Self, String) {
+        let receiver = Self::default();
+        receiver.answer_with(status, body);
+        let app = Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state(receiver.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let addr = listener.local_addr().expect("bound");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (receiver, format!("http://{addr}/hook"))
+    }
+
+    fn answer_with(&self, status: u16, body: &str) {
+        *self.answer.lock().expect("lock") = (status, body.to_owned());
+    }
+
+    fn count(&self) -> usize {
+        self.got.lock().expect("lock").len()
+    }
+
+    fn get(&self, i: usize) -> (HeaderMap, Value) {
+        let got = self.got.lock().expect("lock");
+        let (headers, body) = got[i].clone();
+        (headers, serde_json::from_slice(&body).expect("a JSON body"))
+    }
+
+    /// Waits (up to 10 s of real time) until `n` requests arrived.
+    async fn wait_for(&self, n: usize) {
+        for _ in 0..200 {
+            if self.count() >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the receiver got {} requests, expected {n}", self.count());
+    }
+
+    /// Waits a little and checks no further request came.
+    async fn stays_at(&self, n: usize) {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(self.count(), n, "no further attempt");
+    }
+}
+
+async fn receive(
+    State(receiver): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    receiver.got.lock().expect("lock").push((headers, body));
+    let (status, body) = receiver.answer.lock().expect("lock").clone();
+    (StatusCode::from_u16(status).expect("a status"), body)
+}
+
+/// The delivery journal once its newest delivery has `attempts` attempts recorded (the
+/// worker records an attempt just after the receiver answered it).
+async fn journal_with_attempts(app: &TestApp, attempts: usize) -> Value {
+    for _ in 0..200 {
+        let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
+        if journal["deliveries"][0]["attempts"]
+            .as_array()
+            .is_some_and(|a| a.len() >= attempts)
+        {
+            return journal;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the newest delivery never had {attempts} attempts recorded");
+}
+
+async fn configure(app: &TestApp, config: Value) {
+    let answer = app
+        .call(
+            axum::http::Method::PUT,
+            "/_sandbox/tenants/default/webhooks/config",
+            Some(&config.to_string()),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("header {name}"))
+}
+
+async fn card_transaction(app: &TestApp) {
+    crate::interlace::simulate(
+        app,
+        "card-transaction",
+        json!({"cardId": crate::interlace::CARD, "type": "authorization", "amount": "12.50", "merchantName": "BLUE BOTTLE", "mcc": "5812"}),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interlace_notifications_carry_the_resource_and_verify_with_the_client_secret() {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    card_transaction(&app).await;
+    receiver.wait_for(1).await;
+    let (headers, body) = receiver.get(0);
+    assert_eq!(header(&headers, "signature-method"), "HMAC-SHA256");
+    let timestamp = header(&headers, "timestamp");
+    assert_eq!(timestamp.len(), 13, "milliseconds");
+    assert_eq!(body["eventType"], "CARD_TRANSACTION.CREATED");
+    assert_eq!(body["apiVersion"], "v3");
+    assert_eq!(body["code"], "000000");
+    let resource = body["resource"]
+        .as_str()
+        .expect("the resource is a JSON string");
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"secret-1").expect("a key");
+    mac.update(resource.as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    assert_eq!(header(&headers, "signature"), expected);
+    let resource: Value = serde_json::from_str(resource).expect("the resource is JSON");
+    assert_eq!(resource["cardId"], crate::interlace::CARD);
+    assert_eq!(resource["transactionAmount"], "12.50");
+    let listed = crate::interlace::get(
+        &app,
+        &crate::interlace::login(&app).await,
+        &format!(
+            "/open-api/v3/card/transactions?cardId={}",
+            crate::interlace::CARD
+        ),
+    )
+    .await;
+    assert!(
+        listed["data"]["list"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|t| t["id"] == resource["id"]),
+        "the notified transaction is the listed one"
+    );
+    receiver.stays_at(1).await;
+    let journal = journal_with_attempts(&app, 1).await;
+    assert_eq!(journal["deliveries"][0]["status"], "delivered");
+    assert_eq!(
+        journal["deliveries"][0]["attempts"][0]["response_status"],
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_receiver_gets_retries_at_the_scheduled_clock_times_until_it_succeeds() {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let (receiver, url) = Receiver::start(500, "down").await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    card_transaction(&app).await;
+    receiver.wait_for(1).await;
+    receiver.stays_at(1).await;
+    app.advance(9).await;
+    receiver.stays_at(1).await;
+    app.advance(1).await;
+    receiver.wait_for(2).await;
+    app.advance(29).await;
+    receiver.stays_at(2).await;
+    app.advance(1).await;
+    receiver.wait_for(3).await;
+    let journal = journal_with_attempts(&app, 3).await;
+    let delivery = &journal["deliveries"][0];
+    assert_eq!(delivery["status"], "pending");
+    let times: Vec<&str> = delivery["attempts"]
+        .as_array()
+        .expect("attempts")
+        .iter()
+        .map(|a| a["at"].as_str().expect("a time"))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-03-01T12:00:00Z",
+            "2026-03-01T12:00:10Z",
+            "2026-03-01T12:00:40Z"
+        ]
+    );
+    assert_eq!(
+        delivery["next_attempt_at"], "2026-03-01T12:01:40Z",
+        "then 1 min"
+    );
+    assert_eq!(
+        delivery["attempts"][0]["error"],
+        "Interlace wants HTTP 200 with {\"received\": true}"
+    );
+    receiver.answer_with(200, r#"{"received": true}"#);
+    app.advance(60).await;
+    receiver.wait_for(4).await;
+    app.advance(3600).await;
+    receiver.stays_at(4).await;
+    let journal = journal_with_attempts(&app, 4).await;
+    assert_eq!(journal["deliveries"][0]["status"], "delivered");
+    let id = journal["deliveries"][0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let again = app
+        .post(
+            &format!("/_sandbox/tenants/default/webhooks/{id}/redeliver"),
+            "{}",
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    receiver.wait_for(5).await;
+    let unknown = app
+        .post(
+            "/_sandbox/tenants/default/webhooks/wh-999999/redeliver",
+            "{}",
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
+    use card_sandbox::providers::hypercard::canonical::canonical_string;
+    use card_sandbox::providers::hypercard::keys::PLATFORM_PUBLIC_KEY_PEM;
+    use card_sandbox::providers::hypercard::signature::PublicKey;
+
+    let app = TestApp::from_yaml(crate::hypercard::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"code": 1, "msg": "ok", "data": {}}"#).await;
+    configure(&app, json!({"hypercard": {"url": url}})).await;
+    let client = crate::hypercard::Client::new(&app);
+    let answer = client
+        .post(
+            "/openapi/card/operation",
+            json!({"card_id": crate::hypercard::USD_CARD, "request_number": "op-1", "type": 1}),
+        )
+        .await;
+    assert_eq!(answer.json()["code"], "00000", "{}", answer.text());
+    receiver.wait_for(1).await;
+    let (headers, body) = receiver.get(0);
+    assert_eq!(
+        body,
+        json!({"notify_type": "CARD_STATUS_CHANGE", "card_id": crate::hypercard::USD_CARD, "old_status": 9, "new_status": 10})
+    );
+    let names = ["timestamp", "nonce", "api-key", "version", "lang"];
+    let pairs: Vec<(&str, &str)> = names.iter().map(|n| (*n, header(&headers, n))).collect();
+    let Value::Object(map) = body else {
+        panic!("an object")
+    };
+    let canonical = canonical_string(&pairs, &map);
+    let key = PublicKey::from_pem(PLATFORM_PUBLIC_KEY_PEM).expect("the shipped key");
+    assert!(
+        key.verify(&canonical, header(&headers, "signature")),
+        "the signature verifies"
+    );
+    let mut tampered: Map<String, Value> = map.clone();
+    tampered.insert("new_status".to_owned(), json!(9));
+    assert!(!key.verify(
+        &canonical_string(&pairs, &tampered),
+        header(&headers, "signature")
+    ));
+    receiver.stays_at(1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_limit_drops_and_journals_the_excess() {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    // Nothing listens on port 9: every attempt fails and the deliveries stay pending.
+    configure(
+        &app,
+        json!({"interlace": {"url": "http://127.0.0.1:9/hook"}, "queue_limit": 2}),
+    )
+    .await;
+    for _ in 0..3 {
+        card_transaction(&app).await;
+    }
+    let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
+    let statuses: Vec<&str> = journal["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .map(|d| d["status"].as_str().expect("a status"))
+        .collect();
+    assert_eq!(statuses, ["dropped", "pending", "pending"]);
+    assert_eq!(
+        journal["deliveries"][0]["error"],
+        "the queue was full (2 pending deliveries)"
+    );
+}
+
+#[tokio::test]
+async fn bad_configurations_are_refused_with_the_field() {
+    let app = TestApp::new();
+    for (name, body) in [
+        ("not_a_url", json!({"interlace": {"url": "receiver"}})),
+        (
+            "https",
+            json!({"hypercard": {"url": "https://example.test/hook"}}),
+        ),
+        (
+            "unknown_provider",
+            json!({"opcard": {"url": "http://127.0.0.1:1/"}}),
+        ),
+        ("misbehaviour", json!({"misbehaviour": {"duplicate": 0.5}})),
+    ] {
+        let answer = app
+            .call(
+                axum::http::Method::PUT,
+                "/_sandbox/tenants/default/webhooks/config",
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{name}");
+        insta::assert_json_snapshot!(format!("webhooks_config_error_{name}"), answer.json());
+    }
+    assert_eq!(
+        app.get("/_sandbox/tenants/default/webhooks/config")
+            .await
+            .json(),
+        json!({}),
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn a_scenarios_webhooks_section_configures_the_tenant_and_is_exported() {
+    let yaml = format!(
+        "{}webhooks:\n  interlace:\n    url: http://127.0.0.1:9/hook\n  queue_limit: 50\n",
+        crate::interlace::SCENARIO
+    );
+    let app = TestApp::from_yaml(&yaml);
+    assert_eq!(
+        app.get("/_sandbox/tenants/default/webhooks/config")
+            .await
+            .json(),
+        json!({"interlace": {"url": "http://127.0.0.1:9/hook"}, "queue_limit": 50})
+    );
+    assert_eq!(
+        app.get("/_sandbox/tenants/default/webhooks").await.json(),
+        json!({"deliveries": []}),
+        "the scenario's own history sends nothing"
+    );
+    let export = app.export_state("default").await;
+    assert!(export.contains("url: http://127.0.0.1:9/hook"), "{export}");
+    let bad = yaml.replace("http://127.0.0.1:9/hook", "ftp://x/hook");
+    let error = card_sandbox::scenario::parse("bad.yaml", &bad).expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("webhooks.interlace.url: the scheme must be http"),
+        "{error}"
+    );
+}
