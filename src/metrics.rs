@@ -1,5 +1,5 @@
 //! Prometheus metrics: request counts and latency histograms per provider and route,
-//! rendered in the text exposition format at `GET /_sandbox/metrics`.
+//! tenants, and webhook outboxes (gathered at scrape time), rendered in the text exposition format at `GET /_sandbox/metrics`.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -23,6 +23,26 @@ struct RouteLabels {
     method: String,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabels {
+    provider: String,
+    status: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProviderLabels {
+    provider: String,
+}
+
+/// What the tenants' webhook outboxes hold, gathered when metrics are scraped.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookGauges {
+    /// (provider, status) -> deliveries in the journals now.
+    pub deliveries: std::collections::BTreeMap<(&'static str, &'static str), u64>,
+    /// provider -> events dropped because a queue was full (living tenants).
+    pub dropped: std::collections::BTreeMap<&'static str, u64>,
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 #[derive(Debug)]
@@ -31,6 +51,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
     tenants: Gauge,
+    webhook_deliveries: Family<DeliveryLabels, Gauge>,
+    webhook_dropped: Family<ProviderLabels, Gauge>,
 }
 
 /// 100 us to about 3.3 s, doubling.
@@ -55,11 +77,25 @@ impl Metrics {
             latency.clone(),
         );
         registry.register("tenants", "Tenants that exist now", tenants.clone());
+        let webhook_deliveries = Family::<DeliveryLabels, Gauge>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook deliveries in the tenants' journals now, by provider and status (pending, delivered, failed, dropped)",
+            webhook_deliveries.clone(),
+        );
+        let webhook_dropped = Family::<ProviderLabels, Gauge>::default();
+        registry.register(
+            "webhook_dropped_events",
+            "Webhook events dropped because a tenant's queue was full, over the living tenants",
+            webhook_dropped.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             tenants,
+            webhook_deliveries,
+            webhook_dropped,
         }
     }
 
@@ -83,8 +119,25 @@ impl Metrics {
             .observe(seconds);
     }
 
-    pub fn render(&self, tenants: usize) -> String {
+    pub fn render(&self, tenants: usize, webhooks: &WebhookGauges) -> String {
         self.tenants.set(i64::try_from(tenants).unwrap_or(i64::MAX));
+        self.webhook_deliveries.clear();
+        for ((provider, status), n) in &webhooks.deliveries {
+            self.webhook_deliveries
+                .get_or_create(&DeliveryLabels {
+                    provider: (*provider).to_owned(),
+                    status: (*status).to_owned(),
+                })
+                .set(i64::try_from(*n).unwrap_or(i64::MAX));
+        }
+        self.webhook_dropped.clear();
+        for (provider, n) in &webhooks.dropped {
+            self.webhook_dropped
+                .get_or_create(&ProviderLabels {
+                    provider: (*provider).to_owned(),
+                })
+                .set(i64::try_from(*n).unwrap_or(i64::MAX));
+        }
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);

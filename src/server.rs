@@ -72,6 +72,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(registry: Registry, settings: Settings) -> Self {
+        registry.set_public_url(&settings.public_url);
         Self {
             registry: Arc::new(registry),
             metrics: Arc::new(Metrics::new()),

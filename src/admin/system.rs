@@ -38,7 +38,12 @@ pub(super) async fn ready(State(state): State<AppState>) -> Response {
 }
 
 pub(super) async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics.render(state.registry.list().len());
+    let tenants = state.registry.list();
+    let mut webhooks = crate::metrics::WebhookGauges::default();
+    for tenant in &tenants {
+        let _ = tenant.with(|w| w.webhooks.gauges(&mut webhooks));
+    }
+    let body = state.metrics.render(tenants.len(), &webhooks);
     (
         [(
             header::CONTENT_TYPE,

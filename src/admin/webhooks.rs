@@ -27,6 +27,7 @@ pub(super) struct DeliveryView {
     status: Status,
     next_attempt_at: Option<String>,
     error: Option<String>,
+    duplicate_of: Option<String>,
     payload: Value,
     attempts: Vec<AttemptView>,
 }
@@ -40,6 +41,7 @@ struct AttemptView {
     response_status: Option<u16>,
     response_body: Option<String>,
     latency_ms: u64,
+    delayed_ms: u64,
     ok: bool,
     error: Option<String>,
 }
@@ -55,6 +57,7 @@ impl From<&Delivery> for DeliveryView {
             status: d.status,
             next_attempt_at: d.next_attempt_at.map(Timestamp::to_rfc3339),
             error: d.error.clone(),
+            duplicate_of: d.duplicate_of.clone(),
             payload: d.payload.clone(),
             attempts: d.attempts.iter().map(AttemptView::from).collect(),
         }
@@ -75,6 +78,7 @@ impl From<&Attempt> for AttemptView {
             response_status: a.response_status,
             response_body: a.response_body.clone(),
             latency_ms: a.latency_ms,
+            delayed_ms: a.delayed_ms,
             ok: a.ok,
             error: a.error.clone(),
         }

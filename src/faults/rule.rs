@@ -259,7 +259,7 @@ impl FaultRule {
 }
 
 impl Latency {
-    fn validate(&self) -> Result<(), RuleError> {
+    pub fn validate(&self) -> Result<(), RuleError> {
         let given = [
             self.fixed_ms.is_some(),
             self.uniform.is_some(),

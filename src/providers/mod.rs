@@ -18,7 +18,7 @@ pub mod interlace;
 pub mod opcard;
 
 /// An emulated provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Provider {
     Interlace,
     Opcard,

@@ -143,6 +143,8 @@ pub struct Registry {
     /// Fault rules for every tenant (and requests that find none). Locked after a
     /// tenant's world when both are needed, never before.
     global_faults: Mutex<FaultSet>,
+    /// The base of links the sandbox hands out, for links inside webhooks.
+    public_url: RwLock<String>,
 }
 
 impl Registry {
@@ -157,7 +159,17 @@ impl Registry {
             tenant_ids: Mutex::new(IdGen::new(server_seed)),
             credentials: RwLock::new(HashMap::new()),
             global_faults: Mutex::new(FaultSet::new(server_seed)),
+            public_url: RwLock::new(String::new()),
         }
+    }
+
+    /// Sets the base of links in webhooks (the server's public URL).
+    pub fn set_public_url(&self, url: &str) {
+        *write(&self.public_url) = url.trim_end_matches('/').to_owned();
+    }
+
+    fn files_base(&self, tenant: &str) -> String {
+        format!("{}/_sandbox/files/{tenant}", read(&self.public_url))
     }
 
     /// Adds a rule for every tenant.
@@ -239,7 +251,8 @@ impl Registry {
             None => self.fresh_id(),
         };
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
-        let world = self.build(&scenario, seed)?;
+        let mut world = self.build(&scenario, seed)?;
+        world.webhooks.files_base = self.files_base(&id);
         let keys = world.credential_keys();
         let tenant = Arc::new(Tenant {
             id: id.clone(),
@@ -315,7 +328,8 @@ impl Registry {
     /// Rebuilds a tenant's world from its scenario and seed; its journal is kept.
     pub fn reset(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
         let tenant = self.get(id)?;
-        let world = self.build(&tenant.scenario, tenant.seed)?;
+        let mut world = self.build(&tenant.scenario, tenant.seed)?;
+        world.webhooks.files_base = self.files_base(id);
         tenant.replace_world(world);
         Ok(tenant)
     }

@@ -13,7 +13,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
 use crate::clock::Timestamp;
+use crate::faults::Latency;
 use crate::ids::IdGen;
 use crate::providers::Provider;
 
@@ -40,15 +44,76 @@ pub struct WebhookConfig {
     /// Pending deliveries kept at most; events beyond it are dropped and journaled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_limit: Option<usize>,
-    /// Reserved for duplicate, reorder, delay, drop and bad-signature knobs.
+    /// Seeded ways to misbehave on purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub misbehaviour: Option<Value>,
+    pub misbehaviour: Option<Misbehaviour>,
+}
+
+/// Delivery misbehaviour, every knob optional; decisions come from the tenant's webhook
+/// stream, so a run is reproducible.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Misbehaviour {
+    /// Chance that an event is queued twice (two deliveries, one event id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+    /// Events wait this long on the tenant clock, and due ones go out in a seeded
+    /// shuffled order instead of oldest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reorder_window_ms: Option<u64>,
+    /// A real delay before each attempt, drawn like a fault rule's latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Latency>,
+    /// The first N attempts of each delivery are "lost": not sent, counted as failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_first_attempts: Option<u32>,
+    /// Chance that an attempt carries a corrupted signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_signature: Option<f64>,
+}
+
+impl Misbehaviour {
+    fn validate(&self) -> Result<(), (String, String)> {
+        for (name, p) in [
+            ("duplicate", self.duplicate),
+            ("fail_signature", self.fail_signature),
+        ] {
+            if let Some(p) = p
+                && !(0.0..=1.0).contains(&p)
+            {
+                return Err((
+                    format!("misbehaviour.{name}"),
+                    format!("must be between 0 and 1, got {p}"),
+                ));
+            }
+        }
+        if let Some(delay) = &self.delay {
+            delay.validate().map_err(|e| {
+                (
+                    e.field.replacen("action", "misbehaviour.delay", 1),
+                    e.message,
+                )
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     pub url: String,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Dropped => "dropped",
+        }
+    }
 }
 
 impl WebhookConfig {
@@ -88,12 +153,8 @@ impl WebhookConfig {
                 "must be at least 1, got 0".to_owned(),
             ));
         }
-        if self.misbehaviour.as_ref().is_some_and(|m| !is_empty(m)) {
-            return Err((
-                "misbehaviour".to_owned(),
-                "webhook misbehaviour knobs are not available in this version yet; remove them"
-                    .to_owned(),
-            ));
+        if let Some(misbehaviour) = &self.misbehaviour {
+            misbehaviour.validate()?;
         }
         Ok(())
     }
@@ -105,14 +166,6 @@ impl WebhookConfig {
             Provider::Opcard => None,
         }
         .map(|e| e.url.as_str())
-    }
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Object(map) => map.is_empty(),
-        _ => false,
     }
 }
 
@@ -153,6 +206,8 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
     pub next_attempt_at: Option<Timestamp>,
     pub error: Option<String>,
+    /// The delivery this one duplicates (misbehaviour `duplicate`).
+    pub duplicate_of: Option<String>,
     in_flight: bool,
     /// The first attempt of the current retry schedule (redelivery starts a new one).
     schedule_start: usize,
@@ -168,8 +223,18 @@ pub struct Attempt {
     pub response_status: Option<u16>,
     pub response_body: Option<String>,
     pub latency_ms: u64,
+    /// The misbehaviour delay waited before sending.
+    pub delayed_ms: u64,
     pub error: Option<String>,
     pub ok: bool,
+}
+
+/// How one attempt misbehaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Mischief {
+    pub delay: Option<Duration>,
+    pub lost: bool,
+    pub bad_signature: bool,
 }
 
 /// What the worker sends for one attempt.
@@ -186,10 +251,16 @@ pub struct Outbound {
 #[derive(Debug, Clone)]
 pub struct WebhookState {
     pub config: WebhookConfig,
+    /// Where the tenant's provider files are served (`{public URL}/_sandbox/files/{t}`),
+    /// for links inside notifications; set by the registry.
+    pub files_base: String,
     deliveries: VecDeque<Delivery>,
     ids: IdGen,
+    /// The stream misbehaviour decisions draw from (ChaCha stream 4).
+    rng: ChaCha20Rng,
     next: u64,
     dirty: bool,
+    dropped_total: std::collections::BTreeMap<Provider, u64>,
 }
 
 /// Offsets the webhook id stream from the tenant's own, so webhooks never shift ids.
@@ -199,10 +270,17 @@ impl WebhookState {
     pub fn new(seed: u64) -> Self {
         Self {
             config: WebhookConfig::default(),
+            files_base: String::new(),
             deliveries: VecDeque::new(),
             ids: IdGen::new(seed ^ ID_STREAM_SALT),
+            rng: {
+                let mut rng = ChaCha20Rng::seed_from_u64(seed);
+                rng.set_stream(4);
+                rng
+            },
             next: 0,
             dirty: false,
+            dropped_total: std::collections::BTreeMap::new(),
         }
     }
 
@@ -230,40 +308,91 @@ impl WebhookState {
             .iter()
             .filter(|d| d.status == Status::Pending)
             .count();
-        self.next += 1;
-        self.dirty = true;
-        let full = pending >= limit;
-        self.deliveries.push_back(Delivery {
-            id: format!("wh-{:06}", self.next),
-            provider,
-            event: event.to_owned(),
-            event_id: self.ids.uuid(),
-            payload,
-            created_at: now,
-            status: if full {
-                Status::Dropped
-            } else {
-                Status::Pending
-            },
-            attempts: Vec::new(),
-            next_attempt_at: (!full).then_some(now),
-            error: full.then(|| format!("the queue was full ({limit} pending deliveries)")),
-            in_flight: false,
-            schedule_start: 0,
-        });
+        let misbehaviour = self.config.misbehaviour.clone().unwrap_or_default();
+        let due = now.plus_millis(
+            i64::try_from(misbehaviour.reorder_window_ms.unwrap_or(0)).unwrap_or(i64::MAX / 4),
+        );
+        let event_id = self.ids.uuid();
+        let payloads = if misbehaviour
+            .duplicate
+            .is_some_and(|p| self.rng.random_bool(p))
+        {
+            vec![payload.clone(), payload]
+        } else {
+            vec![payload]
+        };
+        let mut original: Option<String> = None;
+        for (copy, payload) in payloads.into_iter().enumerate() {
+            let full = pending + copy >= limit;
+            if full {
+                *self.dropped_total.entry(provider).or_default() += 1;
+            }
+            self.next += 1;
+            self.dirty = true;
+            let id = format!("wh-{:06}", self.next);
+            self.deliveries.push_back(Delivery {
+                id: id.clone(),
+                provider,
+                event: event.to_owned(),
+                event_id: event_id.clone(),
+                payload,
+                created_at: now,
+                status: if full {
+                    Status::Dropped
+                } else {
+                    Status::Pending
+                },
+                attempts: Vec::new(),
+                next_attempt_at: (!full).then_some(due),
+                error: full.then(|| format!("the queue was full ({limit} pending deliveries)")),
+                duplicate_of: original.clone(),
+                in_flight: false,
+                schedule_start: 0,
+            });
+            original.get_or_insert(id);
+        }
         self.trim();
+    }
+
+    /// How this attempt of `delivery` misbehaves: a real delay before it, whether it is
+    /// lost, whether its signature is corrupted.
+    pub fn misbehave(&mut self, delivery: &Delivery) -> Mischief {
+        let Some(m) = self.config.misbehaviour.clone() else {
+            return Mischief::default();
+        };
+        Mischief {
+            delay: m
+                .delay
+                .as_ref()
+                .map(|latency| crate::faults::sample(latency, &mut self.rng)),
+            lost: m
+                .drop_first_attempts
+                .is_some_and(|n| delivery.attempts.len() < n as usize),
+            bad_signature: m.fail_signature.is_some_and(|p| self.rng.random_bool(p)),
+        }
     }
 
     /// The delivery due first (at or before `now`, not in flight), marked in flight.
     pub fn take_due(&mut self, now: Timestamp) -> Option<&Delivery> {
-        let index = self
+        let mut due: Vec<(Timestamp, usize)> = self
             .deliveries
             .iter()
             .enumerate()
             .filter(|(_, d)| d.status == Status::Pending && !d.in_flight)
             .filter_map(|(i, d)| d.next_attempt_at.filter(|t| *t <= now).map(|t| (t, i)))
-            .min()?
-            .1;
+            .collect();
+        due.sort_unstable();
+        let shuffled = self
+            .config
+            .misbehaviour
+            .as_ref()
+            .is_some_and(|m| m.reorder_window_ms.is_some());
+        let pick = if shuffled && due.len() > 1 {
+            self.rng.random_range(0..due.len())
+        } else {
+            0
+        };
+        let index = due.get(pick)?.1;
         let delivery = &mut self.deliveries[index];
         delivery.in_flight = true;
         Some(delivery)
@@ -341,12 +470,23 @@ impl WebhookState {
         self.deliveries.iter().rev()
     }
 
-    /// How many events were dropped because the queue was full.
-    pub fn dropped(&self) -> usize {
-        self.deliveries
-            .iter()
-            .filter(|d| d.status == Status::Dropped)
-            .count()
+    /// How many events were dropped because the queue was full (journal trimming
+    /// included).
+    pub fn dropped(&self) -> u64 {
+        self.dropped_total.values().sum()
+    }
+
+    /// Adds this outbox to the metrics gauges.
+    pub fn gauges(&self, gauges: &mut crate::metrics::WebhookGauges) {
+        for d in &self.deliveries {
+            *gauges
+                .deliveries
+                .entry((d.provider.name(), d.status.name()))
+                .or_default() += 1;
+        }
+        for (provider, n) in &self.dropped_total {
+            *gauges.dropped.entry(provider.name()).or_default() += n;
+        }
     }
 
     /// When the next pending attempt is due, if any.

@@ -29,6 +29,7 @@ fn attempt(at: Timestamp, ok: bool) -> Attempt {
         response_status: Some(if ok { 200 } else { 500 }),
         response_body: None,
         latency_ms: 0,
+        delayed_ms: 0,
         error: None,
         ok,
     }
@@ -144,9 +145,15 @@ fn bad_configurations_name_the_field() {
     );
     assert_eq!(
         field(config(
-            serde_json::json!({"misbehaviour": {"duplicate": 0.1}})
+            serde_json::json!({"misbehaviour": {"duplicate": 1.5}})
         )),
-        "misbehaviour"
+        "misbehaviour.duplicate"
+    );
+    assert_eq!(
+        field(config(
+            serde_json::json!({"misbehaviour": {"delay": {"uniform": {"min_ms": 5, "max_ms": 1}}}})
+        )),
+        "misbehaviour.delay.uniform"
     );
     assert!(
         config(serde_json::json!({"interlace": {"url": "http://127.0.0.1:8/h"}}))

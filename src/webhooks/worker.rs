@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{Attempt, Outbound, Policy, RESPONSE_KEPT};
+use super::{Attempt, Mischief, Outbound, Policy, RESPONSE_KEPT};
 use crate::clock::{Stopwatch, Timestamp};
 use crate::providers;
 use crate::tenant::{Tenant, World};
@@ -33,8 +33,18 @@ async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
             let Some(tenant) = tenant.upgrade() else {
                 return;
             };
-            while let Ok(Some((outbound, policy, at))) = tenant.with(next_attempt) {
-                let attempt = send(&outbound, &policy, at).await;
+            while let Ok(Some((outbound, policy, at, mischief))) = tenant.with(next_attempt) {
+                let attempt = if mischief.lost {
+                    lost(&outbound, at)
+                } else {
+                    let delay = mischief.delay.unwrap_or_default();
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    let mut attempt = send(&outbound, &policy, at).await;
+                    attempt.delayed_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    attempt
+                };
                 if tenant
                     .with(|w| w.webhooks.record(&outbound.delivery, attempt, &policy))
                     .is_err()
@@ -52,7 +62,7 @@ async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
 
 /// The next due attempt, rendered in its provider's format; deliveries that cannot be
 /// rendered fail with the reason and the next one is looked at.
-fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp)> {
+fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp, Mischief)> {
     loop {
         let now = w.now();
         let delivery = w.webhooks.take_due(now)?.clone();
@@ -66,8 +76,12 @@ fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp)> {
             );
             continue;
         };
+        let mischief = w.webhooks.misbehave(&delivery);
         match providers::webhook_request(w, &delivery, now) {
-            Ok((headers, body)) => {
+            Ok((mut headers, body)) => {
+                if mischief.bad_signature {
+                    corrupt_signature(&mut headers);
+                }
                 let outbound = Outbound {
                     delivery: delivery.id,
                     provider: delivery.provider,
@@ -75,10 +89,49 @@ fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp)> {
                     headers,
                     body,
                 };
-                return Some((outbound, providers::webhook_policy(delivery.provider), now));
+                return Some((
+                    outbound,
+                    providers::webhook_policy(delivery.provider),
+                    now,
+                    mischief,
+                ));
             }
             Err(reason) => w.webhooks.abandon(&delivery.id, reason),
         }
+    }
+}
+
+/// Changes the `Signature`/`signature` header so it no longer verifies (misbehaviour
+/// `fail_signature`): the first byte of the signature flipped, still valid base64.
+fn corrupt_signature(headers: &mut [(String, String)]) {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    for (name, value) in headers.iter_mut() {
+        if name.eq_ignore_ascii_case("signature") {
+            *value = match engine.decode(value.as_bytes()) {
+                Ok(mut bytes) if !bytes.is_empty() => {
+                    bytes[0] ^= 0xff;
+                    engine.encode(bytes)
+                }
+                _ => format!("{value}x"),
+            };
+        }
+    }
+}
+
+/// An attempt "lost" on purpose (misbehaviour `drop_first_attempts`): never sent.
+fn lost(outbound: &Outbound, at: Timestamp) -> Attempt {
+    Attempt {
+        at,
+        url: outbound.url.clone(),
+        request_headers: outbound.headers.clone(),
+        request_body: outbound.body.clone(),
+        response_status: None,
+        response_body: None,
+        latency_ms: 0,
+        delayed_ms: 0,
+        error: Some("lost on purpose (misbehaviour.drop_first_attempts); not sent".to_owned()),
+        ok: false,
     }
 }
 
@@ -109,6 +162,7 @@ async fn send(outbound: &Outbound, policy: &Policy, at: Timestamp) -> Attempt {
         response_status: None,
         response_body: None,
         latency_ms: 0,
+        delayed_ms: 0,
         error: None,
         ok: false,
     };

@@ -310,6 +310,15 @@ async fn the_queue_limit_drops_and_journals_the_excess() {
         journal["deliveries"][0]["error"],
         "the queue was full (2 pending deliveries)"
     );
+    let metrics = app.get("/_sandbox/metrics").await.text();
+    assert!(
+        metrics.contains("sandbox_webhook_dropped_events{provider=\"interlace\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("sandbox_webhook_deliveries{provider=\"interlace\",status=\"pending\"} 2"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -325,7 +334,8 @@ async fn bad_configurations_are_refused_with_the_field() {
             "unknown_provider",
             json!({"opcard": {"url": "http://127.0.0.1:1/"}}),
         ),
-        ("misbehaviour", json!({"misbehaviour": {"duplicate": 0.5}})),
+        ("misbehaviour", json!({"misbehaviour": {"duplicate": 2}})),
+        ("unknown_knob", json!({"misbehaviour": {"explode": true}})),
     ] {
         let answer = app
             .call(
@@ -374,4 +384,213 @@ async fn a_scenarios_webhooks_section_configures_the_tenant_and_is_exported() {
             .contains("webhooks.interlace.url: the scheme must be http"),
         "{error}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_hook_of_250_negative_accounts_arrives_as_three_pages() {
+    let mut yaml = String::from(
+        "version: 1\nseed: 9\nclock:\n  start: \"2026-03-01T12:00:00Z\"\ninterlace:\n  clients:\n    - client_id: c\n      client_secret: s\n  accounts:\n",
+    );
+    for i in 0..250 {
+        yaml.push_str(&format!(
+            "    - key: a{i}\n      type: 1\n      name: \"Customer {i}\"\n"
+        ));
+    }
+    yaml.push_str("  cards:\n");
+    for i in 0..250 {
+        yaml.push_str(&format!(
+            "    - account: a{i}\n      id: \"c0000000-0000-4000-8000-{i:012}\"\n"
+        ));
+    }
+    let app = TestApp::from_yaml(&yaml);
+    for i in 0..250 {
+        crate::interlace::simulate(
+            &app,
+            "card-transaction",
+            json!({"cardId": format!("c0000000-0000-4000-8000-{i:012}"), "type": "fee", "amount": "1.25"}),
+        )
+        .await;
+    }
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    crate::interlace::simulate(&app, "negative-stat", json!({})).await;
+    receiver.wait_for(3).await;
+    receiver.stays_at(3).await;
+    let pages: Vec<Value> = (0..3)
+        .map(|i| {
+            let (_, body) = receiver.get(i);
+            assert_eq!(body["eventType"], "ACCOUNT_NEGATIVE.BATCH");
+            serde_json::from_str(body["resource"].as_str().expect("a string")).expect("JSON")
+        })
+        .collect();
+    let summary: Vec<(Value, Value, Value, Value, usize)> = pages
+        .iter()
+        .map(|p| {
+            (
+                p["page"].clone(),
+                p["size"].clone(),
+                p["total"].clone(),
+                p["lastPage"].clone(),
+                p["list"].as_array().expect("a list").len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!(1), json!(100), json!(250), json!(false), 100),
+            (json!(2), json!(100), json!(250), json!(false), 100),
+            (json!(3), json!(100), json!(250), json!(true), 50),
+        ]
+    );
+    assert!(
+        pages[0]["list"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|n| n["cardNegative"] == "1.25"),
+        "every account is 1.25 negative: {}",
+        pages[0]["list"][0]
+    );
+    let file_url = pages[0]["fileUrl"].as_str().expect("a fileUrl");
+    assert_eq!(file_url, pages[2]["fileUrl"], "one file for the batch");
+    let path = file_url
+        .strip_prefix("http://sandbox.test")
+        .expect("under the public URL");
+    let csv = app.get(path).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text());
+    assert_eq!(csv.text().lines().count(), 251, "a header and 250 rows");
+}
+
+/// The event ids the receiver got, in arrival order.
+fn arrived_ids(receiver: &Receiver) -> Vec<String> {
+    (0..receiver.count())
+        .map(|i| receiver.get(i).1["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+/// Runs `n` card transactions with `misbehaviour` and an accepting receiver; returns the
+/// app, the receiver and the event ids in creation order.
+async fn misbehaving(misbehaviour: Value, n: usize) -> (TestApp, Receiver, Vec<String>) {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(
+        &app,
+        json!({"interlace": {"url": url}, "misbehaviour": misbehaviour}),
+    )
+    .await;
+    for _ in 0..n {
+        card_transaction(&app).await;
+    }
+    let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
+    let mut created: Vec<String> = Vec::new();
+    for d in journal["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .rev()
+    {
+        if d["duplicate_of"].is_null() {
+            created.push(d["event_id"].as_str().expect("an event id").to_owned());
+        }
+    }
+    (app, receiver, created)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicates_come_at_the_seeded_rate_and_the_same_seed_repeats_them() {
+    async fn duplicated(n: usize) -> (usize, Vec<bool>) {
+        let (app, receiver, created) = misbehaving(json!({"duplicate": 0.3}), n).await;
+        let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
+        let deliveries = journal["deliveries"].as_array().expect("deliveries");
+        let copies = deliveries
+            .iter()
+            .filter(|d| !d["duplicate_of"].is_null())
+            .count();
+        receiver.wait_for(n + copies).await;
+        let pattern = created
+            .iter()
+            .map(|id| {
+                deliveries
+                    .iter()
+                    .filter(|d| d["event_id"] == id.as_str())
+                    .count()
+                    == 2
+            })
+            .collect();
+        (copies, pattern)
+    }
+    let (copies, pattern) = duplicated(200).await;
+    assert!(
+        (35..=85).contains(&copies),
+        "{copies} duplicates of 200 at 0.3"
+    );
+    let (_, again) = duplicated(200).await;
+    assert_eq!(pattern, again, "the same events are duplicated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorder_window_holds_events_and_sends_them_shuffled_the_same_way_each_run() {
+    async fn order() -> (Vec<String>, Vec<String>) {
+        let (app, receiver, created) = misbehaving(json!({"reorder_window_ms": 1000}), 12).await;
+        receiver.stays_at(0).await;
+        app.advance(1).await;
+        receiver.wait_for(12).await;
+        (created, arrived_ids(&receiver))
+    }
+    let (created, arrived) = order().await;
+    let mut sorted = arrived.clone();
+    sorted.sort();
+    let mut expected = created.clone();
+    expected.sort();
+    assert_eq!(sorted, expected, "every event arrives once");
+    assert_ne!(arrived, created, "shuffled");
+    let (created_again, arrived_again) = order().await;
+    assert_eq!(
+        (created_again, arrived_again),
+        (created, arrived),
+        "the same seed, the same order"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_first_attempts_are_retried_on_schedule() {
+    let (app, receiver, _) = misbehaving(json!({"drop_first_attempts": 1}), 1).await;
+    let journal = journal_with_attempts(&app, 1).await;
+    assert_eq!(
+        journal["deliveries"][0]["attempts"][0]["error"],
+        "lost on purpose (misbehaviour.drop_first_attempts); not sent"
+    );
+    receiver.stays_at(0).await;
+    app.advance(10).await;
+    receiver.wait_for(1).await;
+    let journal = journal_with_attempts(&app, 2).await;
+    assert_eq!(journal["deliveries"][0]["status"], "delivered");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_signature_does_not_verify_and_a_delay_is_real() {
+    let watch = card_sandbox::clock::Stopwatch::start();
+    let (app, receiver, _) = misbehaving(
+        json!({"fail_signature": 1.0, "delay": {"fixed_ms": 300}}),
+        1,
+    )
+    .await;
+    receiver.wait_for(1).await;
+    assert!(watch.elapsed() >= Duration::from_millis(300), "a real wait");
+    let (headers, body) = receiver.get(0);
+    let resource = body["resource"].as_str().expect("a string");
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"secret-1").expect("a key");
+    mac.update(resource.as_bytes());
+    let good = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let sent = header(&headers, "signature");
+    assert_ne!(sent, good, "the signature was corrupted");
+    assert!(
+        base64::engine::general_purpose::STANDARD
+            .decode(sent)
+            .is_ok(),
+        "still well-formed base64"
+    );
+    let journal = journal_with_attempts(&app, 1).await;
+    assert_eq!(journal["deliveries"][0]["attempts"][0]["delayed_ms"], 300);
 }

@@ -26,20 +26,23 @@ pub fn file(world: &World, kind: &str, name: &str) -> Option<String> {
 
 /// Every BatchHook page, newest first.
 pub fn batches(world: &World, files_base: &str) -> Value {
-    let list: Vec<BatchView> = world
-        .interlace
-        .batches
-        .iter()
+    let list: Vec<BatchView> = (0..world.interlace.batches.len())
         .rev()
-        .map(|b| BatchView {
-            batch_no: b.batch_no.clone(),
-            page: b.page,
-            size: b.size,
-            total: b.total,
-            last_page: b.last_page,
-            file_url: format!("{files_base}/batches/{}.csv", b.batch_no),
-            list: b.stats.iter().map(|s| negative_view(world, *s)).collect(),
-        })
+        .map(|i| batch_view(world, i, files_base))
         .collect();
     serde_json::json!({ "batches": list })
+}
+
+/// The BatchHook page at `index`, its `fileUrl` under `files_base`.
+pub(super) fn batch_view(world: &World, index: usize, files_base: &str) -> BatchView {
+    let b = &world.interlace.batches[index];
+    BatchView {
+        batch_no: b.batch_no.clone(),
+        page: b.page,
+        size: b.size,
+        total: b.total,
+        last_page: b.last_page,
+        file_url: format!("{files_base}/batches/{}.csv", b.batch_no),
+        list: b.stats.iter().map(|s| negative_view(world, *s)).collect(),
+    }
 }

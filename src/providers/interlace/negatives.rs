@@ -94,6 +94,7 @@ pub fn take_stats(world: &mut World) {
         }
     }
     let batch_no = batch_no(now);
+    let first_page = world.interlace.batches.len();
     let pages = run.chunks(BATCH_SIZE).count().max(1);
     for (page, stats) in run.chunks(BATCH_SIZE).enumerate() {
         world.interlace.batches.push(Batch {
@@ -105,6 +106,8 @@ pub fn take_stats(world: &mut World) {
             stats: stats.to_vec(),
         });
     }
+    let end = world.interlace.batches.len();
+    super::webhooks::negative_batches(world, first_page..end);
 }
 
 /// `BATCH_` + yyyyMMddHHmmss of the tenant clock (UTC).

@@ -68,4 +68,6 @@
 //!   is the attempt's tenant-clock time in ms and is not signed (as the validated client
 //!   does not sign it). `CARD_TRANSACTION.CREATED` goes out for every card transaction
 //!   record (authorisation, clearing, reversal, refund, fee, declines included); its
-//!   `resource` is the record as `card/transactions` lists it.
+//!   `resource` is the record as `card/transactions` lists it. `ACCOUNT_NEGATIVE.BATCH`
+//!   (the contract's name; the documentation read names none) goes out once per
+//!   BatchHook page, its `resource` the page as the admin listing shows it.

@@ -52,6 +52,18 @@ pub(super) fn card_transaction_created(world: &mut World, index: usize) {
     emit(world, "CARD_TRANSACTION.CREATED", &view);
 }
 
+/// `ACCOUNT_NEGATIVE.BATCH` for each BatchHook page in `pages` (one delivery a page).
+pub(super) fn negative_batches(world: &mut World, pages: std::ops::Range<usize>) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let files_base = format!("{}/interlace", world.webhooks.files_base);
+    for index in pages {
+        let view = super::files::batch_view(world, index, &files_base);
+        emit(world, "ACCOUNT_NEGATIVE.BATCH", &view);
+    }
+}
+
 /// The headers and body of one attempt.
 pub(crate) fn request(
     world: &World,
