@@ -260,7 +260,11 @@ async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
         )
         .await;
     assert_eq!(answer.json()["code"], "00000", "{}", answer.text());
-    receiver.wait_for(1).await;
+    receiver.wait_for(2).await;
+    assert_eq!(
+        receiver.get(1).1,
+        json!({"notify_type": "OPERATION", "request_number": "op-1", "operate_status": "1", "card_id": crate::hypercard::USD_CARD, "type": 1})
+    );
     let (headers, body) = receiver.get(0);
     assert_eq!(
         body,
@@ -283,7 +287,7 @@ async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
         &canonical_string(&pairs, &tampered),
         header(&headers, "signature")
     ));
-    receiver.stays_at(1).await;
+    receiver.stays_at(2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -593,4 +597,102 @@ async fn a_corrupted_signature_does_not_verify_and_a_delay_is_real() {
     );
     let journal = journal_with_attempts(&app, 1).await;
     assert_eq!(journal["deliveries"][0]["attempts"][0]["delayed_ms"], 300);
+}
+
+/// The (eventType, status) of every notification the receiver got, in order.
+fn events_with_status(receiver: &Receiver) -> Vec<(String, String)> {
+    (0..receiver.count())
+        .map(|i| {
+            let body = receiver.get(i).1;
+            let resource: Value =
+                serde_json::from_str(body["resource"].as_str().expect("a string")).expect("JSON");
+            (
+                body["eventType"].as_str().expect("a type").to_owned(),
+                resource["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn global_account_events_follow_legal_entities_and_transactions_through_their_statuses() {
+    let app = TestApp::from_yaml(&crate::interlace::global::scenario());
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    crate::interlace::simulate(
+        &app,
+        "deposit",
+        json!({"businessAccountId": "b0000000-0000-4000-8000-000000000001", "amount": "1000", "counterparty": "ACME LTD", "reference": "inv-1"}),
+    )
+    .await;
+    receiver.wait_for(1).await;
+    app.advance(3600).await;
+    receiver.wait_for(2).await;
+    let events = events_with_status(&receiver);
+    assert_eq!(events[0].0, "BUSINESS_ACCOUNT_TRANSACTION.CREATED");
+    assert_eq!(events[1].0, "BUSINESS_ACCOUNT_TRANSACTION.STATUS_CHANGED");
+    assert_ne!(events[0].1, events[1].1, "a new status: {events:?}");
+    let tenant = app.get("/_sandbox/tenants/default").await.json();
+    let entity = tenant["inventory"]["interlace"]["legal_entities"][0].clone();
+    let entity = entity["id"]
+        .as_str()
+        .or_else(|| entity.as_str())
+        .unwrap_or_else(|| panic!("a legal entity id in {}", tenant["inventory"]["interlace"]))
+        .to_owned();
+    crate::interlace::simulate(
+        &app,
+        "legal-entity-status",
+        json!({"id": entity, "status": "FROZEN"}),
+    )
+    .await;
+    let wanted = (
+        "LEGAL_ENTITY.STATUS_CHANGED".to_owned(),
+        "FROZEN".to_owned(),
+    );
+    for _ in 0..200 {
+        if events_with_status(&receiver).contains(&wanted) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        events_with_status(&receiver).contains(&wanted),
+        "{:?}",
+        events_with_status(&receiver)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clearing_updates_its_authorisation() {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    let auth = crate::interlace::simulate(
+        &app,
+        "card-transaction",
+        json!({"cardId": crate::interlace::CARD, "type": "authorization", "amount": "20", "merchantName": "SHOP", "mcc": "5411"}),
+    )
+    .await;
+    let auth_id = auth["transaction"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an id in {auth}"))
+        .to_owned();
+    crate::interlace::simulate(
+        &app,
+        "card-transaction",
+        json!({"cardId": crate::interlace::CARD, "type": "clearing", "transactionId": auth_id, "amount": "20"}),
+    )
+    .await;
+    receiver.wait_for(3).await;
+    let events = events_with_status(&receiver);
+    let kinds: Vec<&str> = events.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "CARD_TRANSACTION.CREATED",
+            "CARD_TRANSACTION.UPDATED",
+            "CARD_TRANSACTION.CREATED"
+        ]
+    );
+    assert_eq!(events[1].1, "CLOSED");
 }

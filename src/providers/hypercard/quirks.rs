@@ -68,4 +68,7 @@
 //!   counts from the previous attempt, and no retry is scheduled after an attempt made
 //!   24 h or more after the first (so all nine attempts happen, the last about 43.6 h
 //!   after the first). `RECHARGE` sends `result` as the string `"1"`, as the
-//!   documentation's example does.
+//!   documentation's example does; `OPERATION` sends `operate_status` `"1"` and the
+//!   operation `type`. Pushes whose payloads the documentation does not show
+//!   (`CONSUME`, `TRANSACTION_CHANGE`, `BUY_COIN`, `CANCEL_CARD`) are not sent rather
+//!   than guessed.

@@ -62,6 +62,16 @@ pub(super) fn card_status_change(world: &mut World, card_id: &str, old: u8, new:
     );
 }
 
+/// `OPERATION` when a card operation was carried out (`operate_status` "1", a string as
+/// the documentation shows it).
+pub(super) fn operation(world: &mut World, card_id: &str, request_number: &str, kind: u8) {
+    emit(
+        world,
+        "OPERATION",
+        json!({"request_number": request_number, "operate_status": "1", "card_id": card_id, "type": kind}),
+    );
+}
+
 /// The headers and body of one attempt.
 pub(crate) fn request(
     world: &mut World,

@@ -70,4 +70,9 @@
 //!   record (authorisation, clearing, reversal, refund, fee, declines included); its
 //!   `resource` is the record as `card/transactions` lists it. `ACCOUNT_NEGATIVE.BATCH`
 //!   (the contract's name; the documentation read names none) goes out once per
-//!   BatchHook page, its `resource` the page as the admin listing shows it.
+//!   BatchHook page, its `resource` the page as the admin listing shows it. The
+//!   documentation read has no catalogue of event types, so the other names follow its
+//!   `OBJECT.ACTION` pattern: `CARD_TRANSACTION.UPDATED` (an authorisation closed),
+//!   `BUSINESS_ACCOUNT_TRANSACTION.CREATED` / `.STATUS_CHANGED` (resource as
+//!   `business/accounts/transactions` lists it) and `LEGAL_ENTITY.STATUS_CHANGED`
+//!   (resource as `business/legal-entity` answers it).

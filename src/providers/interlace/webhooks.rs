@@ -52,6 +52,41 @@ pub(super) fn card_transaction_created(world: &mut World, index: usize) {
     emit(world, "CARD_TRANSACTION.CREATED", &view);
 }
 
+/// `CARD_TRANSACTION.UPDATED` when the transaction at `index` changes status (an
+/// authorisation closed by its clearing or reversal).
+pub(super) fn card_transaction_updated(world: &mut World, index: usize) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let view = super::handlers::transaction_view(world, &world.interlace.transactions[index]);
+    emit(world, "CARD_TRANSACTION.UPDATED", &view);
+}
+
+/// `BUSINESS_ACCOUNT_TRANSACTION.CREATED` or `.STATUS_CHANGED` for the business account
+/// transaction at `index`.
+pub(super) fn business_transaction(world: &mut World, index: usize, event: &str) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let view = super::global::wire::TransactionView::of(
+        world,
+        &world.interlace.global.transactions[index],
+    );
+    emit(world, event, &view);
+}
+
+/// `LEGAL_ENTITY.STATUS_CHANGED` for the legal entity at `index`.
+pub(super) fn legal_entity_status(world: &mut World, index: usize) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let view = super::global::wire::LegalEntityView::of(
+        world,
+        &world.interlace.global.legal_entities[index],
+    );
+    emit(world, "LEGAL_ENTITY.STATUS_CHANGED", &view);
+}
+
 /// `ACCOUNT_NEGATIVE.BATCH` for each BatchHook page in `pages` (one delivery a page).
 pub(super) fn negative_batches(world: &mut World, pages: std::ops::Range<usize>) {
     if !world.webhooks.wants(Provider::Interlace) {

@@ -14,7 +14,7 @@ use crate::support::TestApp;
 
 /// The card scenario plus global accounts: the main account's legal entity is ACTIVE
 /// with USD, EUR and GBP business accounts; the customer's is AWAIT_ADDITIONAL.
-fn scenario() -> String {
+pub(crate) fn scenario() -> String {
     format!(
         "{SCENARIO}  legal_entities:\n    - account: main\n    - account: customer\n      status: AWAIT_ADDITIONAL\n  business_accounts:\n    - account: main\n      id: \"b0000000-0000-4000-8000-000000000001\"\n      nickname: \"USD Operating\"\n      currency: USD\n    - account: main\n      id: \"b0000000-0000-4000-8000-000000000002\"\n      nickname: \"EUR Collections\"\n      currency: EUR\n    - account: main\n      id: \"b0000000-0000-4000-8000-000000000003\"\n      nickname: \"GBP Payroll\"\n      currency: GBP\n"
     )

@@ -4,7 +4,7 @@
 
 mod auth;
 mod cards;
-mod global;
+pub(crate) mod global;
 mod negatives;
 
 use axum::body::Body;

@@ -157,6 +157,8 @@ pub fn operate(
         operate_status: 1,
         at,
     });
+    let card_id = world.hypercard.cards[card].card_id.clone();
+    crate::providers::hypercard::webhooks::operation(world, &card_id, request_number, kind);
     Ok(world.hypercard.operations.len() - 1)
 }
 

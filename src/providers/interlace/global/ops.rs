@@ -109,6 +109,7 @@ pub fn legal_entity_step(world: &mut World, event: &Event) -> Result<(), String>
         _ => "Legal entity under review".to_owned(),
     };
     entity.status = to;
+    crate::providers::interlace::webhooks::legal_entity_status(world, index);
     Ok(())
 }
 
@@ -136,6 +137,7 @@ pub fn force_legal_entity_status(
     let entity = &mut world.interlace.global.legal_entities[index];
     entity.status = status.to_owned();
     entity.message = format!("Legal entity status set to {status}");
+    crate::providers::interlace::webhooks::legal_entity_status(world, index);
     Ok(index)
 }
 
@@ -338,6 +340,11 @@ fn push_and_schedule(world: &mut World, tx: GlobalTx, after: i64) -> usize {
     let due = tx.time.plus_secs(after);
     world.interlace.global.transactions.push(tx);
     let index = world.interlace.global.transactions.len() - 1;
+    crate::providers::interlace::webhooks::business_transaction(
+        world,
+        index,
+        "BUSINESS_ACCOUNT_TRANSACTION.CREATED",
+    );
     if has_path {
         world.schedule(due, TRANSACTION_STEP, &[("tx", index.to_string())]);
     }
@@ -474,6 +481,11 @@ pub fn cancel_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
     let tx = &mut world.interlace.global.transactions[index];
     tx.status = "USER_CANCELLED".to_owned();
     tx.path.clear();
+    crate::providers::interlace::webhooks::business_transaction(
+        world,
+        index,
+        "BUSINESS_ACCOUNT_TRANSACTION.STATUS_CHANGED",
+    );
     Ok(index)
 }
 
@@ -487,6 +499,11 @@ pub fn fail_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
     let tx = &mut world.interlace.global.transactions[index];
     tx.status = "PAYMENT_FAILED".to_owned();
     tx.path = vec!["REFUNDING".to_owned()];
+    crate::providers::interlace::webhooks::business_transaction(
+        world,
+        index,
+        "BUSINESS_ACCOUNT_TRANSACTION.STATUS_CHANGED",
+    );
     world.schedule(
         now.plus_secs(refund),
         TRANSACTION_STEP,
@@ -609,7 +626,13 @@ pub fn transaction_step(world: &mut World, event: &Event) -> Result<(), String> 
     let t = &mut world.interlace.global.transactions[index];
     t.status = next;
     t.path.remove(0);
-    if !t.path.is_empty() {
+    let more = !t.path.is_empty();
+    crate::providers::interlace::webhooks::business_transaction(
+        world,
+        index,
+        "BUSINESS_ACCOUNT_TRANSACTION.STATUS_CHANGED",
+    );
+    if more {
         let step = world.interlace.global.settings.inbound_step_seconds;
         world.schedule(
             now.plus_secs(step * steps),

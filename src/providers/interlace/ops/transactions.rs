@@ -175,6 +175,7 @@ pub fn clearing(
     )?;
     tx.entry = Some(entry);
     world.interlace.transactions[auth_index].status = "CLOSED".to_owned();
+    crate::providers::interlace::webhooks::card_transaction_updated(world, auth_index);
     let index = record(world, tx);
     track_negative(world, auth.card);
     Ok(index)
@@ -204,6 +205,7 @@ pub fn reversal(world: &mut World, authorization_id: &str) -> Result<usize, IlEr
         world.ledger.release_hold(hold, tx.time)?;
     }
     world.interlace.transactions[auth_index].status = "CLOSED".to_owned();
+    crate::providers::interlace::webhooks::card_transaction_updated(world, auth_index);
     Ok(record(world, tx))
 }
 
