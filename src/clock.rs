@@ -133,10 +133,12 @@ impl ClockMode {
 #[derive(Debug, Clone)]
 pub struct Clock {
     mode: ClockMode,
-    /// The instant a frozen clock shows.
+    /// The instant a frozen clock shows, or a running clock showed at `anchor_wall_ms`.
     frozen_at: Timestamp,
-    /// Added to the wall clock by a running clock, in milliseconds.
-    offset_ms: i64,
+    /// The wall clock when a running clock last stood at `frozen_at`, in milliseconds.
+    anchor_wall_ms: i64,
+    /// How many tenant milliseconds a running clock moves per wall millisecond.
+    scale: u32,
 }
 
 impl Clock {
@@ -144,7 +146,8 @@ impl Clock {
         Self {
             mode: ClockMode::Frozen,
             frozen_at: at,
-            offset_ms: 0,
+            anchor_wall_ms: 0,
+            scale: 1,
         }
     }
 
@@ -153,8 +156,25 @@ impl Clock {
         Self {
             mode: ClockMode::Running,
             frozen_at: start,
-            offset_ms: start.as_millis() - wall_millis(),
+            anchor_wall_ms: wall_millis(),
+            scale: 1,
         }
+    }
+
+    /// The same clock running `scale` times faster than the wall clock (at least 1);
+    /// a frozen clock keeps the scale for when it resumes.
+    pub fn with_scale(mut self, scale: u32) -> Self {
+        let now = self.now();
+        self.scale = scale.max(1);
+        if self.mode == ClockMode::Running {
+            self.frozen_at = now;
+            self.anchor_wall_ms = wall_millis();
+        }
+        self
+    }
+
+    pub fn scale(&self) -> u32 {
+        self.scale
     }
 
     pub fn mode(&self) -> ClockMode {
@@ -164,7 +184,14 @@ impl Clock {
     pub fn now(&self) -> Timestamp {
         match self.mode {
             ClockMode::Frozen => self.frozen_at,
-            ClockMode::Running => Timestamp::from_millis(wall_millis() + self.offset_ms),
+            ClockMode::Running => {
+                let elapsed = (wall_millis() - self.anchor_wall_ms).max(0);
+                Timestamp::from_millis(
+                    self.frozen_at
+                        .as_millis()
+                        .saturating_add(elapsed.saturating_mul(i64::from(self.scale))),
+                )
+            }
         }
     }
 
@@ -177,7 +204,10 @@ impl Clock {
         }
         match self.mode {
             ClockMode::Frozen => self.frozen_at = to,
-            ClockMode::Running => self.offset_ms = to.as_millis() - wall_millis(),
+            ClockMode::Running => {
+                self.frozen_at = to;
+                self.anchor_wall_ms = wall_millis();
+            }
         }
         Ok(())
     }
@@ -193,7 +223,7 @@ impl Clock {
     /// Lets a frozen clock run again from the instant it shows.
     pub fn resume(&mut self) {
         if self.mode == ClockMode::Frozen {
-            *self = Self::running_from(self.frozen_at);
+            *self = Self::running_from(self.frozen_at).with_scale(self.scale);
         }
     }
 }
@@ -261,6 +291,25 @@ mod tests {
             .expect_err("backwards is refused");
         assert!(matches!(err, TimeError::Backwards { .. }));
         assert_eq!(clock.now(), at("2026-01-02T00:00:00Z"));
+    }
+
+    #[test]
+    fn a_scaled_clock_runs_faster_and_keeps_its_scale_through_freeze_and_resume() {
+        let start = at("2030-06-01T00:00:00Z");
+        let mut clock = Clock::running_from(start).with_scale(3600);
+        std::thread::sleep(Duration::from_millis(20));
+        let moved = clock.now().as_millis() - start.as_millis();
+        assert!(
+            moved >= 20 * 3600,
+            "an hour per wall second: moved {moved} ms"
+        );
+        let stop = clock.now();
+        clock.freeze_at(stop).expect("not backwards");
+        clock.resume();
+        assert_eq!(clock.scale(), 3600);
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(clock.now().as_millis() - stop.as_millis() >= 5 * 3600);
+        assert_eq!(Clock::frozen(start).with_scale(0).scale(), 1, "at least 1");
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub(crate) const OPENING_PREFIX: &str = "opening:";
 /// can be built (short of running out of money in a generator).
 pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
+    if let Some(scale) = scenario.clock.time_scale
+        && !(1..=86_400).contains(&scale)
+    {
+        return Err(err(
+            "clock.time_scale".to_owned(),
+            format!("must be between 1 and 86400 tenant seconds per wall second, got {scale}"),
+        ));
+    }
     if let Some(webhooks) = &scenario.webhooks {
         webhooks
             .validate()
@@ -298,6 +306,9 @@ pub fn build_world(
     };
     if scenario.clock.mode == ClockModeSpec::Running {
         world.clock = Clock::running_from(start);
+    }
+    if let Some(scale) = scenario.clock.time_scale {
+        world.clock = world.clock.clone().with_scale(scale);
     }
     if let Some(webhooks) = &scenario.webhooks {
         world.webhooks.config = webhooks.clone();

@@ -26,6 +26,7 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                 ClockMode::Frozen => ClockModeSpec::Frozen,
                 ClockMode::Running => ClockModeSpec::Running,
             },
+            time_scale: (world.clock.scale() != 1).then(|| world.clock.scale()),
         },
         ledger: LedgerSection::default(),
         activity: Vec::new(),

@@ -86,6 +86,10 @@ pub struct ClockSpec {
     pub start: Option<Time>,
     #[serde(default)]
     pub mode: ClockModeSpec,
+    /// Tenant seconds per wall second of a running clock (1 to 86400; default 1), so
+    /// retries and settlements hours apart happen in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_scale: Option<u32>,
 }
 
 impl ClockSpec {

@@ -122,6 +122,10 @@ fn scenario_errors_name_the_file_and_key_path() {
             "version: 1\nledger:\n  accounts:\n    - key: a\n      currency: USD\n    - key: b\n      currency: USD\nactivity:\n  - transfers:\n      from: [a]\n      to: [b]\n      count: 1\n      min: \"5\"\n      max: \"2\"\n",
         ),
         (
+            "time scale zero",
+            "version: 1\nclock:\n  mode: running\n  time_scale: 0\n",
+        ),
+        (
             "bad fault rule",
             "version: 1\nfaults:\n  - action: {type: slow_body, bytes_per_sec: 0}\n",
         ),
