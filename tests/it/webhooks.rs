@@ -696,3 +696,26 @@ async fn a_clearing_updates_its_authorisation() {
     );
     assert_eq!(events[1].1, "CLOSED");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hypercard_pushes_carry_new_transaction_records() {
+    let app = TestApp::from_yaml(crate::hypercard::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"code": 1, "msg": "ok", "data": {}}"#).await;
+    configure(&app, json!({"hypercard": {"url": url}})).await;
+    let consumed = crate::hypercard::simulate(
+        &app,
+        "consume",
+        json!({"card_id": crate::hypercard::USD_CARD, "amount": "5"}),
+    )
+    .await;
+    receiver.wait_for(1).await;
+    let body = receiver.get(0).1;
+    assert_eq!(body["notify_type"], "CONSUME", "{body}");
+    assert_eq!(body["business_type"], 1, "{body}");
+    assert_eq!(body["card_id"], crate::hypercard::USD_CARD);
+    let tx_id = body["tx_id"].as_str().expect("a tx_id");
+    assert!(
+        consumed.to_string().contains(tx_id),
+        "the pushed record is the simulated one: {consumed}"
+    );
+}

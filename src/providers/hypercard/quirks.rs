@@ -69,6 +69,9 @@
 //!   24 h or more after the first (so all nine attempts happen, the last about 43.6 h
 //!   after the first). `RECHARGE` sends `result` as the string `"1"`, as the
 //!   documentation's example does; `OPERATION` sends `operate_status` `"1"` and the
-//!   operation `type`. Pushes whose payloads the documentation does not show
-//!   (`CONSUME`, `TRANSACTION_CHANGE`, `BUY_COIN`, `CANCEL_CARD`) are not sent rather
-//!   than guessed.
+//!   operation `type`. The documentation does not show the payloads of `CONSUME`,
+//!   `TRANSACTION_CHANGE`, `BUY_COIN` and `CANCEL_CARD`; the sandbox sends the new
+//!   record's Transaction Query v3 fields (the one documented shape of that
+//!   transaction), `TRANSACTION_CHANGE` for withdrawals, refunds and fees.
+//! - **`OPEN_CARD`** is never pushed: the emulated API has no card application endpoint
+//!   (cards come from the scenario), so nothing opens a card while a URL is configured.

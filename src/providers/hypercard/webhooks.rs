@@ -72,6 +72,28 @@ pub(super) fn operation(world: &mut World, card_id: &str, request_number: &str, 
     );
 }
 
+/// The push for a new transaction record, its fields those of the record in Transaction
+/// Query v3: `CONSUME` (business type 1), `TRANSACTION_CHANGE` (3 withdrawal, 8 refund,
+/// 10 fee), `BUY_COIN` (101), `CANCEL_CARD` (102). Recharges (2) send `RECHARGE` when
+/// they settle.
+pub(super) fn record(world: &mut World, index: usize) {
+    if !world.webhooks.wants(Provider::Hypercard) {
+        return;
+    }
+    let record = &world.hypercard.records[index];
+    let notify_type = match record.detail.business_type() {
+        1 => "CONSUME",
+        3 | 8 | 10 => "TRANSACTION_CHANGE",
+        101 => "BUY_COIN",
+        102 => "CANCEL_CARD",
+        _ => return,
+    };
+    match serde_json::to_value(super::wire::TxRecord::of(&world.hypercard, record)) {
+        Ok(fields) => emit(world, notify_type, fields),
+        Err(e) => tracing::error!(error = %e, notify_type, "could not serialise a push"),
+    }
+}
+
 /// The headers and body of one attempt.
 pub(crate) fn request(
     world: &mut World,

@@ -149,6 +149,7 @@ fn push_record(world: &mut World, record: Record) -> usize {
     let index = world.hypercard.records.len();
     world.hypercard.tx_index.insert(record.tx_id.clone(), index);
     world.hypercard.records.push(record);
+    crate::providers::hypercard::webhooks::record(world, index);
     index
 }
 
