@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::faults::{Action, FaultRule, Latency, RuleMatch, Uniform};
+use crate::faults::{Action, FaultRule, Latency, Uniform};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -217,20 +217,16 @@ impl Config {
                 return Err(ConfigError::ErrorRate(p.to_string()));
             }
             fault_rules.push(FaultRule {
-                id: Some("cli-error-rate".to_owned()),
-                tenant: None,
-                matcher: RuleMatch::default(),
                 probability: Some(p),
-                first_n: None,
-                every_nth: None,
-                after_n: None,
-                times: None,
-                action: Action::Error {
-                    status: 500,
-                    code: None,
-                    message: None,
-                    headers: BTreeMap::new(),
-                },
+                ..FaultRule::new(
+                    "cli-error-rate",
+                    Action::Error {
+                        status: 500,
+                        code: None,
+                        message: None,
+                        headers: BTreeMap::new(),
+                    },
+                )
             });
         }
         Ok(Self {
@@ -265,17 +261,7 @@ fn latency_rule(text: &str) -> Option<FaultRule> {
             ..Latency::default()
         },
     };
-    Some(FaultRule {
-        id: Some("cli-latency".to_owned()),
-        tenant: None,
-        matcher: RuleMatch::default(),
-        probability: None,
-        first_n: None,
-        every_nth: None,
-        after_n: None,
-        times: None,
-        action: Action::Latency(latency),
-    })
+    Some(FaultRule::new("cli-latency", Action::Latency(latency)))
 }
 
 #[cfg(test)]

@@ -163,6 +163,21 @@ fn bad(field: &str, message: impl Into<String>) -> RuleError {
 }
 
 impl FaultRule {
+    /// A rule with this id and action for every provider request, no selectors.
+    pub fn new(id: &str, action: Action) -> Self {
+        Self {
+            id: Some(id.to_owned()),
+            tenant: None,
+            matcher: RuleMatch::default(),
+            probability: None,
+            first_n: None,
+            every_nth: None,
+            after_n: None,
+            times: None,
+            action,
+        }
+    }
+
     /// Checks every field that serde's types do not already pin down.
     pub fn validate(&self) -> Result<(), RuleError> {
         if let Some(id) = &self.id {

@@ -65,6 +65,16 @@ impl Ledger {
         Ok(id)
     }
 
+    /// The account with `spec.key`, opened from `spec` on first use (an existing account
+    /// is returned as it is).
+    pub fn open_or_get(&mut self, spec: AccountSpec) -> AccountId {
+        if let Some(id) = self.by_key.get(&spec.key) {
+            return *id;
+        }
+        self.open_account(spec)
+            .expect("the key was just looked up and is free")
+    }
+
     pub fn account(&self, id: AccountId) -> Result<&Account, LedgerError> {
         self.accounts
             .get(id.0 as usize)

@@ -430,19 +430,14 @@ fn opening_account(
     at: Timestamp,
 ) -> crate::ledger::AccountId {
     let key = format!("{OPENING_PREFIX}{}", currency.code());
-    if let Ok(account) = ledger.account_by_key(&key) {
-        return account.id;
-    }
-    ledger
-        .open_account(AccountSpec {
-            key,
-            kind: AccountKind::External,
-            currency,
-            allow_negative: true,
-            opened_at: at,
-            metadata: Metadata::new(),
-        })
-        .expect("the key was just looked up and is free")
+    ledger.open_or_get(AccountSpec {
+        key,
+        kind: AccountKind::External,
+        currency,
+        allow_negative: true,
+        opened_at: at,
+        metadata: Metadata::new(),
+    })
 }
 
 fn restore(

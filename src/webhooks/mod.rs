@@ -470,12 +470,6 @@ impl WebhookState {
         self.deliveries.iter().rev()
     }
 
-    /// How many events were dropped because the queue was full (journal trimming
-    /// included).
-    pub fn dropped(&self) -> u64 {
-        self.dropped_total.values().sum()
-    }
-
     /// Adds this outbox to the metrics gauges.
     pub fn gauges(&self, gauges: &mut crate::metrics::WebhookGauges) {
         for d in &self.deliveries {

@@ -114,7 +114,10 @@ fn a_full_queue_drops_and_journals() {
     for _ in 0..3 {
         state.emit(t(0), Provider::Interlace, "X", Value::Null);
     }
-    assert_eq!(state.dropped(), 1);
+    let mut gauges = crate::metrics::WebhookGauges::default();
+    state.gauges(&mut gauges);
+    assert_eq!(gauges.dropped.get("interlace"), Some(&1));
+    assert_eq!(gauges.deliveries.get(&("interlace", "pending")), Some(&2));
     let newest = state.deliveries().next().expect("three");
     assert_eq!(newest.status, Status::Dropped);
     assert_eq!(

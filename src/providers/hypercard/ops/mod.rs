@@ -84,19 +84,14 @@ fn account(
     currency: Currency,
     at: Timestamp,
 ) -> AccountId {
-    if let Ok(existing) = ledger.account_by_key(&key) {
-        return existing.id;
-    }
-    ledger
-        .open_account(AccountSpec {
-            key,
-            kind,
-            currency,
-            allow_negative: kind.negative_by_default(),
-            opened_at: at,
-            metadata: Metadata::new(),
-        })
-        .expect("the key was just looked up and is free")
+    ledger.open_or_get(AccountSpec {
+        key,
+        kind,
+        currency,
+        allow_negative: kind.negative_by_default(),
+        opened_at: at,
+        metadata: Metadata::new(),
+    })
 }
 
 pub(crate) fn merchant_account(world: &mut World, coin: Currency) -> AccountId {

@@ -30,21 +30,15 @@ fn open(
     currency: Currency,
     negative: bool,
 ) -> AccountId {
-    if let Ok(account) = world.ledger.account_by_key(&key) {
-        return account.id;
-    }
     let now = world.now();
-    world
-        .ledger
-        .open_account(AccountSpec {
-            key,
-            kind,
-            currency,
-            allow_negative: negative,
-            opened_at: now,
-            metadata: Metadata::new(),
-        })
-        .expect("the key was just looked up and is free")
+    world.ledger.open_or_get(AccountSpec {
+        key,
+        kind,
+        currency,
+        allow_negative: negative,
+        opened_at: now,
+        metadata: Metadata::new(),
+    })
 }
 
 /// Creates a legal entity, PENDING; the clock moves it to PROCESSING, then ACTIVE.

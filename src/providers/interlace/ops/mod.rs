@@ -43,21 +43,15 @@ pub(crate) fn enabled(world: &World) -> Result<(), IlError> {
 }
 
 fn open(world: &mut World, key: String, kind: AccountKind, negative: bool) -> AccountId {
-    if let Ok(account) = world.ledger.account_by_key(&key) {
-        return account.id;
-    }
     let now = world.now();
-    world
-        .ledger
-        .open_account(AccountSpec {
-            key,
-            kind,
-            currency: usd(),
-            allow_negative: negative,
-            opened_at: now,
-            metadata: Metadata::new(),
-        })
-        .expect("the key was just looked up and is free")
+    world.ledger.open_or_get(AccountSpec {
+        key,
+        kind,
+        currency: usd(),
+        allow_negative: negative,
+        opened_at: now,
+        metadata: Metadata::new(),
+    })
 }
 
 fn system(world: &mut World, role: &str) -> AccountId {
