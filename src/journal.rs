@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use crate::clock::Timestamp;
 
 /// One request as the journal keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestRecord {
     /// Global arrival order across all journals.
     pub seq: u64,

@@ -60,26 +60,39 @@ impl Settings {
 /// The default of `--max-fault-delay`.
 pub const DEFAULT_MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
 
-/// What every handler can reach: a cheap clone of shared handles.
+/// What every handler can reach. Every layer and extractor clones it, so it is one
+/// `Arc` (one shared counter per clone, not one per field).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields behind [`AppState`] (reached through `Deref`: `state.registry`).
+#[derive(Debug)]
+pub struct Shared {
     pub registry: Arc<Registry>,
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
-    ready: Arc<AtomicBool>,
-    shutdown: Arc<watch::Sender<bool>>,
+    ready: AtomicBool,
+    shutdown: watch::Sender<bool>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
     pub fn new(registry: Registry, settings: Settings) -> Self {
         registry.set_public_url(&settings.public_url);
-        Self {
+        Self(Arc::new(Shared {
             registry: Arc::new(registry),
             metrics: Arc::new(Metrics::new()),
             settings: Arc::new(settings),
-            ready: Arc::new(AtomicBool::new(false)),
-            shutdown: Arc::new(watch::Sender::new(false)),
-        }
+            ready: AtomicBool::new(false),
+            shutdown: watch::Sender::new(false),
+        }))
     }
 
     /// Tells injected delays to stop waiting: the server is shutting down.
@@ -331,19 +344,21 @@ impl PendingRecord {
         }
         self.done = true;
         let (fired, fault_tenant) = self.note.take();
-        let mut record = self.record.clone();
+        let mut record = std::mem::take(&mut self.record);
         record.faults = fired;
         if record.tenant.is_none() {
             record.tenant = fault_tenant;
         }
         record.seq = self.state.registry.next_request_seq();
         record.duration_us = u64::try_from(self.watch.elapsed().as_micros()).unwrap_or(u64::MAX);
-        record.at = record
-            .tenant
-            .as_deref()
-            .and_then(|t| self.state.registry.get(t).ok())
-            .and_then(|t| t.with(|w| w.now()).ok());
-        self.state.registry.record_request(record);
+        let registry = &self.state.registry;
+        match record.tenant.as_deref().map(|t| registry.get(t)) {
+            Some(Ok(tenant)) => {
+                record.at = tenant.now().ok();
+                tenant.record(record);
+            }
+            _ => registry.record_request(record),
+        }
     }
 }
 

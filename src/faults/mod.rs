@@ -138,6 +138,9 @@ pub struct Decision {
 /// Once a non-latency rule fired, later non-latency rules are not looked at (their
 /// counters do not move).
 pub fn decide(sets: &mut [&mut FaultSet], rng_set: usize, facts: &RequestFacts<'_>) -> Decision {
+    if sets.iter().all(|s| s.rules.is_empty()) {
+        return Decision::default();
+    }
     let mut rng = sets
         .get(rng_set)
         .map(|s| s.rng.clone())

@@ -96,14 +96,14 @@ impl Ledger {
     pub fn set_account_metadata(
         &mut self,
         id: AccountId,
-        key: impl Into<String>,
+        key: impl Into<std::borrow::Cow<'static, str>>,
         value: impl Into<String>,
     ) -> Result<(), LedgerError> {
         let account = self
             .accounts
             .get_mut(id.0 as usize)
             .ok_or(LedgerError::UnknownAccount(id.0))?;
-        account.metadata.insert(key.into(), value.into());
+        account.metadata.insert(key, value);
         Ok(())
     }
 
@@ -301,7 +301,12 @@ enum Funds {
 /// Inserts a line in (time, entry) order and brings the running balances after it up
 /// to date. Entries normally arrive in time order, so this is an append.
 fn insert_line(lines: &mut Vec<Line>, entry: EntryId, time: Timestamp, amount: Decimal) {
-    let at = lines.partition_point(|l| (l.time, l.entry) <= (time, entry));
+    let at = match lines.last() {
+        // The usual case: a new entry at or after the newest line.
+        Some(last) if (last.time, last.entry) <= (time, entry) => lines.len(),
+        None => 0,
+        Some(_) => lines.partition_point(|l| (l.time, l.entry) <= (time, entry)),
+    };
     let before = at
         .checked_sub(1)
         .map_or(Decimal::ZERO, |i| lines[i].balance_after);

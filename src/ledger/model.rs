@@ -3,6 +3,7 @@
 //!
 //! Plain data with no serde and no HTTP: providers turn these into their own wire types.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -11,8 +12,113 @@ use crate::clock::Timestamp;
 use crate::money::Currency;
 
 /// Free-form facts a provider attaches to an account, entry or hold (its own ids,
-/// fund types, merchant names). Sorted, so exports are stable.
-pub type Metadata = BTreeMap<String, String>;
+/// fund types, merchant names). Sorted by key, so exports are stable.
+///
+/// A sorted `Vec` rather than a `BTreeMap`: most hold one or two facts, and a
+/// `BTreeMap`'s first node alone takes about half a kilobyte, which a million entries
+/// turn into half a gigabyte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata(Vec<(Cow<'static, str>, String)>);
+
+impl Metadata {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` (a `&'static str` key costs no allocation); the value it replaced.
+    pub fn insert(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Option<String> {
+        let (key, value) = (key.into(), value.into());
+        match self
+            .0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key.as_ref()))
+        {
+            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, value)),
+            Err(at) => {
+                self.0.insert(at, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()
+            .map(|at| &self.0[at].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()
+            .map(|at| self.0.remove(at).1)
+    }
+
+    /// The facts in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &String)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<Cow<'static, str>>, V: Into<String>> FromIterator<(K, V)> for Metadata {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut metadata = Self::new();
+        for (key, value) in iter {
+            metadata.insert(key, value);
+        }
+        metadata
+    }
+}
+
+impl<K: Into<Cow<'static, str>>, V: Into<String>, const N: usize> From<[(K, V); N]> for Metadata {
+    fn from(pairs: [(K, V); N]) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl From<BTreeMap<String, String>> for Metadata {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl From<Metadata> for BTreeMap<String, String> {
+    fn from(metadata: Metadata) -> Self {
+        metadata
+            .0
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Metadata {
+    type Item = (&'a str, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Cow<'static, str>, String)>,
+        fn(&'a (Cow<'static, str>, String)) -> (&'a str, &'a String),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+}
 
 /// Index of an account in its ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,8 +311,12 @@ impl EntryDraft {
         }
     }
 
-    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata.insert(key.into(), value.into());
+    pub fn with_metadata(
+        mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.metadata.insert(key, value);
         self
     }
 }

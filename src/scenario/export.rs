@@ -53,7 +53,7 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                     currency: CurrencyCode(a.currency),
                     allow_negative: a.allow_negative,
                     opened_at: Time(a.opened_at),
-                    metadata: a.metadata,
+                    metadata: a.metadata.into(),
                 })
                 .collect(),
             entries: snapshot
@@ -70,7 +70,7 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                             amount: Amount(amount),
                         })
                         .collect(),
-                    metadata: e.metadata,
+                    metadata: e.metadata.into(),
                     hold: e.hold,
                 })
                 .collect(),
@@ -96,7 +96,7 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                         state,
                         closed_at,
                         entry,
-                        metadata: h.metadata,
+                        metadata: h.metadata.into(),
                     }
                 })
                 .collect(),

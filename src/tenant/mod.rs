@@ -9,7 +9,7 @@
 mod world;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
@@ -73,6 +73,17 @@ impl Tenant {
             self.webhook_wake.notify_one();
         }
         Ok(result)
+    }
+
+    /// Runs `f` on the tenant's fault rules alone (no catch-up: fault decisions do not
+    /// depend on the clock).
+    pub fn with_faults<R>(&self, f: impl FnOnce(&mut FaultSet) -> R) -> Result<R, TenantError> {
+        Ok(f(&mut self.lock_world()?.faults))
+    }
+
+    /// The tenant clock's reading, without running what fell due (for the journal).
+    pub fn now(&self) -> Result<crate::clock::Timestamp, TenantError> {
+        Ok(self.lock_world()?.now())
     }
 
     /// What wakes the tenant's webhook worker.
@@ -143,6 +154,9 @@ pub struct Registry {
     /// Fault rules for every tenant (and requests that find none). Locked after a
     /// tenant's world when both are needed, never before.
     global_faults: Mutex<FaultSet>,
+    /// How many global rules there are, so requests skip `global_faults` while there
+    /// are none (the usual case): no lock shared by all tenants on the request path.
+    global_fault_count: AtomicUsize,
     /// The base of links the sandbox hands out, for links inside webhooks.
     public_url: RwLock<String>,
 }
@@ -159,6 +173,7 @@ impl Registry {
             tenant_ids: Mutex::new(IdGen::new(server_seed)),
             credentials: RwLock::new(HashMap::new()),
             global_faults: Mutex::new(FaultSet::new(server_seed)),
+            global_fault_count: AtomicUsize::new(0),
             public_url: RwLock::new(String::new()),
         }
     }
@@ -174,7 +189,11 @@ impl Registry {
 
     /// Adds a rule for every tenant.
     pub fn add_global_fault(&self, rule: FaultRule) -> Result<RuleState, RuleError> {
-        lock(&self.global_faults).add(rule).cloned()
+        let mut global = lock(&self.global_faults);
+        let added = global.add(rule).cloned();
+        self.global_fault_count
+            .store(global.rules().len(), Ordering::Release);
+        added
     }
 
     /// The global rules with their counters.
@@ -184,23 +203,37 @@ impl Registry {
 
     /// Removes the global rule `id`; whether there was one.
     pub fn remove_global_fault(&self, id: &str) -> bool {
-        lock(&self.global_faults).remove(id)
+        let mut global = lock(&self.global_faults);
+        let removed = global.remove(id);
+        self.global_fault_count
+            .store(global.rules().len(), Ordering::Release);
+        removed
     }
 
     pub fn clear_global_faults(&self) {
-        lock(&self.global_faults).clear();
+        let mut global = lock(&self.global_faults);
+        global.clear();
+        self.global_fault_count.store(0, Ordering::Release);
     }
 
     /// The fault decision for one provider request: the global rules, then the
     /// tenant's, drawing from the tenant's fault stream (the server's without a tenant).
     pub fn decide_faults(&self, tenant: Option<&Tenant>, facts: &RequestFacts<'_>) -> Decision {
+        let no_global = self.global_fault_count.load(Ordering::Acquire) == 0;
         if let Some(tenant) = tenant
-            && let Ok(decision) = tenant.with(|w| {
-                let mut global = lock(&self.global_faults);
-                faults::decide(&mut [&mut global, &mut w.faults], 1, facts)
+            && let Ok(decision) = tenant.with_faults(|faults| {
+                if no_global {
+                    faults::decide(&mut [faults], 0, facts)
+                } else {
+                    let mut global = lock(&self.global_faults);
+                    faults::decide(&mut [&mut global, faults], 1, facts)
+                }
             })
         {
             return decision;
+        }
+        if no_global {
+            return Decision::default();
         }
         let mut global = lock(&self.global_faults);
         faults::decide(&mut [&mut global], 0, facts)

@@ -304,7 +304,7 @@ mod tests {
             .ledger
             .entries()
             .iter()
-            .map(|e| (e.metadata["tag"].as_str(), e.time))
+            .map(|e| (e.metadata.get("tag").map_or("", String::as_str), e.time))
             .collect();
         assert_eq!(
             fired,

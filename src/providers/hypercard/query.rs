@@ -3,7 +3,7 @@
 
 use super::error::{Code, HcError};
 use super::ops::GMT8;
-use super::state::{HypercardState, Record};
+use super::state::HypercardState;
 use super::wire::{self, Body, MonthStatement, StatementRow, TxPage, TxRecord};
 use crate::clock::Timestamp;
 
@@ -96,25 +96,37 @@ pub(super) fn transactions(state: &HypercardState, body: &Body) -> Result<TxPage
         ),
         None => None,
     };
-    let mut matched: Vec<(usize, &Record)> = state
-        .records
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| i64::from(r.detail.business_type()) == business_type)
-        .filter(|(_, r)| card.is_none_or(|c| r.card == Some(c)))
-        .filter(|(_, r)| tx_id.is_none_or(|t| r.tx_id == t))
-        .filter(|(_, r)| start.is_none_or(|s| r.time.as_secs() >= s))
-        .filter(|(_, r)| end.is_none_or(|e| r.time.as_secs() <= e))
-        .collect();
+    let business_type = u16::try_from(business_type).unwrap_or_default();
+    // One record by tx_id, else the type's (or card's and type's) records in time
+    // order, narrowed to the time range by binary search.
+    let by_tx: Vec<usize>;
+    let listed: &[usize] = match tx_id {
+        Some(t) => {
+            by_tx = state
+                .record_by_tx_id(t)
+                .filter(|&i| {
+                    let r = &state.records[i];
+                    r.detail.business_type() == business_type && r.card == card
+                })
+                .into_iter()
+                .collect();
+            &by_tx
+        }
+        None => state.records_of(business_type, card),
+    };
+    let secs = |i: usize| state.records[i].time.as_secs();
+    let from = start.map_or(0, |s| listed.partition_point(|&i| secs(i) < s));
+    let to = end.map_or(listed.len(), |e| listed.partition_point(|&i| secs(i) <= e));
+    let matched = &listed[from..to.max(from)];
     // Newest first; records at the same second keep the reverse of their creation order.
-    matched.sort_by_key(|(index, r)| std::cmp::Reverse((r.time, *index)));
     let total = matched.len();
     let skip = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
     let records = matched
-        .into_iter()
+        .iter()
+        .rev()
         .skip(skip)
         .take(usize::try_from(size).unwrap_or(0))
-        .map(|(_, r)| TxRecord::of(state, r))
+        .map(|&i| TxRecord::of(state, &state.records[i]))
         .collect();
     Ok(TxPage {
         records,

@@ -271,14 +271,55 @@ pub struct HypercardState {
     pub operations: Vec<Operation>,
     pub(crate) card_index: HashMap<String, usize>,
     pub(crate) tx_index: HashMap<String, usize>,
+    /// Records of one business type, and of one card and business type, each list in
+    /// (time, index) order: Transaction Query v3 seeks its time range and page in
+    /// these instead of scanning every record.
+    pub(crate) by_type: HashMap<u16, Vec<usize>>,
+    pub(crate) by_card_type: HashMap<(usize, u16), Vec<usize>>,
     /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
     pub(crate) trade_nos: HashMap<String, usize>,
     /// Nonces seen in the last ten minutes, per api-key (not exported: replay
     /// protection, not state).
     pub(crate) nonces: HashMap<(String, String), Timestamp>,
+    /// How many nonces start the next sweep of expired ones (0 before the first sweep).
+    pub(crate) nonce_sweep_at: usize,
 }
 
 impl HypercardState {
+    /// Adds a record and indexes it (by `tx_id`, by business type, by card and type);
+    /// its index in `records`.
+    pub(crate) fn add_record(&mut self, record: Record) -> usize {
+        let index = self.records.len();
+        let (time, business_type, card) = (record.time, record.detail.business_type(), record.card);
+        self.tx_index.insert(record.tx_id.clone(), index);
+        self.records.push(record);
+        let records = &self.records;
+        let insert = |list: &mut Vec<usize>| {
+            // Records arrive in clock order, so this is nearly always an append.
+            match list.last() {
+                Some(&last) if records[last].time > time => {
+                    let at = list.partition_point(|&i| (records[i].time, i) <= (time, index));
+                    list.insert(at, index);
+                }
+                _ => list.push(index),
+            }
+        };
+        insert(self.by_type.entry(business_type).or_default());
+        if let Some(card) = card {
+            insert(self.by_card_type.entry((card, business_type)).or_default());
+        }
+        index
+    }
+
+    /// The records of `business_type` (of `card` when given), oldest first.
+    pub(crate) fn records_of(&self, business_type: u16, card: Option<usize>) -> &[usize] {
+        let list = match card {
+            Some(card) => self.by_card_type.get(&(card, business_type)),
+            None => self.by_type.get(&business_type),
+        };
+        list.map_or(&[], Vec::as_slice)
+    }
+
     pub fn card_by_id(&self, card_id: &str) -> Option<usize> {
         self.card_index.get(card_id).copied()
     }

@@ -368,13 +368,15 @@ pub(super) async fn negative_accounts(req: Authed) -> Response {
     req.run(|w, r| {
         let (page, limit) = wire::paging(&r.query)?;
         let account = ops::account(w, wire::query_required(&r.query, "accountId")?)?;
-        let mut list = Vec::new();
+        let mut matched = Vec::new();
         for (i, s) in w.interlace.stats.iter().enumerate().rev() {
             if s.account == account && in_range(s.time, r)? {
-                list.push(negative_view(w, i));
+                matched.push(i);
             }
         }
-        Ok(ListData::page(list, page, limit))
+        Ok(ListData::page_with(matched, page, limit, |i| {
+            negative_view(w, i)
+        }))
     })
 }
 

@@ -128,11 +128,22 @@ pub struct ListData<T> {
 impl<T> ListData<T> {
     /// Page `page` of `limit` items out of all `items`.
     pub fn page(items: Vec<T>, page: usize, limit: usize) -> Self {
+        Self::page_with(items, page, limit, |item| item)
+    }
+
+    /// One page of `items`, rendering only the items on it.
+    pub fn page_with<I>(
+        items: Vec<I>,
+        page: usize,
+        limit: usize,
+        render: impl FnMut(I) -> T,
+    ) -> Self {
         let total = items.len();
         let list = items
             .into_iter()
             .skip((page - 1).saturating_mul(limit))
             .take(limit)
+            .map(render)
             .collect();
         Self { list, total }
     }

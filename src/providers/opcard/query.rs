@@ -19,7 +19,9 @@ struct Paging {
     ascending: bool,
 }
 
-fn paging(body: &Body, ids: &[u64]) -> Result<Paging, OpError> {
+/// Reads `cursor`, `limit` and `ascending`; `known` says whether a cursor names an item
+/// (a binary search over the ids, which are sorted).
+fn paging(body: &Body, known: impl Fn(u64) -> bool) -> Result<Paging, OpError> {
     let after = match body.get("cursor") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
@@ -29,7 +31,7 @@ fn paging(body: &Body, ids: &[u64]) -> Result<Paging, OpError> {
                     "cursor {s:?} is not a cursor; send \"\" for the first page and next_cursor after that"
                 ))
             })?;
-            if ids.binary_search(&id).is_err() {
+            if !known(id) {
                 return Err(OpError::param(format!(
                     "cursor {s:?} is unknown; send \"\" for the first page and next_cursor after that"
                 )));
@@ -105,8 +107,9 @@ fn currencies(body: &Body, name: &str) -> Result<Option<Vec<Currency>>, OpError>
 
 /// `POST /card-api/v1/balance/change/records`.
 pub(super) fn change_records(state: &OpcardState, body: &Body) -> Result<Page<ChangeRow>, OpError> {
-    let ids: Vec<u64> = state.records.iter().map(|r| r.id).collect();
-    let paging = paging(body, &ids)?;
+    let paging = paging(body, |id| {
+        state.records.binary_search_by_key(&id, |r| r.id).is_ok()
+    })?;
     let from = wire::opt_time(body, "from_changed_at")?;
     let to = wire::opt_time(body, "to_changed_at")?;
     let bills = currencies(body, "bill_currency_list")?;
@@ -164,8 +167,9 @@ fn row(state: &OpcardState, r: &ChangeRecord) -> ChangeRow {
 
 /// `POST /card-api/v1/payouts/list`.
 pub(super) fn payouts(state: &OpcardState, body: &Body) -> Result<Page<PayoutRow>, OpError> {
-    let ids: Vec<u64> = state.payouts.iter().map(|p| p.id).collect();
-    let paging = paging(body, &ids)?;
+    let paging = paging(body, |id| {
+        state.payouts.binary_search_by_key(&id, |p| p.id).is_ok()
+    })?;
     let batch_no = wire::opt_str(body, "batch_no")?;
     let program = wire::opt_program(body, "program_value")?;
     let currency = wire::opt_currency(body, "currency")?;

@@ -447,16 +447,16 @@ pub(in crate::scenario) fn restore(
         });
     }
     let state = &mut world.hypercard;
-    for (i, r) in records.iter().enumerate() {
-        state.tx_index.insert(r.tx_id.clone(), i);
-        if let Detail::BuyCoin { mc_trade_no, .. } = &r.detail {
+    state.records.clear();
+    for record in records {
+        let i = state.add_record(record);
+        if let Detail::BuyCoin { mc_trade_no, .. } = &state.records[i].detail {
             state.trade_nos.insert(mc_trade_no.clone(), i);
         }
     }
     for r in &recharges {
         state.trade_nos.insert(r.mc_trade_no.clone(), r.record);
     }
-    state.records = records;
     state.recharges = recharges;
     state.operations = operations;
     Ok(())

@@ -141,9 +141,7 @@ pub(crate) fn new_tx_id(world: &mut World) -> String {
 }
 
 fn push_record(world: &mut World, record: Record) -> usize {
-    let index = world.hypercard.records.len();
-    world.hypercard.tx_index.insert(record.tx_id.clone(), index);
-    world.hypercard.records.push(record);
+    let index = world.hypercard.add_record(record);
     crate::providers::hypercard::webhooks::record(world, index);
     index
 }
@@ -165,7 +163,7 @@ fn post(
         time,
         kind: kind.to_owned(),
         legs,
-        metadata: Metadata::from([("hypercard.tx_id".to_owned(), tx_id.to_owned())]),
+        metadata: Metadata::from([("hypercard.tx_id", tx_id.to_owned())]),
     })?)
 }
 
@@ -193,14 +191,23 @@ fn positive(amount: Decimal, field: &str) -> Result<(), HcError> {
     Ok(())
 }
 
+/// The fewest remembered nonces that start a sweep of expired ones.
+const NONCE_SWEEP_MIN: usize = 10_000;
+
 /// Remembers a nonce for ten minutes; false when it was seen within that time.
 pub(crate) fn remember_nonce(world: &mut World, api_key: &str, nonce: &str) -> bool {
     let now = world.now();
     let window = 600_000;
-    let nonces = &mut world.hypercard.nonces;
-    if nonces.len() > 10_000 {
-        nonces.retain(|_, seen| now.as_millis() - seen.as_millis() < window);
+    let state = &mut world.hypercard;
+    // Forget expired nonces once the map has doubled since the last sweep, so the
+    // sweeps cost amortised O(1) per request however many nonces the window holds.
+    if state.nonces.len() > state.nonce_sweep_at {
+        state
+            .nonces
+            .retain(|_, seen| now.as_millis() - seen.as_millis() < window);
+        state.nonce_sweep_at = (state.nonces.len() * 2).max(NONCE_SWEEP_MIN);
     }
+    let nonces = &mut state.nonces;
     let key = (api_key.to_owned(), nonce.to_owned());
     match nonces.get(&key) {
         Some(seen) if now.as_millis() - seen.as_millis() < window => false,

@@ -108,7 +108,7 @@ pub fn recharge(
         amount: quote.coin_amount + quote.fee,
         placed_at: now,
         expires_at: None,
-        metadata: Metadata::from([("hypercard.mc_trade_no".to_owned(), mc_trade_no.to_owned())]),
+        metadata: Metadata::from([("hypercard.mc_trade_no", mc_trade_no.to_owned())]),
     })?;
     let order_no = world.ids.numeric(20);
     let tx_id = new_tx_id(world);
@@ -212,7 +212,7 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
                 kind: "hypercard.recharge".to_owned(),
                 legs,
                 metadata: Metadata::from([(
-                    "hypercard.tx_id".to_owned(),
+                    "hypercard.tx_id",
                     world.hypercard.records[recharge.record].tx_id.clone(),
                 )]),
             },
@@ -233,12 +233,15 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
 fn recharged_today(world: &World, card: usize) -> Decimal {
     let day = |t: crate::clock::Timestamp| (t.as_secs() + i64::from(GMT8)).div_euclid(86_400);
     let today = day(world.now());
+    // Recharges are created in clock order, so today's are the last ones: walk back
+    // from the newest and stop at yesterday.
     world
         .hypercard
         .recharges
         .iter()
+        .rev()
+        .take_while(|r| day(world.hypercard.records[r.record].time) >= today)
         .filter(|r| r.card == card && r.status != recharge_status::FAILED)
-        .filter(|r| day(world.hypercard.records[r.record].time) == today)
         .map(|r| r.currency_amount)
         .sum()
 }

@@ -409,7 +409,7 @@ pub fn transfer_external(
         placed_at: now,
         expires_at: None,
         metadata: Metadata::from([(
-            "interlace.client_transaction_id".to_owned(),
+            "interlace.client_transaction_id",
             client_transaction_id.to_owned(),
         )]),
     })?;
@@ -590,10 +590,7 @@ pub fn transaction_step(world: &mut World, event: &Event) -> Result<(), String> 
                         time: now,
                         kind: "interlace.business_outbound".to_owned(),
                         legs,
-                        metadata: Metadata::from([(
-                            "interlace.transaction_id".to_owned(),
-                            tx.id.clone(),
-                        )]),
+                        metadata: Metadata::from([("interlace.transaction_id", tx.id.clone())]),
                     },
                 )
                 .map_err(|e| e.to_string())?;

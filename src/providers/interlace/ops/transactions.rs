@@ -100,7 +100,7 @@ pub fn authorization(
                 amount: billing,
                 placed_at: tx.time,
                 expires_at: None,
-                metadata: Metadata::from([("interlace.transaction_id".to_owned(), tx.id.clone())]),
+                metadata: Metadata::from([("interlace.transaction_id", tx.id.clone())]),
             })?;
             tx.status = "PENDING".to_owned();
             tx.hold = Some(hold);

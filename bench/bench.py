@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""The driver of bench/run: starts the sandbox and the ceiling server, loads them with
+wrk on loopback, measures start-up, memory, tenant creation and the 1M-record scale
+case, and prints one Markdown table (see README "Performance").
+
+Run it through bench/run, which builds the binaries and installs wrk first. Every phase
+has a fixed duration; every process it starts is killed when it ends.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SANDBOX = ROOT / "target" / "release" / "card-sandbox"
+TOOL = ROOT / "target" / "release" / "examples" / "bench-tool"
+BENCH = ROOT / "bench"
+MERCHANT_KEY = ROOT / "scenarios" / "keys" / "hypercard-merchant.pem"
+API_KEY = "hc_sandbox_merchant"
+OPC_TOKEN = "opc_sandbox_static_token"
+HC_PATH = "/v3/openapi/card/transactions"
+CONNECTIONS = (1, 16, 64)
+
+# Targets from issue 10 (2 cores, wrk on the same cores).
+READ_TARGET = 0.80
+WRITE_TARGET = 0.50
+P99_TARGET = 2.0
+READY_TARGET_MS = 50.0
+IDLE_RSS_TARGET_MB = 20.0
+TENANT_TARGET_MS = 5.0
+SCALE_GEN_TARGET_S = 5.0
+SCALE_RSS_TARGET_MB = 1024.0
+SCALE_PAGE_TARGET = 2.0
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Process:
+    """A server started on 127.0.0.1:0 that prints `listening on http://ADDR`."""
+
+    def __init__(self, args, env=None):
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on http://([0-9.]+):(\d+)", line)
+        if not match:
+            self.stop()
+            raise SystemExit(f"bench: {args[0]} did not start: {line!r}")
+        self.host, self.port = match.group(1), int(match.group(2))
+        self.url = f"http://{self.host}:{self.port}"
+
+    def rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return float("nan")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def request(server, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=120)
+    payload = None if body is None else body.encode()
+    all_headers = {"content-type": "application/json"} if body is not None else {}
+    all_headers.update(headers or {})
+    conn.request(method, path, body=payload, headers=all_headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data
+
+
+def start_sandbox(*scenarios):
+    args = [str(SANDBOX), "--listen", "127.0.0.1:0"]
+    for scenario in scenarios:
+        args += ["--scenario", str(scenario)]
+    server = Process(args)
+    deadline = time.perf_counter() + 300
+    while time.perf_counter() < deadline:
+        try:
+            status, _ = request(server, "GET", "/_sandbox/ready")
+            if status == 200:
+                server.ready_ms = (time.perf_counter() - server.started) * 1000
+                return server
+        except OSError:
+            pass
+        time.sleep(0.0005)
+    server.stop()
+    raise SystemExit("bench: the sandbox was not ready within 300 s")
+
+
+def start_ceiling(body_bytes, tmp):
+    path = Path(tmp) / "ceiling-body"
+    path.write_bytes(body_bytes)
+    return Process([str(TOOL), "ceiling", "--body", str(path)])
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, connections, seconds, script=None, env=None):
+    threads = min(connections, 2)
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        args += ["-s", str(script)]
+    args.append(url)
+    run_env = dict(os.environ, BENCH_THREADS=str(threads), **(env or {}))
+    out = subprocess.run(
+        args, capture_output=True, text=True, env=run_env, timeout=seconds + 60
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    p50 = re.search(r"50%\s+([0-9.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([0-9.]+)(us|ms|s)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rate": rate,
+        "total": total,
+        "p50_ms": float(p50.group(1)) * UNITS[p50.group(2)],
+        "p99_ms": float(p99.group(1)) * UNITS[p99.group(2)],
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "errors": errors.group(1) if errors else "",
+    }
+
+
+def lua_string(text):
+    return json.dumps(text, ensure_ascii=True)
+
+
+def static_script(tmp, name, method, body=None, headers=None):
+    lines = [f"wrk.method = {lua_string(method)}"]
+    if body is not None:
+        lines.append(f"wrk.body = {lua_string(body)}")
+        lines.append('wrk.headers["content-type"] = "application/json"')
+    for key, value in (headers or {}).items():
+        lines.append(f"wrk.headers[{lua_string(key)}] = {lua_string(value)}")
+    path = Path(tmp) / f"{name}.lua"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Endpoint:
+    """One measured endpoint: how to ask it once, and how wrk asks it."""
+
+    def __init__(self, name, kind, method, path, body=None, headers=None, signed=False):
+        self.name, self.kind, self.method, self.path = name, kind, method, path
+        self.body, self.headers, self.signed = body, headers or {}, signed
+
+
+def sign_pool(tmp, body, timestamp, count, prefix):
+    body_path = Path(tmp) / "hc-body.json"
+    body_path.write_text(body)
+    out = Path(tmp) / f"pool-{prefix}.tsv"
+    subprocess.run(
+        [
+            str(TOOL), "sign-pool", "--key", str(MERCHANT_KEY), "--api-key", API_KEY,
+            "--body", str(body_path), "--timestamp", str(timestamp), "--count", str(count),
+            "--prefix", prefix, "--out", str(out),
+        ],
+        check=True,
+    )
+    return out
+
+
+def measure_endpoint(sandbox, endpoint, args, tmp, timestamp, results):
+    env = {}
+    if endpoint.signed:
+        script = BENCH / "signed.lua"
+        env = {"BENCH_PATH": endpoint.path, "BENCH_BODY": endpoint.body,
+               "BENCH_TIMESTAMP": str(timestamp), "BENCH_API_KEY": API_KEY}
+        probe = sign_pool(tmp, endpoint.body, timestamp, 1, "probe-")
+        nonce, signature = probe.read_text().split()
+        headers = {"timestamp": str(timestamp), "nonce": nonce, "api-key": API_KEY,
+                   "version": "1.0", "signature": signature}
+        status, answer = request(sandbox, endpoint.method, endpoint.path, endpoint.body, headers)
+        ceiling_pool = sign_pool(tmp, endpoint.body, timestamp, 20000, "ceiling-")
+    elif endpoint.method == "GET" and not endpoint.headers:
+        script = None
+        status, answer = request(sandbox, "GET", endpoint.path)
+    else:
+        script = static_script(tmp, re.sub(r"[^A-Za-z0-9]+", "-", endpoint.name), endpoint.method,
+                               endpoint.body, endpoint.headers)
+        status, answer = request(sandbox, endpoint.method, endpoint.path, endpoint.body,
+                                 endpoint.headers)
+    if status != 200 or b'"code":"A' in answer or b'"error"' in answer:
+        raise SystemExit(f"bench: {endpoint.name} answered {status}: {answer[:300]!r}")
+    log(f"  {endpoint.name}: {len(answer)} bytes per answer")
+    ceiling = start_ceiling(answer, tmp)
+    try:
+        for connections in args.connections:
+            rounds = []
+            for round_no in range(args.rounds):
+                run_env = dict(env)
+                if endpoint.signed:
+                    run_env["BENCH_POOL"] = str(ceiling_pool)
+                c = wrk(ceiling.url + endpoint.path, connections, args.seconds, script, run_env)
+                if endpoint.signed:
+                    need = int(c["rate"] * args.seconds * 1.5) + 2000
+                    prefix = f"c{connections}r{round_no}-"
+                    run_env["BENCH_POOL"] = str(sign_pool(tmp, endpoint.body, timestamp, need, prefix))
+                s = wrk(sandbox.url + endpoint.path, connections, args.seconds, script, run_env)
+                if endpoint.signed and s["total"] > need:
+                    raise SystemExit(f"bench: the signed pool ran out ({s['total']} > {need})")
+                if s["non2xx"] or s["errors"]:
+                    raise SystemExit(f"bench: {endpoint.name} had errors: {s}")
+                rounds.append((s, c))
+                log(f"  {endpoint.name} c={connections}: sandbox {s['rate']:.0f}/s "
+                    f"p99 {s['p99_ms']:.2f} ms, ceiling {c['rate']:.0f}/s p99 {c['p99_ms']:.2f} ms")
+            results.append((endpoint, connections, rounds))
+    finally:
+        ceiling.stop()
+
+
+def median_run(rounds, side):
+    index = 0 if side == "sandbox" else 1
+    return {
+        key: statistics.median(r[index][key] for r in rounds)
+        for key in ("rate", "p50_ms", "p99_ms")
+    }
+
+
+def fmt_ms(value):
+    return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def scale_scenario(tmp, count):
+    text = (BENCH / "scenarios" / "scale.yaml").read_text().replace("COUNT", str(count))
+    path = Path(tmp) / f"scale-{count}.yaml"
+    path.write_text(text)
+    return path
+
+
+def scale_case(tmp, count, seconds):
+    """Start-to-ready, RSS and the first and a middle page's time for `count` records."""
+    server = start_sandbox(scale_scenario(tmp, count))
+    try:
+        rss = server.rss_mb()
+        status, tenant = request(server, "GET", "/_sandbox/tenants/default")
+        tenant = json.loads(tenant)
+        now = tenant["clock"]["now_ms"] // 1000
+        card = tenant["inventory"]["hypercard"]["cards"][0]
+
+        def body(page):
+            return json.dumps({"business_type": 1, "card_id": card, "start_time": str(now - 59 * 86400),
+                               "end_time": str(now), "page": page, "size": 10})
+
+        status, first = request(server, "POST", HC_PATH, body(1), {"api-key": API_KEY})
+        total = json.loads(first)["data"]["total"]
+        middle = max(1, total // 20)
+        pages = {}
+        for name, page in (("first", 1), ("middle", middle)):
+            script = static_script(tmp, f"scale-{count}-{name}", "POST", body(page), {"api-key": API_KEY})
+            run = wrk(server.url + HC_PATH, 1, seconds, script)
+            pages[name] = run["p50_ms"]
+        return {"ready_s": server.ready_ms / 1000, "rss_mb": rss, "total": total,
+                "middle_page": middle, **pages}
+    finally:
+        server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per figure (median)")
+    parser.add_argument("--connections", type=lambda s: [int(c) for c in s.split(",")],
+                        default=list(CONNECTIONS))
+    parser.add_argument("--scale", type=int, default=1_000_000, help="records in the scale case")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the scale case")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="leave out the wrk runs (start-up, memory and scale only)")
+    args = parser.parse_args()
+    for needed in (SANDBOX, TOOL):
+        if not needed.exists():
+            raise SystemExit(f"bench: {needed} is missing; run bench/run, which builds it")
+    if not shutil.which("wrk"):
+        raise SystemExit("bench: wrk is missing; run bench/run, which installs it")
+
+    with tempfile.TemporaryDirectory(prefix="card-sandbox-bench-") as tmp:
+        log("start-to-ready with the default scenario (5 starts)")
+        ready, idle = [], []
+        for _ in range(5):
+            server = start_sandbox()
+            ready.append(server.ready_ms)
+            time.sleep(0.5)
+            idle.append(server.rss_mb())
+            server.stop()
+        ready_ms, idle_mb = statistics.median(ready), statistics.median(idle)
+
+        log("tenant creation from the default scenario")
+        server = start_sandbox()
+        try:
+            creations = []
+            for i in range(31):
+                t0 = time.perf_counter()
+                status, answer = request(server, "POST", "/_sandbox/tenants",
+                                         json.dumps({"id": f"bench-{i}"}))
+                creations.append((time.perf_counter() - t0) * 1000)
+                if status != 201:
+                    raise SystemExit(f"bench: tenant creation answered {status}: {answer[:300]!r}")
+                request(server, "DELETE", f"/_sandbox/tenants/bench-{i}")
+            tenant_ms = statistics.median(creations)
+        finally:
+            server.stop()
+
+        results, loaded_mb = [], None
+        if not args.skip_load:
+            loaded_mb = measure_load(args, tmp, results)
+
+        scale = None
+        if not args.skip_scale:
+            log(f"scale: 1,000 and {args.scale:,} generated HyperCard records")
+            small = scale_case(tmp, 1000, 3)
+            large = scale_case(tmp, args.scale, 3)
+            scale = (small, large)
+
+    print_table(args, results, ready_ms, idle_mb, loaded_mb, tenant_ms, scale)
+
+
+def measure_load(args, tmp, results):
+    """The wrk runs against bench/scenarios/bench.yaml; the RSS after them."""
+    log("throughput (bench/scenarios/bench.yaml)")
+    sandbox = start_sandbox(BENCH / "scenarios" / "bench.yaml")
+    try:
+        status, tenant = request(sandbox, "GET", "/_sandbox/tenants/default")
+        tenant = json.loads(tenant)
+        now = tenant["clock"]["now_ms"] // 1000
+        hc_card = tenant["inventory"]["hypercard"]["cards"][0]
+        il_account = tenant["inventory"]["interlace"]["accounts"][0]
+        code = json.loads(request(sandbox, "GET",
+                                  "/open-api/oauth/authorize?clientId=il_sandbox_client")[1])
+        token = json.loads(request(sandbox, "POST", "/open-api/oauth/access-token", json.dumps({
+            "clientId": "il_sandbox_client", "clientSecret": "il_sandbox_secret",
+            "code": code["data"]["code"]}))[1])["data"]["accessToken"]
+        endpoints = [
+            Endpoint("health", "read", "GET", "/_sandbox/health"),
+            Endpoint("HyperCard v3 transactions", "read", "POST", HC_PATH, json.dumps({
+                "business_type": 1, "card_id": hc_card, "start_time": str(now - 59 * 86400),
+                "end_time": str(now), "page": 1, "size": 10}), signed=True),
+            Endpoint("OPCard balance change records", "read", "POST",
+                     "/card-api/v1/balance/change/records",
+                     json.dumps({"cursor": "", "limit": 10, "fund_type_list": ["20"]}),
+                     {"Authorization": OPC_TOKEN}),
+            Endpoint("Interlace card-negative accounts", "read", "GET",
+                     f"/open-api/v3/card-negative/accounts?accountId={il_account}&limit=10",
+                     headers={"x-access-token": token}),
+            Endpoint("simulate/hypercard/consume", "write", "POST",
+                     "/_sandbox/tenants/default/simulate/hypercard/consume",
+                     json.dumps({"card_id": hc_card, "amount": "1.25"})),
+        ]
+        for endpoint in endpoints:
+            measure_endpoint(sandbox, endpoint, args, tmp, now, results)
+        return sandbox.rss_mb()
+    finally:
+        sandbox.stop()
+
+
+def print_table(args, results, ready_ms, idle_mb, loaded_mb, tenant_ms, scale):
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
+          f"wrk on the same cores; {args.seconds} s per run, median of {args.rounds} "
+          f"round(s); {time.strftime('%Y-%m-%d')}")
+    print()
+    print("| measure | connections | sandbox | ceiling (or baseline) | ratio | target |")
+    print("|---|---:|---:|---:|---:|---|")
+    for endpoint, connections, rounds in results:
+        s, c = median_run(rounds, "sandbox"), median_run(rounds, "ceiling")
+        ratio = s["rate"] / c["rate"]
+        p99_ratio = s["p99_ms"] / c["p99_ms"] if c["p99_ms"] else float("inf")
+        target = ""
+        if connections == 16:
+            floor = READ_TARGET if endpoint.kind == "read" else WRITE_TARGET
+            target = f">= {floor:.0%}: {verdict(ratio >= floor)}"
+        print(f"| {endpoint.name} req/s | {connections} | {s['rate']:,.0f} | {c['rate']:,.0f} "
+              f"| {ratio:.2f} | {target} |")
+        p99_target = ""
+        if connections == 16 and endpoint.kind == "read":
+            p99_target = f"<= {P99_TARGET:.0f}x: {verdict(p99_ratio <= P99_TARGET)}"
+        print(f"| {endpoint.name} p99 | {connections} | {fmt_ms(s['p99_ms'])} "
+              f"| {fmt_ms(c['p99_ms'])} | {p99_ratio:.2f} | {p99_target} |")
+    print(f"| start to ready, default scenario (median of 5) | | {ready_ms:.1f} ms | | "
+          f"| <= {READY_TARGET_MS:.0f} ms: {verdict(ready_ms <= READY_TARGET_MS)} |")
+    print(f"| idle RSS, default scenario | | {idle_mb:.1f} MiB | | "
+          f"| <= {IDLE_RSS_TARGET_MB:.0f} MB: {verdict(idle_mb <= IDLE_RSS_TARGET_MB)} |")
+    if loaded_mb is not None:
+        print(f"| RSS after the load above | | {loaded_mb:.1f} MiB | | | |")
+    print(f"| tenant creation, default scenario (median of 31) | | {tenant_ms:.2f} ms | | "
+          f"| <= {TENANT_TARGET_MS:.0f} ms: {verdict(tenant_ms <= TENANT_TARGET_MS)} |")
+    if scale:
+        small, large = scale
+        n = f"{args.scale:,}"
+        print(f"| scale: start to ready with {n} records generated | | {large['ready_s']:.2f} s "
+              f"| | | <= {SCALE_GEN_TARGET_S:.0f} s: {verdict(large['ready_s'] <= SCALE_GEN_TARGET_S)} |")
+        print(f"| scale: RSS with {n} records | | {large['rss_mb']:.0f} MiB | | "
+              f"| <= 1 GiB: {verdict(large['rss_mb'] <= SCALE_RSS_TARGET_MB)} |")
+        for name in ("first", "middle"):
+            ratio = large[name] / small[name]
+            print(f"| scale: {name} page (page {1 if name == 'first' else large['middle_page']:,} "
+                  f"of {large['total']:,} consumptions), p50 vs 1,000 records | 1 "
+                  f"| {fmt_ms(large[name])} | {fmt_ms(small[name])} | {ratio:.2f} "
+                  f"| <= {SCALE_PAGE_TARGET:.0f}x: {verdict(ratio <= SCALE_PAGE_TARGET)} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+//! Micro-benchmarks (`cargo bench`) for the hot paths the load benchmark (`bench/run`)
+//! cannot isolate: HyperCard's canonical string and RSA signature check, which every
+//! signed request pays, and one ledger posting, which every money movement pays.
+//! Criterion keeps the last run under `target/criterion`, so a change shows as a
+//! regression or an improvement against it.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use card_sandbox::clock::{Stopwatch, Timestamp};
+use card_sandbox::ledger::{AccountKind, AccountSpec, EntryDraft, Ledger, Metadata};
+use card_sandbox::money::Currency;
+use card_sandbox::providers::hypercard::canonical::canonical_string;
+use card_sandbox::providers::hypercard::signature::{PrivateKey, PublicKey};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value, json};
+
+const MERCHANT_KEY: &str = include_str!("../scenarios/keys/hypercard-merchant.pem");
+const MERCHANT_PUB: &str = include_str!("../scenarios/keys/hypercard-merchant.pub.pem");
+
+/// A Transaction Query v3 body and the headers a signed request carries.
+fn request() -> (Vec<(&'static str, &'static str)>, Map<String, Value>) {
+    let headers = vec![
+        ("timestamp", "1780272000"),
+        ("nonce", "a1b2c3d4e5"),
+        ("api-key", "hc_sandbox_merchant"),
+        ("version", "1.0"),
+        ("lang", "en"),
+    ];
+    let Value::Object(body) = json!({
+        "business_type": 1,
+        "card_id": "2960684270306664323",
+        "start_time": "1775174400",
+        "end_time": "1780272000",
+        "page": 1,
+        "size": 10
+    }) else {
+        unreachable!("a JSON object literal")
+    };
+    (headers, body)
+}
+
+fn hypercard_signature(c: &mut Criterion) {
+    let (headers, body) = request();
+    let private = PrivateKey::from_pem(MERCHANT_KEY).expect("the published test key");
+    let public = PublicKey::from_pem(MERCHANT_PUB).expect("the published test key");
+    let signature = private.sign(&canonical_string(&headers, &body));
+    let mut group = c.benchmark_group("hypercard");
+    group.bench_function("canonical_string", |b| {
+        b.iter(|| canonical_string(black_box(&headers), black_box(&body)));
+    });
+    group.bench_function("canonical_string + verify", |b| {
+        b.iter(|| {
+            let canonical = canonical_string(black_box(&headers), black_box(&body));
+            assert!(public.verify(&canonical, black_box(&signature)));
+        });
+    });
+    group.finish();
+}
+
+fn ledger_posting(c: &mut Criterion) {
+    let usd = Currency::parse("USD").expect("USD is known");
+    let open = |ledger: &mut Ledger, key: &str, kind: AccountKind| {
+        ledger
+            .open_account(AccountSpec {
+                key: key.to_owned(),
+                kind,
+                currency: usd,
+                allow_negative: kind == AccountKind::External,
+                opened_at: Timestamp::from_secs(0),
+                metadata: Metadata::new(),
+            })
+            .expect("a new key")
+    };
+    c.bench_function("ledger/post transfer", |b| {
+        // A fresh ledger per sample, so memory stays bounded however many iterations
+        // criterion asks for; each posting appends to a history that keeps growing.
+        b.iter_custom(|iterations| {
+            let mut ledger = Ledger::new();
+            let bank = open(&mut ledger, "bank", AccountKind::External);
+            let card = open(&mut ledger, "card", AccountKind::Card);
+            let watch = Stopwatch::start();
+            for i in 0..iterations {
+                let time = Timestamp::from_secs(i64::try_from(i).unwrap_or(i64::MAX));
+                let draft =
+                    EntryDraft::transfer(time, "consume", bank, card, Decimal::new(1250, 2))
+                        .with_metadata("hypercard.tx_id", "20260601080000123456789");
+                black_box(ledger.post(draft).expect("the bank may go negative"));
+            }
+            watch.elapsed()
+        });
+    });
+}
+
+criterion_group! {
+    name = micro;
+    config = Criterion::default().measurement_time(Duration::from_secs(3));
+    targets = hypercard_signature, ledger_posting
+}
+criterion_main!(micro);
