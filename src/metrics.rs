@@ -1,6 +1,9 @@
 //! Prometheus metrics: request counts and latency histograms per provider and route,
 //! tenants, and webhook outboxes (gathered at scrape time), rendered in the text exposition format at `GET /_sandbox/metrics`.
 
+use std::borrow::Cow;
+
+use axum::http::Method;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -10,17 +13,17 @@ use prometheus_client::registry::Registry;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    provider: String,
+    provider: &'static str,
     route: String,
-    method: String,
-    status: String,
+    method: Cow<'static, str>,
+    status: u16,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    provider: String,
+    provider: &'static str,
     route: String,
-    method: String,
+    method: Cow<'static, str>,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -101,20 +104,29 @@ impl Metrics {
 
     /// Counts one answered request. `route` is the matched route template, so ids in
     /// paths do not multiply the series.
-    pub fn observe(&self, provider: &str, route: &str, method: &str, status: u16, seconds: f64) {
+    pub fn observe(
+        &self,
+        provider: &'static str,
+        route: &str,
+        method: &Method,
+        status: u16,
+        seconds: f64,
+    ) {
+        // Labels borrow what they can: one allocation (the route) per series lookup.
+        let method = method_label(method);
         self.requests
             .get_or_create(&RequestLabels {
-                provider: provider.to_owned(),
+                provider,
                 route: route.to_owned(),
-                method: method.to_owned(),
-                status: status.to_string(),
+                method: method.clone(),
+                status,
             })
             .inc();
         self.latency
             .get_or_create(&RouteLabels {
-                provider: provider.to_owned(),
+                provider,
                 route: route.to_owned(),
-                method: method.to_owned(),
+                method,
             })
             .observe(seconds);
     }
@@ -148,5 +160,27 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A method's label: static for the standard methods, owned for any other.
+fn method_label(method: &Method) -> Cow<'static, str> {
+    const STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    const NAMES: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    match STANDARD.iter().position(|m| m == method) {
+        Some(i) => Cow::Borrowed(NAMES[i]),
+        None => Cow::Owned(method.as_str().to_owned()),
     }
 }

@@ -237,7 +237,7 @@ async fn tag_route(req: Request, next: Next) -> Response {
 /// connection a fault cut is journaled with status 0 when its future is dropped.
 async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let watch = Stopwatch::start();
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let is_admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
     let provider = Provider::for_path(&path);
@@ -260,7 +260,7 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
             provider: provider.map(Provider::name),
-            method: method.clone(),
+            method: method.to_string(),
             path: path.clone(),
             query: req.uri().query().map(str::to_owned),
             status: 0,

@@ -338,3 +338,18 @@ fn restore_refuses_an_unbalanced_snapshot() {
     let err = Ledger::restore(&overdrawn).expect_err("a wallet below zero");
     assert!(err.to_string().contains("no_forbidden_negatives"), "{err}");
 }
+
+#[test]
+fn metadata_keeps_keys_sorted_unique_and_replaceable() {
+    let mut metadata = Metadata::from([("b", "2"), ("a", "1")]);
+    assert_eq!(metadata.insert("c".to_owned(), "3"), None);
+    assert_eq!(metadata.insert("a", "one"), Some("1".to_owned()));
+    let pairs: Vec<(&str, &str)> = metadata.iter().map(|(k, v)| (k, v.as_str())).collect();
+    assert_eq!(pairs, [("a", "one"), ("b", "2"), ("c", "3")]);
+    assert_eq!(metadata.get("b").map(String::as_str), Some("2"));
+    assert_eq!(metadata.remove("b"), Some("2".to_owned()));
+    assert!(!metadata.contains_key("b"));
+    assert_eq!(metadata.len(), 2);
+    let map: std::collections::BTreeMap<String, String> = metadata.into();
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "c"]);
+}

@@ -258,6 +258,11 @@ pub struct Operation {
     pub at: Timestamp,
 }
 
+/// How long a nonce may not be used again.
+const NONCE_WINDOW_MS: i64 = 600_000;
+/// The fewest remembered nonces that start a sweep of expired ones.
+const NONCE_SWEEP_MIN: usize = 10_000;
+
 /// Everything HyperCard keeps for one tenant.
 #[derive(Debug, Clone, Default)]
 pub struct HypercardState {
@@ -311,6 +316,26 @@ impl HypercardState {
         index
     }
 
+    /// Remembers `nonce` of `api_key` for ten minutes from `now`; false when it was
+    /// seen within that time. Expired nonces are swept once the map has doubled since
+    /// the last sweep, so sweeping costs amortised O(1) per request however many
+    /// nonces the window holds, and memory stays bounded by ten minutes of traffic.
+    pub(crate) fn remember_nonce(&mut self, api_key: &str, nonce: &str, now: Timestamp) -> bool {
+        let fresh = |seen: &Timestamp| now.as_millis() - seen.as_millis() < NONCE_WINDOW_MS;
+        if self.nonces.len() > self.nonce_sweep_at {
+            self.nonces.retain(|_, seen| fresh(seen));
+            self.nonce_sweep_at = (self.nonces.len() * 2).max(NONCE_SWEEP_MIN);
+        }
+        let key = (api_key.to_owned(), nonce.to_owned());
+        match self.nonces.get(&key) {
+            Some(seen) if fresh(seen) => false,
+            _ => {
+                self.nonces.insert(key, now);
+                true
+            }
+        }
+    }
+
     /// The records of `business_type` (of `card` when given), oldest first.
     pub(crate) fn records_of(&self, business_type: u16, card: Option<usize>) -> &[usize] {
         let list = match card {
@@ -342,5 +367,74 @@ impl HypercardState {
         self.recharges
             .iter()
             .position(|r| r.card == card && r.mc_trade_no == mc_trade_no)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cancel(card: usize, secs: i64) -> Record {
+        Record {
+            tx_id: format!("tx-{card}-{secs}"),
+            card: Some(card),
+            time: Timestamp::from_secs(secs),
+            status: tx_status::SUCCESS,
+            entry: None,
+            detail: Detail::Cancel {
+                tx_amount: Decimal::ZERO,
+                card_coin: Currency::parse("USD").expect("USD is known"),
+                refund_amount: Decimal::ZERO,
+                fee: Decimal::ZERO,
+            },
+        }
+    }
+
+    #[test]
+    fn record_indexes_stay_in_time_order_when_a_record_arrives_late() {
+        let mut state = HypercardState::default();
+        for (card, secs) in [(0, 10), (1, 15), (0, 30), (0, 20), (0, 30)] {
+            state.add_record(cancel(card, secs));
+        }
+        // Card 0's records: index 0 at 10 s, 3 at 20 s, then 2 and 4 at 30 s.
+        assert_eq!(state.records_of(102, Some(0)), &[0, 3, 2, 4]);
+        assert_eq!(state.records_of(102, Some(1)), &[1]);
+        assert_eq!(state.records_of(102, None), &[0, 1, 3, 2, 4]);
+        assert!(state.records_of(1, Some(0)).is_empty());
+        assert_eq!(state.record_by_tx_id("tx-0-20"), Some(3));
+    }
+
+    #[test]
+    fn nonces_are_refused_for_ten_minutes_and_expired_ones_are_swept() {
+        let mut state = HypercardState::default();
+        let t0 = Timestamp::from_secs(1_000);
+        assert!(state.remember_nonce("k", "n", t0));
+        assert!(!state.remember_nonce("k", "n", t0));
+        assert!(
+            state.remember_nonce("other", "n", t0),
+            "nonces are per api-key"
+        );
+        let just_before = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS - 1);
+        assert!(!state.remember_nonce("k", "n", just_before));
+        for i in 0..NONCE_SWEEP_MIN {
+            assert!(state.remember_nonce("k", &format!("bulk-{i}"), t0));
+        }
+        // Ten minutes on, fill the map up to its next sweep with fresh nonces.
+        let later = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS);
+        let sweep_at = state.nonce_sweep_at;
+        assert!(sweep_at >= NONCE_SWEEP_MIN);
+        let mut fresh = 0;
+        while state.nonces.len() <= sweep_at {
+            assert!(state.remember_nonce("k", &format!("late-{fresh}"), later));
+            fresh += 1;
+        }
+        assert!(
+            state.remember_nonce("k", "n", later),
+            "the window has passed"
+        );
+        // The sweep forgot every nonce from t0 and kept the fresh ones.
+        assert_eq!(state.nonces.len(), fresh + 1);
+        assert!(!state.remember_nonce("k", "n", later));
+        assert!(!state.remember_nonce("k", "late-0", later));
     }
 }

@@ -191,29 +191,8 @@ fn positive(amount: Decimal, field: &str) -> Result<(), HcError> {
     Ok(())
 }
 
-/// The fewest remembered nonces that start a sweep of expired ones.
-const NONCE_SWEEP_MIN: usize = 10_000;
-
 /// Remembers a nonce for ten minutes; false when it was seen within that time.
 pub(crate) fn remember_nonce(world: &mut World, api_key: &str, nonce: &str) -> bool {
     let now = world.now();
-    let window = 600_000;
-    let state = &mut world.hypercard;
-    // Forget expired nonces once the map has doubled since the last sweep, so the
-    // sweeps cost amortised O(1) per request however many nonces the window holds.
-    if state.nonces.len() > state.nonce_sweep_at {
-        state
-            .nonces
-            .retain(|_, seen| now.as_millis() - seen.as_millis() < window);
-        state.nonce_sweep_at = (state.nonces.len() * 2).max(NONCE_SWEEP_MIN);
-    }
-    let nonces = &mut state.nonces;
-    let key = (api_key.to_owned(), nonce.to_owned());
-    match nonces.get(&key) {
-        Some(seen) if now.as_millis() - seen.as_millis() < window => false,
-        _ => {
-            nonces.insert(key, now);
-            true
-        }
-    }
+    world.hypercard.remember_nonce(api_key, nonce, now)
 }
