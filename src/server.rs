@@ -238,14 +238,13 @@ async fn tag_route(req: Request, next: Next) -> Response {
 async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let watch = Stopwatch::start();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = req.uri().path();
     let is_admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
-    let provider = Provider::for_path(&path);
-    let note = FaultNote::default();
-    req.extensions_mut().insert(note.clone());
+    let provider = Provider::for_path(path);
+    // Admin requests are neither journaled nor subject to faults: no record to build.
     let mut pending = (!is_admin).then(|| PendingRecord {
         state: state.clone(),
-        note: note.clone(),
+        note: FaultNote::default(),
         record: RequestRecord {
             seq: 0,
             request_id: req
@@ -261,7 +260,7 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
                 .map(str::to_owned),
             provider: provider.map(Provider::name),
             method: method.to_string(),
-            path: path.clone(),
+            path: path.to_owned(),
             query: req.uri().query().map(str::to_owned),
             status: 0,
             at: None,
@@ -271,6 +270,9 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         watch,
         done: false,
     });
+    if let Some(pending) = &pending {
+        req.extensions_mut().insert(pending.note.clone());
+    }
     let mut response = next.run(req).await;
     response.headers_mut().insert(
         VERSION_HEADER.clone(),

@@ -22,10 +22,10 @@ use crate::server::{AppState, FaultNote, TENANT_HEADER};
 const TRICKLE_TICK: Duration = Duration::from_millis(100);
 
 pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    let Some(provider) = Provider::for_path(&path) else {
+    let Some(provider) = Provider::for_path(req.uri().path()) else {
         return next.run(req).await;
     };
+    let path = req.uri().path().to_owned();
     let tenant = match header_text(req.headers(), TENANT_HEADER) {
         Some(id) => state.registry.get(&id).ok(),
         None => provider
