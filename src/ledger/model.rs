@@ -51,17 +51,6 @@ impl Metadata {
             .map(|at| &self.0[at].1)
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
-    pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
-            .ok()
-            .map(|at| self.0.remove(at).1)
-    }
-
     /// The facts in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &String)> {
         self.0.iter().map(|(k, v)| (k.as_ref(), v))
@@ -89,12 +78,6 @@ impl<K: Into<Cow<'static, str>>, V: Into<String>> FromIterator<(K, V)> for Metad
 impl<K: Into<Cow<'static, str>>, V: Into<String>, const N: usize> From<[(K, V); N]> for Metadata {
     fn from(pairs: [(K, V); N]) -> Self {
         pairs.into_iter().collect()
-    }
-}
-
-impl From<BTreeMap<String, String>> for Metadata {
-    fn from(map: BTreeMap<String, String>) -> Self {
-        map.into_iter().collect()
     }
 }
 
