@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::faults::{Action, FaultRule, Latency, Uniform};
+use crate::webhooks::WebhookConfig;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,22 +45,55 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Exit 0 when a sandbox answers GET /_sandbox/health with 200, else 1 (for
-    /// container health checks in images without curl)
-    Healthcheck {
-        /// Base URL of the sandbox
-        #[arg(
-            long,
-            env = "SANDBOX_HEALTHCHECK_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        url: String,
-    },
+    /// Exit 0 when the sandbox is ready (GET /_sandbox/ready answers 200), else 1: the
+    /// container health check, for images without curl. It finds the server through
+    /// --url, else the --ready-file the server wrote, else --listen (an unspecified
+    /// address such as 0.0.0.0 is reached on loopback)
+    Healthcheck(HealthcheckArgs),
+    /// Receive the sandbox's webhooks: verify each signature, print a line per
+    /// delivery, keep the last ones readable at GET /deliveries
+    Listen(ListenArgs),
     /// HyperCard client helpers
     Hypercard {
         #[command(subcommand)]
         command: HypercardCommand,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// Base URL of the sandbox [default: from --ready-file, else --listen]
+    #[arg(long, env = "SANDBOX_HEALTHCHECK_URL")]
+    pub url: Option<String>,
+    /// The file a serving sandbox writes its address to once it is ready
+    #[arg(long, env = "SANDBOX_READY_FILE", value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
+    /// The address the sandbox was told to listen on
+    #[arg(long, env = "SANDBOX_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListenArgs {
+    /// Address to receive deliveries on
+    #[arg(long, env = "LISTEN_BIND", default_value = "127.0.0.1:9000")]
+    pub bind: String,
+    /// The Interlace client secret notifications are signed with [default: the
+    /// default scenario's client secret]
+    #[arg(long, env = "LISTEN_INTERLACE_SECRET", hide_env_values = true)]
+    pub interlace_secret: Option<String>,
+    /// PEM file of the HyperCard platform public key pushes are signed for [default:
+    /// the sandbox's shipped test key, scenarios/keys/hypercard-platform.pub.pem]
+    #[arg(long, env = "LISTEN_HYPERCARD_PUBLIC_KEY", value_name = "PATH")]
+    pub hypercard_public_key: Option<PathBuf>,
+    /// Answer every delivery with this HTTP status (200 answers the provider's
+    /// acknowledgement) [default: the acknowledgement when the signature verifies, 401
+    /// when it does not]
+    #[arg(long, env = "LISTEN_STATUS", value_parser = clap::value_parser!(u16).range(200..=599))]
+    pub status: Option<u16>,
+    /// Deliveries kept for GET /deliveries
+    #[arg(long, env = "LISTEN_KEEP", default_value_t = 100)]
+    pub keep: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +175,14 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub max_fault_delay: u64,
+    /// Send every tenant's Interlace and HyperCard webhooks to this URL unless its
+    /// scenario or the admin API sets one for that provider
+    #[arg(long, env = "SANDBOX_WEBHOOK_URL", value_name = "URL")]
+    pub webhook_url: Option<String>,
+    /// Write the bound address (loopback for 0.0.0.0) to this file once the startup
+    /// scenarios are loaded, and remove it on exit; `healthcheck` reads it
+    #[arg(long, env = "SANDBOX_READY_FILE", value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
     /// Log format on stderr
     #[arg(long, env = "SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -169,6 +211,8 @@ pub struct Config {
     /// The global rules `--latency` and `--error-rate` stand for.
     pub fault_rules: Vec<FaultRule>,
     pub max_fault_delay: Duration,
+    pub webhook_url: Option<String>,
+    pub ready_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -179,6 +223,8 @@ pub enum ConfigError {
     Listen(String),
     #[error("--public-url {0:?} must start with http:// or https://")]
     PublicUrl(String),
+    #[error("--webhook-url {0:?}: {1}")]
+    WebhookUrl(String, String),
     #[error("--admin-token cannot be empty")]
     EmptyToken,
     #[error("--journal-size must be at most {MAX_JOURNAL_SIZE}, got {0}")]
@@ -202,6 +248,13 @@ impl Config {
             Some(url) => return Err(ConfigError::PublicUrl(url)),
             None => None,
         };
+        if let Some(url) = &args.webhook_url {
+            let mut config = WebhookConfig::default();
+            config.fill_missing_urls(url);
+            config
+                .validate()
+                .map_err(|(_, why)| ConfigError::WebhookUrl(url.clone(), why))?;
+        }
         if args.admin_token.as_deref() == Some("") {
             return Err(ConfigError::EmptyToken);
         }
@@ -239,6 +292,8 @@ impl Config {
             admin_token: args.admin_token,
             journal_size: args.journal_size,
             log_format: args.log_format,
+            webhook_url: args.webhook_url,
+            ready_file: args.ready_file,
         })
     }
 }

@@ -1,8 +1,10 @@
 //! What each command does: `serve` (bind, print the address, load scenarios in the
-//! background, serve until a signal), `validate`, `healthcheck` and `hypercard sign`.
+//! background, serve until a signal), `validate`, `healthcheck`, `listen` and
+//! `hypercard sign`.
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,17 +12,22 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
-use crate::cli::{Config, SignArgs, SignFormat};
+use crate::cli::{Config, HealthcheckArgs, ListenArgs, SignArgs, SignFormat};
 use crate::ids::IdGen;
-use crate::providers::hypercard::signature::{PrivateKey, sign_request};
+use crate::providers::hypercard::keys::PLATFORM_PUBLIC_KEY_PEM;
+use crate::providers::hypercard::signature::{PrivateKey, PublicKey, sign_request};
 use crate::server::{self, AppState, Settings};
 use crate::tenant::{Registry, core_handlers};
 use crate::{clock, scenario};
 
 /// Serves until Ctrl-C or SIGTERM. Scenario files are parsed before binding, so a bad
 /// file fails at once; building tenants happens after binding, so health answers while
-/// a large scenario loads (ready turns 200 when it is done).
+/// a large scenario loads (ready turns 200 when it is done, and the ready file, if any,
+/// is written then).
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if let Some(path) = &config.ready_file {
+        remove_ready_file(path)?;
+    }
     let scenarios = config
         .scenarios
         .iter()
@@ -45,6 +52,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             admin_token: config.admin_token.clone(),
             public_url,
             max_fault_delay: config.max_fault_delay,
+            webhook_url: config.webhook_url.clone(),
         },
     );
     for rule in &config.fault_rules {
@@ -59,14 +67,22 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<String>();
     let loader = state.clone();
     let seed = config.seed;
-    tokio::task::spawn_blocking(
-        move || match server::load_startup(&loader, scenarios, seed) {
+    let ready_file = config.ready_file.clone();
+    tokio::task::spawn_blocking(move || {
+        let loaded = server::load_startup(&loader, scenarios, seed)
+            .map_err(|e| e.to_string())
+            .and_then(|()| match &ready_file {
+                Some(path) => std::fs::write(path, reachable(addr).to_string())
+                    .map_err(|e| format!("cannot write --ready-file {}: {e}", path.display())),
+                None => Ok(()),
+            });
+        match loaded {
             Ok(()) => tracing::info!("startup scenarios loaded; ready"),
             Err(e) => {
-                let _ = failed_tx.send(e.to_string());
+                let _ = failed_tx.send(e);
             }
-        },
-    );
+        }
+    });
     let failure = Arc::new(Mutex::new(None));
     let failure_slot = failure.clone();
     let stopping = state.clone();
@@ -79,9 +95,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
         stopping.begin_shutdown();
     };
-    server::serve(listener, server::app(state), shutdown)
+    let served = server::serve(listener, server::app(state), shutdown)
         .await
-        .context("serving")?;
+        .context("serving");
+    if let Some(path) = &config.ready_file {
+        remove_ready_file(path)?;
+    }
+    served?;
     let reason = failure
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -126,9 +146,60 @@ pub fn validate(paths: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// Exit 0 when `{url}/_sandbox/health` answers 200 within 5 seconds.
-pub async fn healthcheck(url: &str) -> ExitCode {
-    let target = format!("{}/_sandbox/health", url.trim_end_matches('/'));
+/// Removes a ready file left by an earlier run (a restarted container keeps its files).
+fn remove_ready_file(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove --ready-file {}", path.display())),
+    }
+}
+
+/// Where a client on this host reaches a server bound to `addr`: loopback when it is
+/// bound to every address (0.0.0.0 or [::]).
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, addr.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
+        _ => addr,
+    }
+}
+
+/// The base URL `healthcheck` probes: `--url`, else the address in the ready file,
+/// else `--listen`. `Err` says why the server is not ready (or the flags are wrong).
+fn healthcheck_base(args: &HealthcheckArgs) -> Result<String, String> {
+    if let Some(url) = &args.url {
+        return Ok(url.trim_end_matches('/').to_owned());
+    }
+    if let Some(path) = &args.ready_file {
+        return match std::fs::read_to_string(path) {
+            Ok(text) => Ok(format!("http://{}", text.trim())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+                "not ready: {} does not exist yet (the server writes it once its scenarios are loaded)",
+                path.display()
+            )),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        };
+    }
+    let addr: SocketAddr = args.listen.parse().map_err(|_| {
+        format!(
+            "--listen {:?} is not an address; write IP:PORT such as 127.0.0.1:8080",
+            args.listen
+        )
+    })?;
+    Ok(format!("http://{}", reachable(addr)))
+}
+
+/// Exit 0 when the sandbox's `/_sandbox/ready` answers 200 within 5 seconds.
+pub async fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
+    let base = match healthcheck_base(args) {
+        Ok(base) => base,
+        Err(why) => {
+            eprintln!("healthcheck: {why}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let target = format!("{base}/_sandbox/ready");
     let client = match reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -150,6 +221,58 @@ pub async fn healthcheck(url: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Receives webhooks until Ctrl-C or SIGTERM (`card-sandbox listen`).
+pub async fn listen(args: &ListenArgs) -> anyhow::Result<()> {
+    let receiver = listen_receiver(args)?;
+    let bind: SocketAddr = args.bind.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "--bind {:?} is not an address; write IP:PORT such as 0.0.0.0:9000",
+            args.bind
+        )
+    })?;
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    println!(
+        "card-sandbox {} receiving webhooks on http://{addr} (deliveries: GET http://{addr}/deliveries)",
+        crate::VERSION
+    );
+    crate::listen::serve(listener, receiver, server::shutdown_signal())
+        .await
+        .context("serving")
+}
+
+/// The receiver `args` describe: the given secret and key, else the default scenario's
+/// Interlace client secret and the shipped platform key.
+pub fn listen_receiver(args: &ListenArgs) -> anyhow::Result<crate::listen::Receiver> {
+    let interlace_secret = match &args.interlace_secret {
+        Some(secret) => secret.clone(),
+        None => scenario::parse("default.yaml (embedded)", scenario::DEFAULT_SCENARIO)?
+            .interlace
+            .and_then(|section| section.clients.into_iter().next())
+            .map(|client| client.client_secret)
+            .context("the default scenario has no Interlace client; pass --interlace-secret")?,
+    };
+    let pem = match &args.hypercard_public_key {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read --hypercard-public-key {}", path.display()))?,
+        None => PLATFORM_PUBLIC_KEY_PEM.to_owned(),
+    };
+    let hypercard_key = PublicKey::from_pem(&pem).context("--hypercard-public-key")?;
+    let status = args
+        .status
+        .map(axum::http::StatusCode::from_u16)
+        .transpose()
+        .context("--status")?;
+    Ok(crate::listen::Receiver {
+        interlace_secret,
+        hypercard_key,
+        status,
+        keep: args.keep.max(1),
+    })
 }
 
 /// Prints the signed headers of a HyperCard request; bad input prints `error: ...` and

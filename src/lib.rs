@@ -14,7 +14,8 @@
 //! - [`journal`], [`metrics`]: what was asked, and how often and how fast.
 //! - `admin`: the `/_sandbox/` API. [`providers`]: the emulated APIs' path spaces.
 //! - [`server`]: router, layers, startup loading and graceful shutdown; [`cli`]: the
-//!   command line and its validated [`cli::Config`].
+//!   command line and its validated [`cli::Config`]; [`commands`]: what each command does.
+//! - [`listen`]: `card-sandbox listen`, the webhook receiver for developers.
 
 mod admin;
 pub mod cli;
@@ -25,6 +26,7 @@ mod http_util;
 pub mod ids;
 pub mod journal;
 pub mod ledger;
+pub mod listen;
 pub mod listener;
 pub mod metrics;
 pub mod money;

@@ -3,14 +3,15 @@
 
 use std::process::ExitCode;
 
-use card_sandbox::cli::{Cli, Command, Config, HypercardCommand, ServeArgs};
+use card_sandbox::cli::{Cli, Command, Config, HypercardCommand, ListenArgs, ServeArgs};
 use card_sandbox::{commands, telemetry};
 use clap::Parser;
 
 fn main() -> ExitCode {
     match Cli::parse().command_or_serve() {
         Command::Validate { paths } => commands::validate(&paths),
-        Command::Healthcheck { url } => runtime().block_on(commands::healthcheck(&url)),
+        Command::Healthcheck(args) => runtime().block_on(commands::healthcheck(&args)),
+        Command::Listen(args) => listen(&args),
         Command::Serve(args) => serve(args),
         Command::Hypercard {
             command: HypercardCommand::Sign(args),
@@ -32,6 +33,16 @@ fn serve(args: ServeArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn listen(args: &ListenArgs) -> ExitCode {
+    match runtime().block_on(commands::listen(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Settings {
     pub public_url: String,
     /// The longest delay an injected fault may add to one answer.
     pub max_fault_delay: Duration,
+    /// Where webhooks go for providers a tenant's scenario gives no URL.
+    pub webhook_url: Option<String>,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             admin_token: None,
             public_url: public_url.into(),
             max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
+            webhook_url: None,
         }
     }
 }
@@ -86,6 +89,7 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(registry: Registry, settings: Settings) -> Self {
         registry.set_public_url(&settings.public_url);
+        registry.set_default_webhook_url(settings.webhook_url.as_deref());
         Self(Arc::new(Shared {
             registry: Arc::new(registry),
             metrics: Arc::new(Metrics::new()),

@@ -17,6 +17,16 @@ pub mod hypercard;
 pub mod interlace;
 pub mod opcard;
 
+/// A webhook delivery as a receiver reads it (`card-sandbox listen`): the event name,
+/// the id that identifies it (Interlace's event id; for HyperCard the record, trade or
+/// request number, else the card id) and whether its signature verified, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    pub event: String,
+    pub id: String,
+    pub verdict: Result<(), String>,
+}
+
 /// An emulated provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Provider {

@@ -159,6 +159,9 @@ pub struct Registry {
     global_fault_count: AtomicUsize,
     /// The base of links the sandbox hands out, for links inside webhooks.
     public_url: RwLock<String>,
+    /// Where webhooks go for providers a tenant's scenario gives no URL
+    /// (`--webhook-url`).
+    default_webhook_url: RwLock<Option<String>>,
 }
 
 impl Registry {
@@ -175,12 +178,19 @@ impl Registry {
             global_faults: Mutex::new(FaultSet::new(server_seed)),
             global_fault_count: AtomicUsize::new(0),
             public_url: RwLock::new(String::new()),
+            default_webhook_url: RwLock::new(None),
         }
     }
 
     /// Sets the base of links in webhooks (the server's public URL).
     pub fn set_public_url(&self, url: &str) {
         *write(&self.public_url) = url.trim_end_matches('/').to_owned();
+    }
+
+    /// Sends webhooks of tenants built from now on to `url` for every provider their
+    /// scenario gives no URL.
+    pub fn set_default_webhook_url(&self, url: Option<&str>) {
+        *write(&self.default_webhook_url) = url.map(str::to_owned);
     }
 
     fn files_base(&self, tenant: &str) -> String {
@@ -368,12 +378,16 @@ impl Registry {
     }
 
     fn build(&self, scenario: &NamedScenario, seed: u64) -> Result<World, TenantError> {
-        Ok(scenario::build_world(
+        let mut world = scenario::build_world(
             &scenario.name,
             &scenario.scenario,
             seed,
             self.handlers.clone(),
-        )?)
+        )?;
+        if let Some(url) = read(&self.default_webhook_url).as_deref() {
+            world.webhooks.config.fill_missing_urls(url);
+        }
+        Ok(world)
     }
 
     fn fresh_id(&self) -> String {

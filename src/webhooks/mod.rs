@@ -159,6 +159,15 @@ impl WebhookConfig {
         Ok(())
     }
 
+    /// Sends each provider that has no URL yet to `url` (`--webhook-url`).
+    pub fn fill_missing_urls(&mut self, url: &str) {
+        for endpoint in [&mut self.interlace, &mut self.hypercard] {
+            endpoint.get_or_insert_with(|| Endpoint {
+                url: url.to_owned(),
+            });
+        }
+    }
+
     pub fn url(&self, provider: Provider) -> Option<&str> {
         match provider {
             Provider::Interlace => self.interlace.as_ref(),

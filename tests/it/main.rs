@@ -19,5 +19,7 @@ mod interlace;
 mod faults;
 // Webhooks against a real receiver: signatures, retries on the clock, the queue.
 mod webhooks;
+// The webhook receiver (`card-sandbox listen`) against the sandbox's own deliveries.
+mod listen;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

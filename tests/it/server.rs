@@ -102,6 +102,64 @@ async fn binary_serves_on_port_zero_and_exits_cleanly_on_sigterm() {
 }
 
 #[tokio::test]
+async fn healthcheck_follows_the_ready_file_and_the_listen_address() {
+    let dir = std::env::temp_dir().join(format!("card-sandbox-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ready_file = dir.join("ready");
+    std::fs::write(&ready_file, "127.0.0.1:1").expect("a stale file from an earlier run");
+    let healthcheck = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("healthcheck")
+            .args(args)
+            .env_remove("SANDBOX_LISTEN")
+            .env_remove("SANDBOX_HEALTHCHECK_URL")
+            .env_remove("SANDBOX_READY_FILE")
+            .stderr(Stdio::piped())
+            .output()
+            .expect("healthcheck runs")
+    };
+    let file_arg = ready_file.to_str().expect("a UTF-8 path");
+
+    let (mut child, url) = spawn_binary(&["--ready-file", file_arg]);
+    let client = reqwest::Client::new();
+    wait_until_ready(&client, &url).await;
+    let written = std::fs::read_to_string(&ready_file).expect("the server wrote the file");
+    assert_eq!(
+        format!("http://{written}"),
+        url,
+        "the bound address, not the stale one"
+    );
+    assert!(healthcheck(&["--ready-file", file_arg]).status.success());
+    let addr = url.trim_start_matches("http://");
+    assert!(healthcheck(&["--listen", addr]).status.success());
+    let port = addr.rsplit(':').next().expect("a port");
+    assert!(
+        healthcheck(&["--listen", &format!("0.0.0.0:{port}")])
+            .status
+            .success(),
+        "an unspecified address is reached on loopback"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    assert!(wait_for_exit(&mut child).success());
+    assert!(!ready_file.exists(), "the ready file is removed on exit");
+    let missing = healthcheck(&["--ready-file", file_arg]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("not ready"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let bad = healthcheck(&["--listen", "nowhere"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn binary_exits_nonzero_when_the_startup_scenario_cannot_be_built() {
     let dir = std::env::temp_dir().join(format!("card-sandbox-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

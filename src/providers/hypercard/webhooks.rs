@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use super::canonical::canonical_string;
 use super::keys::PLATFORM_PRIVATE_KEY_PEM;
-use super::signature::{PrivateKey, sign_request};
+use super::signature::{PrivateKey, PublicKey, sign_request};
 use crate::clock::Timestamp;
 use crate::providers::Provider;
 use crate::tenant::World;
@@ -135,4 +136,39 @@ pub(crate) fn request(
 pub(crate) fn accepted(status: u16, body: &[u8]) -> bool {
     status == 200
         && serde_json::from_slice::<Value>(body).is_ok_and(|v| v.get("code") == Some(&json!(1)))
+}
+
+/// What a receiver makes of a push: the `signature` header must verify the canonical
+/// string of the signed headers and the body with the platform's public `key`, as a
+/// merchant's server checks it. `None` when the body is not a HyperCard push (no
+/// `notify_type`). `headers` are name and value pairs as received.
+pub fn inspect(
+    key: &PublicKey,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<crate::providers::Inspected> {
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let event = fields.get("notify_type")?.as_str()?.to_owned();
+    let id = ["tx_id", "mc_trade_no", "request_number", "card_id"]
+        .iter()
+        .find_map(|name| match fields.get(*name) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let signature = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("signature"))
+        .map(|(_, value)| *value);
+    let verdict = match signature {
+        None => Err("no signature header".to_owned()),
+        Some(signature) if key.verify(&canonical_string(headers, &fields), signature) => Ok(()),
+        Some(_) => Err(
+            "the signature does not verify with the platform public key over the canonical string"
+                .to_owned(),
+        ),
+    };
+    Some(crate::providers::Inspected { event, id, verdict })
 }

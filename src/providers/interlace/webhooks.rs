@@ -139,3 +139,40 @@ pub(crate) fn accepted(status: u16, body: &[u8]) -> bool {
         && serde_json::from_slice::<serde_json::Value>(body)
             .is_ok_and(|v| v.get("received") == Some(&serde_json::Value::Bool(true)))
 }
+
+/// What a receiver makes of a notification: `Signature` must be the base64
+/// HMAC-SHA256 of the body's `resource` string keyed with the client `secret`, as a
+/// merchant's server checks it. `None` when the body is not an Interlace notification
+/// (no `eventType`).
+pub fn inspect(
+    secret: &str,
+    signature: Option<&str>,
+    body: &[u8],
+) -> Option<crate::providers::Inspected> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let event = value.get("eventType")?.as_str()?.to_owned();
+    let id = value
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let verdict = match (value.get("resource"), signature) {
+        (_, None) => Err("no Signature header".to_owned()),
+        (Some(serde_json::Value::String(resource)), Some(signature)) => {
+            verify(secret, resource, signature)
+        }
+        (_, Some(_)) => Err("`resource` is not a string".to_owned()),
+    };
+    Some(crate::providers::Inspected { event, id, verdict })
+}
+
+fn verify(secret: &str, resource: &str, signature: &str) -> Result<(), String> {
+    let expected = base64::engine::general_purpose::STANDARD
+        .decode(signature.trim())
+        .map_err(|_| "the Signature header is not base64".to_owned())?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
+    mac.update(resource.as_bytes());
+    mac.verify_slice(&expected).map_err(|_| {
+        "the Signature is not the HMAC-SHA256 of `resource` with this secret".to_owned()
+    })
+}
