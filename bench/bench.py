@@ -381,7 +381,7 @@ def measure_load(args, tmp, results):
                                   "/open-api/oauth/authorize?clientId=il_sandbox_client")[1])
         token = json.loads(request(sandbox, "POST", "/open-api/oauth/access-token", json.dumps({
             "clientId": "il_sandbox_client", "clientSecret": "il_sandbox_secret",
-            "code": code["data"]["code"]}))[1])["data"]["accessToken"]
+            "code": code["code"]}))[1])["accessToken"]
         endpoints = [
             Endpoint("health", "read", "GET", "/_sandbox/health"),
             Endpoint("HyperCard v3 transactions", "read", "POST", HC_PATH, json.dumps({

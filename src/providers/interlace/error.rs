@@ -132,6 +132,21 @@ pub(super) fn render<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, V
     (status, body)
 }
 
+/// Like [`render`], but a success answers `data` alone, without the envelope (the
+/// un-versioned OAuth paths, quirks.rs); errors keep the envelope.
+pub(super) fn render_bare<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, Vec<u8>) {
+    match result {
+        Ok(data) => match serde_json::to_vec(&data) {
+            Ok(body) => (StatusCode::OK, body),
+            Err(e) => render::<()>(Err(IlError::new(
+                Code::Internal,
+                format!("could not render the answer: {e}"),
+            ))),
+        },
+        Err(e) => render::<()>(Err(e)),
+    }
+}
+
 pub(super) fn response(status: StatusCode, body: Vec<u8>) -> Response {
     (
         status,

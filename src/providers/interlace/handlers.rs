@@ -3,7 +3,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, Query as AxumQuery, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 
@@ -19,10 +19,17 @@ use crate::providers::Provider;
 use crate::server::{AppState, ResolvedTenant};
 use crate::tenant::World;
 
+/// Whether an OAuth path answers in the envelope: the `/open-api/v3/oauth/...` paths do,
+/// the un-versioned ones answer the bare object (quirks.rs).
+fn enveloped(uri: &Uri) -> bool {
+    uri.path().starts_with("/open-api/v3/")
+}
+
 /// Runs an OAuth step on the tenant a clientId (or `X-Sandbox-Tenant`) names.
 fn oauth<T: serde::Serialize>(
     state: &AppState,
     headers: &HeaderMap,
+    envelope: bool,
     client_id: &str,
     op: impl FnOnce(&mut World) -> Result<T, IlError>,
     register: impl FnOnce(&T) -> Vec<String>,
@@ -42,7 +49,11 @@ fn oauth<T: serde::Serialize>(
                 .add_credential(Provider::Interlace, &key, &tenant.id);
         }
     }
-    let (status, body) = error::render(result);
+    let (status, body) = if envelope {
+        error::render(result)
+    } else {
+        error::render_bare(result)
+    };
     (
         Extension(ResolvedTenant(tenant.id.clone())),
         error::response(status, body),
@@ -53,6 +64,7 @@ fn oauth<T: serde::Serialize>(
 /// `GET /open-api/oauth/authorize?clientId=` (and under `/open-api/v3/`).
 pub(super) async fn authorize(
     State(state): State<AppState>,
+    uri: Uri,
     headers: HeaderMap,
     AxumQuery(query): AxumQuery<Query>,
 ) -> Response {
@@ -62,6 +74,7 @@ pub(super) async fn authorize(
     oauth(
         &state,
         &headers,
+        enveloped(&uri),
         &client_id,
         |w| {
             let code = ops::authorize(w, &client_id)?;
@@ -86,6 +99,7 @@ fn token_data(w: &World, (access, refresh): (String, String)) -> TokenData {
 /// `POST /open-api/oauth/access-token` (and under `/open-api/v3/`).
 pub(super) async fn access_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
+    let envelope = enveloped(req.uri());
     let body = match extract::read_body(req, &state).await {
         Ok(body) => body,
         Err(e) => return e.into_response(),
@@ -102,6 +116,7 @@ pub(super) async fn access_token(State(state): State<AppState>, req: Request) ->
     oauth(
         &state,
         &headers,
+        envelope,
         &client_id,
         |w| {
             let pair = ops::access_token(w, &client_id, &secret, &code)?;
@@ -128,6 +143,7 @@ pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -
     oauth(
         &state,
         &headers,
+        true,
         &client_id,
         |w| {
             let pair = ops::refresh(w, &client_id, &refresh)?;

@@ -10,6 +10,15 @@
 //!   omits `clientSecret`; the sandbox requires it on both paths, as the live-validated
 //!   client sends it. A reused or expired code, a wrong secret, and a missing, unknown or
 //!   expired token are auth failures: HTTP 401 with code `010002`.
+//! - **OAuth answers, bare or enveloped**: Interlace's authentication page in its older
+//!   form shows `GET /open-api/oauth/authorize` answering `{timestamp, code}` and
+//!   `POST /open-api/oauth/access-token` answering `{accessToken, refreshToken,
+//!   expiresIn, timestamp}` at the top level, and public clients validated against the
+//!   live API read them there; the newer page, on the `/open-api/v3/oauth/...` paths,
+//!   shows the usual `{code, message, data}` envelope. The sandbox answers the
+//!   un-versioned paths bare and the v3 paths (authorize, access-token, refresh-token)
+//!   enveloped. Refusals carry the envelope on both, since a bare answer has nowhere to
+//!   put an error code and clients test `code` for `"000000"` before reading on.
 //! - **Error codes**: `010021` (account balance does not exist: the account's Infinity
 //!   balance is not initialised) and `010787` (No KYC information: a customer account
 //!   without passed KYC) are observed codes; `010001` parameter, `010002` unauthorized,

@@ -29,12 +29,51 @@ async fn authorize_then_access_token_on_both_path_styles() {
 }
 
 #[tokio::test]
+async fn unversioned_oauth_paths_answer_bare_objects_and_v3_paths_the_envelope() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let bare = app
+        .get("/open-api/oauth/authorize?clientId=client-1")
+        .await
+        .json();
+    let keys: Vec<&String> = bare.as_object().expect("an object").keys().collect();
+    assert_eq!(keys, ["timestamp", "code"], "{bare}");
+    assert_json_snapshot!("interlace_authorize_bare", bare);
+    assert!(bare["timestamp"].is_i64());
+    let token = app
+        .post(
+            "/open-api/oauth/access-token",
+            &json!({"clientId": "client-1", "clientSecret": "secret-1", "code": bare["code"]})
+                .to_string(),
+        )
+        .await
+        .json();
+    let keys: Vec<&String> = token.as_object().expect("an object").keys().collect();
+    assert_eq!(
+        keys,
+        ["accessToken", "refreshToken", "expiresIn", "timestamp"],
+        "{token}"
+    );
+    assert_eq!(token["expiresIn"], 86_400);
+    assert_json_snapshot!("interlace_access_token_bare", token);
+    let enveloped = app
+        .get("/open-api/v3/oauth/authorize?clientId=client-1")
+        .await
+        .json();
+    assert_eq!(enveloped["code"], "000000");
+    assert_eq!(enveloped["data"]["code"].as_str().map(str::len), Some(32));
+    // A refusal is in the envelope on both path styles, so clients read its code.
+    let refused = app.get("/open-api/oauth/authorize?clientId=nobody").await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(refused.json()["code"], "010002");
+}
+
+#[tokio::test]
 async fn a_reused_or_expired_code_and_a_wrong_secret_are_401() {
     let app = TestApp::from_yaml(SCENARIO);
     let code = app
         .get("/open-api/oauth/authorize?clientId=client-1")
         .await
-        .json()["data"]["code"]
+        .json()["code"]
         .as_str()
         .expect("code")
         .to_owned();
@@ -58,7 +97,7 @@ async fn a_reused_or_expired_code_and_a_wrong_secret_are_401() {
     let late = app
         .get("/open-api/oauth/authorize?clientId=client-1")
         .await
-        .json()["data"]["code"]
+        .json()["code"]
         .as_str()
         .expect("code")
         .to_owned();
@@ -79,7 +118,7 @@ async fn tokens_expire_after_a_day_and_refresh_rotates() {
     let code = app
         .get("/open-api/oauth/authorize?clientId=client-1")
         .await
-        .json()["data"]["code"]
+        .json()["code"]
         .as_str()
         .expect("code")
         .to_owned();
@@ -90,14 +129,8 @@ async fn tokens_expire_after_a_day_and_refresh_rotates() {
         )
         .await
         .json();
-    let access = tokens["data"]["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    let refresh = tokens["data"]["refreshToken"]
-        .as_str()
-        .expect("refresh")
-        .to_owned();
+    let access = tokens["accessToken"].as_str().expect("token").to_owned();
+    let refresh = tokens["refreshToken"].as_str().expect("refresh").to_owned();
     assert_eq!(access.len(), 40);
     assert_eq!(refresh.len(), 64);
     let cards = super::send(

@@ -429,14 +429,14 @@ async fn the_default_scenario_has_negatives_bills_and_full_and_partial_repayment
     let code = app
         .get("/open-api/oauth/authorize?clientId=il_sandbox_client")
         .await
-        .json()["data"]["code"]
+        .json()["code"]
         .as_str()
         .expect("code")
         .to_owned();
     let token = app
         .post("/open-api/oauth/access-token", &json!({"clientId": "il_sandbox_client", "clientSecret": "il_sandbox_secret", "code": code}).to_string())
         .await
-        .json()["data"]["accessToken"]
+        .json()["accessToken"]
         .as_str()
         .expect("token")
         .to_owned();
