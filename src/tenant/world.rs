@@ -204,6 +204,14 @@ pub fn core_handlers() -> Handlers<World> {
         interlace::global::ops::legal_entity_step,
     );
     handlers.register(
+        interlace::onboarding::ops::KYC_REVIEW,
+        interlace::onboarding::ops::kyc_review,
+    );
+    handlers.register(
+        interlace::onboarding::ops::CARDHOLDER_REVIEW,
+        interlace::onboarding::ops::cardholder_review,
+    );
+    handlers.register(
         interlace::global::ops::TRANSACTION_STEP,
         interlace::global::ops::transaction_step,
     );

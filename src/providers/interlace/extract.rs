@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::error::{self, IlError};
 use super::ops;
@@ -96,42 +97,44 @@ impl FromRequest<AppState> for Authed {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
-        let method = req.method().clone();
-        let path = req.uri().path().to_owned();
-        let query = AxumQuery::<Query>::try_from_uri(req.uri())
-            .map(|q| q.0)
-            .map_err(|e| {
-                IlError::param(format!("bad query string: {}", e.body_text())).into_response()
-            })?;
-        let token = header_text(&headers, "x-access-token").ok_or_else(|| {
-            IlError::unauthorized("the x-access-token header is required").into_response()
-        })?;
-        let tenant =
-            tenant_for(state, &headers, &token_key(&token)).map_err(IntoResponse::into_response)?;
-        let body = read_body(req, state)
+        let (mut authed, req) = Self::head_only(req, state).map_err(IntoResponse::into_response)?;
+        authed.body = read_body(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let idempotency = (matches!(method, Method::POST | Method::PUT | Method::PATCH))
-            .then(|| header_text(&headers, "idempotency-key"))
-            .flatten()
-            .map(|key| (key, path));
-        let files_base = format!(
-            "{}/_sandbox/files/{}/interlace",
-            state.settings.public_url, tenant.id
-        );
-        Ok(Self {
-            tenant,
-            token,
-            body,
-            query,
-            idempotency,
-            files_base,
-        })
+        Ok(authed)
     }
 }
 
 impl Authed {
+    /// The token, tenant, query and `Idempotency-Key` of a request whose body the
+    /// handler reads itself (a multipart upload); the body stays in the request.
+    pub(crate) fn head_only(req: Request, state: &AppState) -> Result<(Self, Request), IlError> {
+        let headers = req.headers();
+        let query = AxumQuery::<Query>::try_from_uri(req.uri())
+            .map(|q| q.0)
+            .map_err(|e| IlError::param(format!("bad query string: {}", e.body_text())))?;
+        let token = header_text(headers, "x-access-token")
+            .ok_or_else(|| IlError::unauthorized("the x-access-token header is required"))?;
+        let tenant = tenant_for(state, headers, &token_key(&token))?;
+        let idempotency = (matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH))
+            .then(|| header_text(headers, "idempotency-key"))
+            .flatten()
+            .map(|key| (key, req.uri().path().to_owned()));
+        let files_base = format!(
+            "{}/_sandbox/files/{}/interlace",
+            state.settings.public_url, tenant.id
+        );
+        let authed = Self {
+            tenant,
+            token,
+            body: Body::new(),
+            query,
+            idempotency,
+            files_base,
+        };
+        Ok((authed, req))
+    }
+
     /// Checks the token and runs `op` under the tenant lock, answering a repeated
     /// idempotent request with the first answer.
     pub(crate) fn run<T: Serialize>(
@@ -146,7 +149,16 @@ impl Authed {
                 let account = self.body.get("accountId")?.as_str()?;
                 Some((account.to_owned(), key.clone(), path.clone()))
             });
+            let request: [u8; 32] = key.as_ref().map_or([0; 32], |_| {
+                Sha256::digest(serde_json::to_vec(&self.body).unwrap_or_default()).into()
+            });
             if let Some(first) = key.as_ref().and_then(|k| w.interlace.idempotency.get(k)) {
+                if first.request != request {
+                    return error::render::<()>(Err(IlError::param(format!(
+                        "Idempotency-Key {:?} was used with another body on this path; a key answers one request only (send a new key for a new request)",
+                        key.as_ref().map_or("", |k| k.1.as_str())
+                    ))));
+                }
                 return (
                     StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
                     first.body.clone(),
@@ -161,6 +173,7 @@ impl Authed {
                     Remembered {
                         status: status.as_u16(),
                         body: body.clone(),
+                        request,
                     },
                 );
             }

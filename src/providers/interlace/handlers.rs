@@ -153,7 +153,7 @@ pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -
     )
 }
 
-fn card_view(w: &World, card: usize) -> CardView {
+pub(crate) fn card_view(w: &World, card: usize) -> CardView {
     let c = &w.interlace.cards[card];
     let account = &w.interlace.accounts[c.account];
     CardView {
@@ -163,7 +163,7 @@ fn card_view(w: &World, card: usize) -> CardView {
         currency: "USD".to_owned(),
         bin: c.bin.clone(),
         card_last_four: c.last_four.clone(),
-        card_mode: "VIRTUAL_CARD".to_owned(),
+        card_mode: c.card_mode.clone(),
         status: c.status.clone(),
         label: c.label.clone(),
         balance_id: c.balance_id.clone(),

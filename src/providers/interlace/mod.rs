@@ -14,6 +14,7 @@ pub mod files;
 pub mod global;
 mod handlers;
 pub mod negatives;
+pub mod onboarding;
 pub mod ops;
 pub mod quirks;
 pub mod simulate;
@@ -31,6 +32,7 @@ pub(crate) use extract::{client_key as client_credential, token_key as token_cre
 
 use crate::server::AppState;
 use global::handlers as gh;
+use onboarding::handlers as oh;
 
 /// Every Interlace route.
 pub(crate) fn router() -> Router<AppState> {
@@ -45,6 +47,35 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/open-api/v3/oauth/refresh-token",
             post(handlers::refresh_token),
+        )
+        .route("/open-api/v3/accounts/register", post(oh::register))
+        .route("/open-api/v1/accounts/register", post(oh::register))
+        .route(
+            "/open-api/v3/files/upload",
+            post(oh::upload).layer(axum::extract::DefaultBodyLimit::max(
+                onboarding::handlers::UPLOAD_LIMIT,
+            )),
+        )
+        .route("/open-api/v3/accounts/{id}/kyc", post(oh::kyc))
+        .route(
+            "/open-api/v3/vcc/simulate/kyc/review",
+            post(oh::simulate_review),
+        )
+        .route(
+            "/open-api/v2/accounts/{id}/initialization",
+            post(oh::initialize),
+        )
+        .route("/open-api/v3/accounts/cdd/detail/{id}", get(oh::cdd_detail))
+        .route("/open-api/v3/card/bins", get(oh::bins))
+        .route(
+            "/open-api/v3/cardholders",
+            post(oh::cardholders_create).get(oh::cardholders_list),
+        )
+        .route("/open-api/v3/cardholders/{id}", get(oh::cardholders_get))
+        .route("/open-api/v3/prepaid-card", post(oh::prepaid_card))
+        .route(
+            "/open-api/v3/cards/{id}/private-info/access-token",
+            get(oh::display_token),
         )
         .route(
             "/open-api/v3/cards",

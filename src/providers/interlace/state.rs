@@ -77,6 +77,8 @@ pub struct Card {
     /// The card's own balance id (prepaid cards); budget cards draw on the budget.
     pub balance_id: Option<String>,
     pub cardholder_id: String,
+    /// `VIRTUAL_CARD` or `PHYSICAL_CARD`.
+    pub card_mode: String,
     pub created_at: Timestamp,
     /// The ledger account the card spends from: its own, or its account's budget.
     pub ledger: AccountId,
@@ -172,6 +174,9 @@ pub struct Batch {
 pub struct Remembered {
     pub status: u16,
     pub body: Vec<u8>,
+    /// SHA-256 of the request body it answered: another body with the same key is
+    /// refused.
+    pub request: [u8; 32],
 }
 
 #[derive(Debug, Clone, Default)]
@@ -194,6 +199,8 @@ pub struct InterlaceState {
     pub idempotency: HashMap<(String, String, String), Remembered>,
     /// Legal entities, business and bank accounts, business account transactions.
     pub global: super::global::state::GlobalState,
+    /// Sub-accounts, uploaded files, KYC cases, cardholders, card-display tokens.
+    pub onboarding: super::onboarding::state::Onboarding,
 }
 
 impl InterlaceState {

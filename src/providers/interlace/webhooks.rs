@@ -87,6 +87,26 @@ pub(super) fn legal_entity_status(world: &mut World, index: usize) {
     emit(world, "LEGAL_ENTITY.STATUS_CHANGED", &view);
 }
 
+/// `KYC.STATUS_CHANGED` when an account's KYC case is submitted or reviewed; the
+/// resource is the account's CDD detail.
+pub(super) fn kyc_status(world: &mut World, account: usize) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let view = super::onboarding::wire::CddView::of(world, account);
+    emit(world, "KYC.STATUS_CHANGED", &view);
+}
+
+/// `CARDHOLDER.STATUS_CHANGED` when a cardholder's review ends.
+pub(super) fn cardholder_status(world: &mut World, index: usize) {
+    if !world.webhooks.wants(Provider::Interlace) {
+        return;
+    }
+    let view =
+        super::onboarding::wire::CardholderView::of(&world.interlace.onboarding.cardholders[index]);
+    emit(world, "CARDHOLDER.STATUS_CHANGED", &view);
+}
+
 /// `ACCOUNT_NEGATIVE.BATCH` for each BatchHook page in `pages` (one delivery a page).
 pub(super) fn negative_batches(world: &mut World, pages: std::ops::Range<usize>) {
     if !world.webhooks.wants(Provider::Interlace) {

@@ -2,6 +2,7 @@
 //! budget balances, cards): its checks and its build into a world through Interlace's
 //! operations. Interlace's part of an export lives in `snapshot.rs`.
 
+mod onboarding;
 mod snapshot;
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use onboarding::{CardholderDecl, OnboardingDecl, SnapOnboarding};
 pub use snapshot::InterlaceSnapshot;
 pub(in crate::scenario) use snapshot::{export, restore};
 
@@ -17,6 +19,8 @@ use super::schema::{Amount, CurrencyCode};
 use crate::money::Currency;
 use crate::providers::interlace::global::ops as global;
 use crate::providers::interlace::global::state::{GlobalSettings, LEGAL_ENTITY_STATUSES};
+use crate::providers::interlace::onboarding::bins;
+use crate::providers::interlace::onboarding::state::{Profile, kyc_status};
 use crate::providers::interlace::state::{Client, card_status};
 use crate::providers::interlace::{negatives, ops};
 use crate::tenant::World;
@@ -37,6 +41,12 @@ pub struct InterlaceSection {
     pub legal_entities: Vec<LegalEntityDecl>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub business_accounts: Vec<BusinessAccountDecl>,
+    /// How KYC and cardholder reviews end on the tenant clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onboarding: Option<OnboardingDecl>,
+    /// Cardholders that exist when history starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cardholders: Vec<CardholderDecl>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +132,14 @@ pub struct AccountDecl {
     /// False: no KYC passed (a type 1 account's cards refuse `010787`).
     #[serde(default = "yes")]
     pub kyc_passed: bool,
+    /// A sub-account: the `key` of its parent (a type 0 account above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Its `kycStatus` (Pending, Request, Passed, Canceled or Na); overrides `kyc_passed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kyc_status: Option<String>,
 }
 
 fn yes() -> bool {
@@ -149,6 +167,13 @@ pub struct CardDecl {
     /// One of INACTIVE, CONTROL, ACTIVE (default), PENDING, FROZEN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// A prepaid card issued to this cardholder (the `key` of a cardholder below), on
+    /// the cardholder's BIN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholder: Option<String>,
+    /// VIRTUAL_CARD (default) or PHYSICAL_CARD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_mode: Option<String>,
 }
 
 pub(super) fn check(file: &str, section: &InterlaceSection) -> Result<(), ScenarioError> {
@@ -181,8 +206,79 @@ pub(super) fn check(file: &str, section: &InterlaceSection) -> Result<(), Scenar
             }
         }
     }
+    for (i, a) in section.accounts.iter().enumerate() {
+        let at = format!("interlace.accounts[{i}]");
+        if let Some(parent) = &a.parent {
+            let ok = section
+                .accounts
+                .iter()
+                .any(|p| &p.key == parent && p.account_type == 0);
+            if !ok || a.account_type != 1 {
+                return Err(err(
+                    format!("{at}.parent"),
+                    format!(
+                        "a sub-account (type 1) names the key of a type 0 account as its parent; got {parent:?}"
+                    ),
+                ));
+            }
+        }
+        if let Some(status) = &a.kyc_status
+            && !kyc_status::ALL.contains(&status.as_str())
+        {
+            return Err(err(
+                format!("{at}.kyc_status"),
+                format!(
+                    "kyc_status is one of {}, got {status:?}",
+                    kyc_status::ALL.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(o) = &section.onboarding {
+        if let Some(r) = &o.kyc_review {
+            onboarding::check_review(file, "interlace.onboarding.kyc_review", r, true)?;
+        }
+        if let Some(r) = &o.cardholder_review {
+            onboarding::check_review(file, "interlace.onboarding.cardholder_review", r, false)?;
+        }
+    }
+    let mut holders = Vec::new();
+    for (i, h) in section.cardholders.iter().enumerate() {
+        let at = format!("interlace.cardholders[{i}]");
+        onboarding::check_cardholder(file, &at, h, &keys)?;
+        if holders.contains(&h.key.as_str()) {
+            return Err(err(
+                format!("{at}.key"),
+                format!("duplicate cardholder key {:?}", h.key),
+            ));
+        }
+        holders.push(h.key.as_str());
+    }
     for (i, c) in section.cards.iter().enumerate() {
         let at = format!("interlace.cards[{i}]");
+        if let Some(holder) = &c.cardholder {
+            let ok = section
+                .cardholders
+                .iter()
+                .any(|h| &h.key == holder && h.account == c.account);
+            if !ok || c.budget {
+                return Err(err(
+                    format!("{at}.cardholder"),
+                    format!(
+                        "a prepaid card names the key of a cardholder of its own account in interlace.cardholders; got {holder:?}"
+                    ),
+                ));
+            }
+        }
+        if let Some(mode) = &c.card_mode
+            && mode != "VIRTUAL_CARD"
+            && mode != "PHYSICAL_CARD"
+        {
+            return Err(err(
+                format!("{at}.card_mode"),
+                format!("card_mode is VIRTUAL_CARD or PHYSICAL_CARD, got {mode:?}"),
+            ));
+        }
         if !keys.contains(&c.account.as_str()) {
             return Err(err(
                 format!("{at}.account"),
@@ -285,6 +381,7 @@ fn global_settings(section: &InterlaceSection) -> GlobalSettings {
 pub(super) fn setup(world: &mut World, section: &InterlaceSection) {
     world.interlace.enabled = true;
     world.interlace.global.settings = global_settings(section);
+    world.interlace.onboarding.settings = onboarding::settings(section.onboarding.as_ref());
     world.interlace.clients = section
         .clients
         .iter()
@@ -315,6 +412,33 @@ pub(super) fn build(
             a.initialized,
             a.kyc_passed,
         );
+        let kyc = a.kyc_status.clone();
+        if a.parent.is_some() || a.email.is_some() || kyc.is_some() {
+            let parent = a.parent.as_ref().and_then(|p| {
+                let i = section.accounts.iter().position(|x| &x.key == p)?;
+                Some(world.interlace.accounts.get(i)?.id.clone())
+            });
+            let status = kyc.unwrap_or_else(|| {
+                if a.kyc_passed {
+                    kyc_status::PASSED
+                } else {
+                    kyc_status::NA
+                }
+                .to_owned()
+            });
+            let account = &mut world.interlace.accounts[index];
+            account.kyc_passed = status == kyc_status::PASSED;
+            let id = account.id.clone();
+            world.interlace.onboarding.profiles.insert(
+                id,
+                Profile {
+                    parent,
+                    email: a.email.clone().unwrap_or_default(),
+                    kyc_status: status,
+                    ..Profile::default()
+                },
+            );
+        }
         if let Some(balance) = a.balance.filter(|b| !b.0.is_zero()) {
             ops::fund_account(world, index, balance.0)
                 .map_err(|e| err(format!("{at}.balance"), e.message))?;
@@ -323,6 +447,17 @@ pub(super) fn build(
             ops::fund_budget(world, index, budget.0)
                 .map_err(|e| err(format!("{at}.budget"), e.message))?;
         }
+    }
+    let mut holders = Vec::with_capacity(section.cardholders.len());
+    for (i, h) in section.cardholders.iter().enumerate() {
+        let at = format!("interlace.cardholders[{i}]");
+        let account = section
+            .accounts
+            .iter()
+            .position(|a| a.key == h.account)
+            .ok_or_else(|| err(format!("{at}.account"), "unknown account".to_owned()))?;
+        let account_id = world.interlace.accounts[account].id.clone();
+        holders.push(onboarding::build_cardholder(world, &account_id, h).map_err(|e| err(at, e))?);
     }
     for (i, c) in section.cards.iter().enumerate() {
         let at = format!("interlace.cards[{i}]");
@@ -349,6 +484,25 @@ pub(super) fn build(
         .map_err(|e| err(at.clone(), e.message))?;
         if let Some(status) = &c.status {
             world.interlace.cards[card].status = status.clone();
+        }
+        if let Some(mode) = &c.card_mode {
+            world.interlace.cards[card].card_mode = mode.clone();
+        }
+        if let Some(holder) = &c.cardholder
+            && let Some(h) = section.cardholders.iter().position(|h| &h.key == holder)
+        {
+            let h = &world.interlace.onboarding.cardholders[holders[h]];
+            let (id, bin_id, name) = (
+                h.id.clone(),
+                h.bin_id.clone(),
+                format!("{} {}", h.first_name, h.last_name),
+            );
+            let card = &mut world.interlace.cards[card];
+            card.cardholder_id = id;
+            card.bin = bins::find(&bin_id).map_or_else(|| card.bin.clone(), |b| b.bin.to_owned());
+            if c.user_name.is_none() {
+                card.user_name = name;
+            }
         }
     }
     for (i, l) in section.legal_entities.iter().enumerate() {

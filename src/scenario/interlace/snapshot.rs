@@ -45,6 +45,8 @@ pub struct InterlaceSnapshot {
     pub refresh_tokens: Vec<SnapRefresh>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global: Option<SnapGlobal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onboarding: Option<super::SnapOnboarding>,
 }
 
 /// The global-account state (its settings stay in `section.global`).
@@ -157,6 +159,9 @@ pub struct SnapCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_id: Option<String>,
     pub cardholder_id: String,
+    /// VIRTUAL_CARD when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_mode: Option<String>,
     pub created_at: Time,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negative_since: Option<Time>,
@@ -407,6 +412,7 @@ pub(in crate::scenario) fn export(
                 label: c.label.clone(),
                 balance_id: c.balance_id.clone(),
                 cardholder_id: c.cardholder_id.clone(),
+                card_mode: (c.card_mode != "VIRTUAL_CARD").then(|| c.card_mode.clone()),
                 created_at: Time(c.created_at),
                 negative_since: c.negative_since.map(Time),
             })
@@ -490,6 +496,7 @@ pub(in crate::scenario) fn export(
         tokens,
         refresh_tokens,
         global: Some(global),
+        onboarding: super::onboarding::export(&state.onboarding),
     })
 }
 
@@ -553,6 +560,10 @@ pub(in crate::scenario) fn restore(
             label: c.label.clone(),
             balance_id: c.balance_id.clone(),
             cardholder_id: c.cardholder_id.clone(),
+            card_mode: c
+                .card_mode
+                .clone()
+                .unwrap_or_else(|| "VIRTUAL_CARD".to_owned()),
             created_at: c.created_at.0,
             ledger,
             negative_since: c.negative_since.map(|t| t.0),
@@ -684,6 +695,9 @@ pub(in crate::scenario) fn restore(
         .collect();
     if let Some(g) = &snap.global {
         restore_global(world, g, &err)?;
+    }
+    if let Some(o) = &snap.onboarding {
+        super::onboarding::restore(file, world, o)?;
     }
     Ok(())
 }

@@ -196,6 +196,9 @@ pub(crate) async fn transactions_list(req: Authed) -> Response {
 /// `POST /open-api/v3/business/transfer/external` `{clientTransactionId, amount,
 /// currency, from: {id}, beneficiary?: {name}, counterparty?, reference?}`.
 pub(crate) async fn transfer_external(req: Authed) -> Response {
+    if crate::providers::interlace::onboarding::handlers::is_account_transfer(&req.body) {
+        return crate::providers::interlace::onboarding::handlers::account_transfer(&req);
+    }
     req.run(|w, r| {
         let client = wire::req_str(&r.body, "clientTransactionId")?;
         let amount = wire::req_amount(&r.body, "amount")?;

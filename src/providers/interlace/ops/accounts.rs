@@ -160,6 +160,7 @@ pub fn create_card(
         label: label.to_owned(),
         balance_id,
         cardholder_id,
+        card_mode: "VIRTUAL_CARD".to_owned(),
         created_at,
         ledger,
         negative_since: None,

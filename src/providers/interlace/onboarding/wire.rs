@@ -1,0 +1,211 @@
+//! The JSON of the onboarding endpoints: registration, KYC case, CDD detail, card BIN,
+//! cardholder, card-display token and account-to-account transfer (camelCase, times as
+//! epoch-millisecond strings, amounts 2-decimal strings).
+
+use serde::Serialize;
+
+use super::bins::Bin;
+use super::ops::kyc_status_of;
+use super::state::Cardholder;
+use crate::providers::interlace::wire::ms;
+use crate::tenant::World;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredView {
+    pub id: String,
+    pub display_id: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KycCaseView {
+    pub case_id: String,
+    pub account_id: String,
+    pub status: String,
+}
+
+/// `GET /open-api/v3/accounts/cdd/detail/{accountId}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CddView {
+    pub account_id: String,
+    pub display_id: String,
+    pub kyc_status: String,
+    pub message: String,
+    pub case_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub nationality: Option<String>,
+    pub id_type: Option<String>,
+    pub country: Option<String>,
+    pub submit_time: Option<String>,
+    pub review_time: Option<String>,
+}
+
+impl CddView {
+    pub fn of(world: &World, account: usize) -> Self {
+        let a = &world.interlace.accounts[account];
+        let onboarding = &world.interlace.onboarding;
+        let case = onboarding.latest_case(&a.id).map(|c| &onboarding.cases[c]);
+        let message = onboarding
+            .profiles
+            .get(&a.id)
+            .map(|p| p.kyc_message.clone())
+            .unwrap_or_default();
+        Self {
+            account_id: a.id.clone(),
+            display_id: a.display_id.clone(),
+            kyc_status: kyc_status_of(world, account),
+            message,
+            case_id: case.map(|c| c.id.clone()),
+            first_name: case.map(|c| c.first_name.clone()),
+            last_name: case.map(|c| c.last_name.clone()),
+            date_of_birth: case.map(|c| c.date_of_birth.clone()),
+            nationality: case.map(|c| c.nationality.clone()),
+            id_type: case.map(|c| c.id_type.clone()),
+            country: case.map(|c| c.country.clone()),
+            submit_time: case.map(|c| ms(c.submitted_at)),
+            review_time: case.and_then(|c| c.reviewed_at).map(ms),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    pub avs: bool,
+    pub three_ds: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PurchaseLimit {
+    pub day: &'static str,
+    pub single: &'static str,
+    pub lifetime: &'static str,
+}
+
+/// The card BIN object.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BinView {
+    pub id: &'static str,
+    pub bin: &'static str,
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub currencies: &'static [&'static str],
+    pub network: &'static str,
+    pub verification: Verification,
+    pub purchase_limit: PurchaseLimit,
+    pub support_physical_card: bool,
+}
+
+impl BinView {
+    pub fn of(b: &Bin) -> Self {
+        Self {
+            id: b.id,
+            bin: b.bin,
+            kind: b.kind,
+            currencies: b.currencies,
+            network: b.network,
+            verification: Verification {
+                avs: b.avs,
+                three_ds: b.three_ds,
+            },
+            purchase_limit: PurchaseLimit {
+                day: b.day,
+                single: b.single,
+                lifetime: b.lifetime,
+            },
+            support_physical_card: b.physical,
+        }
+    }
+}
+
+/// The answer to a cardholder creation.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardholderCreated {
+    pub id: String,
+    pub status: String,
+    pub card_bin_list: Vec<String>,
+}
+
+/// A cardholder as `GET /open-api/v3/cardholders/{id}` and the list show it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardholderView {
+    pub id: String,
+    pub account_id: String,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    pub cardholder_tier: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub dob: String,
+    pub gender: String,
+    pub nationality: String,
+    pub phone_number: String,
+    pub phone_country_code: String,
+    pub card_bin_list: Vec<String>,
+    pub create_time: String,
+}
+
+impl CardholderView {
+    pub fn of(h: &Cardholder) -> Self {
+        Self {
+            id: h.id.clone(),
+            account_id: h.account_id.clone(),
+            status: h.status.clone(),
+            reject_reason: h.reject_reason.clone(),
+            cardholder_tier: h.tier.clone(),
+            first_name: h.first_name.clone(),
+            last_name: h.last_name.clone(),
+            email: h.email.clone(),
+            dob: h.dob.clone(),
+            gender: h.gender.clone(),
+            nationality: h.nationality.clone(),
+            phone_number: h.phone_number.clone(),
+            phone_country_code: h.phone_country_code.clone(),
+            card_bin_list: vec![h.bin_id.clone()],
+            create_time: ms(h.created_at),
+        }
+    }
+}
+
+/// The card-display token.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisplayTokenView {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub card_id: String,
+}
+
+/// One side of an account-to-account transfer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SideView {
+    pub id: String,
+    pub account_id: String,
+    pub currency: String,
+    pub business_type: u8,
+}
+
+/// An account-to-account transfer between Infinity balances.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountTransferView {
+    pub id: String,
+    pub client_transaction_id: String,
+    pub amount: String,
+    pub fee: String,
+    pub currency: String,
+    pub status: &'static str,
+    pub from: SideView,
+    pub to: SideView,
+    pub create_time: String,
+}
