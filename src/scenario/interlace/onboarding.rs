@@ -31,7 +31,8 @@ pub struct ReviewDecl {
     /// (only the review simulation decides).
     #[serde(default = "pass")]
     pub outcome: String,
-    /// Seconds from submission to the outcome (KYC 300, cardholders 60 by default).
+    /// Seconds from submission to the outcome (KYC 300 by default; cardholders 0: the
+    /// creation answers PENDING and the next request finds the outcome).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_seconds: Option<u64>,
     /// The message of a reject or more_info outcome.

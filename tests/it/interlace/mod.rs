@@ -6,6 +6,7 @@ mod auth;
 mod cards;
 pub(crate) mod global;
 mod negatives;
+mod onboarding;
 
 use axum::body::Body;
 use axum::http::{Method, Request};

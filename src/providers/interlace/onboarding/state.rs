@@ -51,7 +51,7 @@ impl Default for Settings {
         Self {
             kyc_seconds: 300,
             kyc_outcome: Outcome::Pass,
-            cardholder_seconds: 60,
+            cardholder_seconds: 0,
             cardholder_outcome: Outcome::Pass,
         }
     }
