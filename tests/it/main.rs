@@ -21,5 +21,7 @@ mod faults;
 mod webhooks;
 // The webhook receiver (`card-sandbox listen`) against the sandbox's own deliveries.
 mod listen;
+// The README's walkthroughs, run as written with bash, curl and jq.
+mod readme;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;

@@ -719,3 +719,54 @@ async fn hypercard_pushes_carry_new_transaction_records() {
         "the pushed record is the simulated one: {consumed}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kyc_reviews_and_cardholder_outcomes_are_notified_signed() {
+    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
+    configure(&app, json!({"interlace": {"url": url}})).await;
+    let token = crate::interlace::login(&app).await;
+    let sub = crate::interlace::onboarding::register(&app, &token, "hook@example.com").await;
+    let case = crate::interlace::onboarding::pass_kyc(&app, &token, &sub).await;
+    receiver.wait_for(2).await;
+    let mut statuses = Vec::new();
+    for i in 0..2 {
+        let (headers, body) = receiver.get(i);
+        assert_eq!(body["eventType"], "KYC.STATUS_CHANGED");
+        let resource = body["resource"].as_str().expect("a JSON string");
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"secret-1").expect("a key");
+        mac.update(resource.as_bytes());
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        assert_eq!(header(&headers, "signature"), expected);
+        let resource: Value = serde_json::from_str(resource).expect("JSON");
+        assert_eq!(resource["accountId"], sub.as_str());
+        assert_eq!(resource["caseId"], case.as_str());
+        statuses.push(resource["kycStatus"].as_str().expect("status").to_owned());
+    }
+    assert_eq!(statuses, ["Pending", "Passed"]);
+    let holder = crate::interlace::post(
+        &app,
+        &token,
+        "/open-api/v3/cardholders",
+        json!({"accountId": sub, "binId": "1926684703962181636", "firstName": "Ada",
+               "lastName": "Lovelace", "email": "ada@example.com", "dob": "1990-12-10",
+               "gender": "F", "nationality": "GB", "phoneNumber": "4155550123",
+               "phoneCountryCode": "1"}),
+    )
+    .await;
+    // The review ends at once by default: the next request finds it done.
+    crate::interlace::get(
+        &app,
+        &token,
+        &format!("/open-api/v3/cardholders?accountId={sub}"),
+    )
+    .await;
+    receiver.wait_for(3).await;
+    let (_, body) = receiver.get(2);
+    assert_eq!(body["eventType"], "CARDHOLDER.STATUS_CHANGED");
+    let resource: Value =
+        serde_json::from_str(body["resource"].as_str().expect("a string")).expect("JSON");
+    assert_eq!(resource["id"], holder["data"]["id"]);
+    assert_eq!(resource["status"], "ACTIVE");
+}

@@ -27,6 +27,45 @@
 //! - **Idempotency-Key**: on POST/PUT/PATCH with a body `accountId`, a repeat of
 //!   (accountId, key, path) answers the first successful answer's exact bytes; failures
 //!   are not remembered. Keys live as long as the tenant (not 90 days) and are not exported.
+//!   The same key with another body (compared as parsed JSON) is refused with `010001`
+//!   and changes nothing: Interlace documents only the replay, and answering the first
+//!   result to a different request would hide a client bug.
+//! - **Onboarding** (no published schema beyond what live-validated clients send):
+//!   - `accounts/register` answers `{id, displayId, status: "ACTIVE"}`; the sub-account is
+//!     type 1 with `kycStatus` `Na` and no Infinity balance until initialised. Only a type
+//!     0 account may be a parent; an email registers once (case-insensitive), `010001`.
+//!   - `files/upload` answers `data` as the list of file ids in upload order (clients
+//!     read the ids by position). Types are read from the bytes: JPEG, PNG, PDF; a file
+//!     holds at most 5 MiB, a request at most 10 files and 20 MiB. Only metadata is kept.
+//!   - KYC: the case answers `status: "PENDING"` (upper case, as the client shows) while
+//!     the account's `kycStatus` uses the resource vocabulary (`Pending`, `Request`,
+//!     `Passed`, `Canceled`, `Na`). Resubmission is refused while a case is pending or
+//!     after it passed. Dates are `YYYY-MM-DD`; `gender` M or F; countries ISO-2.
+//!   - The review simulation answers the CDD detail and `010787` when the account has no
+//!     case under review (Interlace answers `902` where the feature is off; the sandbox
+//!     always has it on). It also takes `Request` (more information asked for).
+//!   - CDD detail has no published shape: `{accountId, displayId, kycStatus, message,
+//!     caseId, firstName, lastName, dateOfBirth, nationality, idType, country,
+//!     submitTime, reviewTime}`, the case fields `null` before a submission.
+//!   - `initialization` before KYC passed answers `010787`; it is idempotent (`true`).
+//!   - BINs: five fixed BINs on every tenant with ids in Interlace's long numeric style;
+//!     `type` 0 issues prepaid cards and 1 budget cards (the documented values, their
+//!     meaning inferred). 493193, 414631 and 493728 validate phones strictly outside
+//!     mainland China (+86): +1 needs 10 digits not starting with 0 or 1, others 7 to 12.
+//!   - Cardholders answer `{id, status, cardBinList}` on creation (`cardBinList` the BIN
+//!     id it was created on); a prepaid card needs an ACTIVE cardholder enrolled on its
+//!     BIN (`010200` while PENDING or INACTIVE). The default review ends at once.
+//!   - `prepaid-card` answers the card object (as `GET /open-api/v3/cards/{id}`), with
+//!     the BIN's six digits as `bin` and the cardholder's name as `userName`.
+//!   - `private-info/access-token` answers `{accessToken, expiresIn: 300, cardId}`; the
+//!     hosted display page it opens is not emulated.
+//!   - `business/transfer/external` with a `to` object moves money between two accounts'
+//!     Infinity balances (`from.id`/`to.id` the balance ids the wallets list,
+//!     `businessType` 0), fee 0, `CLOSED` at once; without `to` it is the global-account
+//!     OUTBOUND transfer. A recipient not initialised answers `010021`.
+//!   - Notifications: `KYC.STATUS_CHANGED` (resource: the CDD detail) on submission and
+//!     review, `CARDHOLDER.STATUS_CHANGED` (resource: the cardholder) when its review
+//!     ends; the event names follow the documented `OBJECT.ACTION` pattern.
 //! - **Card transactions** carry the webhook example's fields plus `status` (`PENDING` for
 //!   an authorisation holding money, `CLOSED`, `FAIL` when declined) and `businessCode`
 //!   (`1003` / `1005` for a clearing above / below its authorisation, else `null`).

@@ -6,7 +6,7 @@ mod auth;
 mod cards;
 pub(crate) mod global;
 mod negatives;
-mod onboarding;
+pub(crate) mod onboarding;
 
 use axum::body::Body;
 use axum::http::{Method, Request};

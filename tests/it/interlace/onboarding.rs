@@ -91,7 +91,7 @@ fn code(answer: &Value) -> &str {
 }
 
 /// Registers a sub-account of MAIN and returns its id.
-async fn register(app: &TestApp, token: &str, email: &str) -> String {
+pub(crate) async fn register(app: &TestApp, token: &str, email: &str) -> String {
     let answer = post(
         app,
         token,
@@ -106,7 +106,7 @@ async fn register(app: &TestApp, token: &str, email: &str) -> String {
 
 /// Uploads an ID and a selfie for `account`, submits KYC and passes it through the
 /// sandbox review; returns the case id.
-async fn pass_kyc(app: &TestApp, token: &str, account: &str) -> String {
+pub(crate) async fn pass_kyc(app: &TestApp, token: &str, account: &str) -> String {
     let files = upload(
         app,
         token,
