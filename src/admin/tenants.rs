@@ -295,6 +295,22 @@ pub(super) async fn file(
     Path((id, provider, kind, name)): Path<(String, String, String, String)>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
+    if provider == "interlace" && kind == "card-display" {
+        let page = tenant.with(|w| interlace::onboarding::display::page(w, &name))?;
+        return match page {
+            Ok(html) => {
+                Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+            }
+            Err(e) => Err(AdminError::new(
+                StatusCode::GONE,
+                "card_display_token",
+                format!(
+                    "{} (a card-display token opens the page once, within 5 minutes)",
+                    e.message
+                ),
+            )),
+        };
+    }
     let text = match provider.as_str() {
         "interlace" => tenant.with(|w| interlace::files::file(w, &kind, &name))?,
         _ => None,

@@ -57,8 +57,10 @@
 //!     BIN (`010200` while PENDING or INACTIVE). The default review ends at once.
 //!   - `prepaid-card` answers the card object (as `GET /open-api/v3/cards/{id}`), with
 //!     the BIN's six digits as `bin` and the cardholder's name as `userName`.
-//!   - `private-info/access-token` answers `{accessToken, expiresIn: 300, cardId}`; the
-//!     hosted display page it opens is not emulated.
+//!   - `private-info/access-token` answers `{accessToken, expiresIn: 300, cardId}`.
+//!     Interlace's hosted display iframe is stood in for by the sandbox's page
+//!     `/_sandbox/files/{tenant}/interlace/card-display/{token}` (number, expiry, CVV),
+//!     which a token opens once within 5 minutes; 410 after.
 //!   - `business/transfer/external` with a `to` object moves money between two accounts'
 //!     Infinity balances (`from.id`/`to.id` the balance ids the wallets list,
 //!     `businessType` 0), fee 0, `CLOSED` at once; without `to` it is the global-account

@@ -601,7 +601,7 @@ async fn kyc_refusals_name_what_is_wrong_and_an_unknown_bin_is_refused() {
 }
 
 #[tokio::test]
-async fn a_card_before_initialisation_answers_010021_and_strict_bins_check_phones() {
+async fn before_initialisation_010021_strict_bins_check_phones_and_the_display_page_opens_once() {
     let app = TestApp::from_yaml(SCENARIO);
     let token = login(&app).await;
     let sub = register(&app, &token, "kim@example.com").await;
@@ -653,6 +653,61 @@ async fn a_card_before_initialisation_answers_010021_and_strict_bins_check_phone
     )
     .await;
     assert_json_snapshot!("interlace_private_info_access_token", display);
+    // The display page opens once, shows a Luhn-valid number ending in the card's last
+    // four, and not again.
+    let page_path = format!(
+        "/_sandbox/files/default/interlace/card-display/{}",
+        display["data"]["accessToken"].as_str().expect("a token")
+    );
+    let page = app.get(&page_path).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = page.text();
+    let pan: String = html
+        .split_once("id=\"pan\">")
+        .and_then(|(_, rest)| rest.split_once('<'))
+        .expect("the number")
+        .0
+        .replace(' ', "");
+    let last_four = card["data"]["cardLastFour"].as_str().expect("last four");
+    assert!(
+        pan.starts_with("531993") && pan.ends_with(last_four),
+        "{pan}"
+    );
+    let luhn: u32 = pan
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                (d * 2) % 9 + u32::from(d == 9) * 9
+            } else {
+                d
+            }
+        })
+        .sum();
+    assert_eq!(luhn % 10, 0, "{pan} is Luhn-valid");
+    assert_eq!(app.get(&page_path).await.status, 410, "single use");
+    // A token unused for 5 minutes has expired.
+    let later = get(
+        &app,
+        &token,
+        &format!("/open-api/v3/cards/{card_id}/private-info/access-token?accountId={sub}"),
+    )
+    .await;
+    app.advance(300).await;
+    let expired = app
+        .get(&format!(
+            "/_sandbox/files/default/interlace/card-display/{}",
+            later["data"]["accessToken"].as_str().expect("a token")
+        ))
+        .await;
+    assert_eq!(expired.status, 410, "{}", expired.text());
+    assert!(expired.text().contains("expired"), "{}", expired.text());
 }
 
 const REVIEWED: &str = r#"

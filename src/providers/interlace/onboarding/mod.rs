@@ -6,6 +6,7 @@
 //! Infinity balances. The README's Interlace walkthrough goes through all of it.
 
 pub mod bins;
+pub mod display;
 pub(crate) mod handlers;
 pub mod ops;
 pub mod state;
