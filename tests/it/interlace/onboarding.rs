@@ -331,6 +331,7 @@ async fn an_integrator_goes_from_oauth_to_a_spending_prepaid_card_through_the_ap
     .await;
     assert_eq!(listed["data"]["total"], 1);
     assert_eq!(listed["data"]["list"][0]["id"], holder_id.as_str());
+    assert_json_snapshot!("interlace_cardholders_list", listed);
 
     // A prepaid card, twice under one Idempotency-Key: one card.
     let card_body = json!({
