@@ -1,7 +1,10 @@
 //! The bounded request journal: what reached the sandbox, for `GET /_sandbox/requests`.
 //!
 //! Each tenant keeps its own journal (dropped with the tenant); requests that name no
-//! known tenant go to the registry's own. When a journal is full the oldest record goes.
+//! known tenant go to the registry's own. A journal is bounded by count and by bytes:
+//! when either is reached the oldest records go. Long fields are cut on the way in
+//! (`request_id` at 128 bytes, `method` at 32, `path` and `query` at 2 KiB each), the cut
+//! marked with how much was left out.
 
 use std::collections::VecDeque;
 
@@ -28,28 +31,102 @@ pub struct RequestRecord {
     pub faults: Vec<String>,
 }
 
+/// The bytes one journal may hold unless told otherwise: 4 MiB.
+pub const DEFAULT_JOURNAL_BYTES: usize = 4 * 1024 * 1024;
+/// The longest `request_id`, `method`, `path` and `query` kept whole.
+const MAX_REQUEST_ID: usize = 128;
+const MAX_METHOD: usize = 32;
+const MAX_PATH: usize = 2048;
+const MAX_QUERY: usize = 2048;
+/// What a record costs beyond its strings (the struct, the deque slot, allocator slack).
+const RECORD_OVERHEAD: usize = 192;
+
+/// Cuts `text` to at most `max` bytes (on a character boundary), marking the cut.
+fn cut(text: &mut String, max: usize) {
+    if text.len() <= max {
+        return;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let dropped = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!("…[+{dropped} bytes]"));
+}
+
+impl RequestRecord {
+    /// Cuts the fields a client controls to their bounds.
+    fn bound(&mut self) {
+        cut(&mut self.request_id, MAX_REQUEST_ID);
+        cut(&mut self.method, MAX_METHOD);
+        cut(&mut self.path, MAX_PATH);
+        if let Some(query) = &mut self.query {
+            cut(query, MAX_QUERY);
+        }
+        if let Some(tenant) = &mut self.tenant {
+            cut(tenant, MAX_REQUEST_ID);
+        }
+    }
+
+    /// The bytes the record holds, as the journal counts them.
+    fn size(&self) -> usize {
+        RECORD_OVERHEAD
+            + self.request_id.len()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.tenant.as_ref().map_or(0, String::len)
+            + self.faults.iter().map(|f| f.len() + 24).sum::<usize>()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Journal {
     capacity: usize,
+    max_bytes: usize,
+    bytes: usize,
     records: VecDeque<RequestRecord>,
 }
 
 impl Journal {
+    /// A journal of at most `capacity` records and [`DEFAULT_JOURNAL_BYTES`].
     pub fn new(capacity: usize) -> Self {
+        Self::bounded(capacity, DEFAULT_JOURNAL_BYTES)
+    }
+
+    /// A journal of at most `capacity` records and `max_bytes` bytes.
+    pub fn bounded(capacity: usize, max_bytes: usize) -> Self {
         Self {
             capacity,
+            max_bytes,
+            bytes: 0,
             records: VecDeque::with_capacity(capacity.min(1024)),
         }
     }
 
-    pub fn push(&mut self, record: RequestRecord) {
+    pub fn push(&mut self, mut record: RequestRecord) {
         if self.capacity == 0 {
             return;
         }
-        while self.records.len() >= self.capacity {
-            self.records.pop_front();
+        record.bound();
+        let size = record.size();
+        if size > self.max_bytes {
+            return;
         }
+        while self.records.len() >= self.capacity || self.bytes + size > self.max_bytes {
+            match self.records.pop_front() {
+                Some(old) => self.bytes -= old.size(),
+                None => break,
+            }
+        }
+        self.bytes += size;
         self.records.push_back(record);
+    }
+
+    /// The bytes the records hold, as the bound counts them.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     pub fn records(&self) -> impl DoubleEndedIterator<Item = &RequestRecord> {
@@ -58,6 +135,7 @@ impl Journal {
 
     pub fn clear(&mut self) {
         self.records.clear();
+        self.bytes = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -97,5 +175,28 @@ mod tests {
         }
         let kept: Vec<_> = j.records().map(|r| r.seq).collect();
         assert_eq!(kept, [2, 3, 4]);
+    }
+
+    #[test]
+    fn long_fields_are_cut_and_marked_and_bytes_stay_under_the_bound() {
+        let mut j = Journal::bounded(1_000_000, 64 * 1024);
+        for seq in 0..10_000 {
+            let mut r = record(seq);
+            r.query = Some("q".repeat(60_000));
+            r.request_id = "é".repeat(1000);
+            r.path = format!("/{}", "p".repeat(10_000));
+            j.push(r);
+            assert!(j.bytes() <= 64 * 1024, "{}", j.bytes());
+        }
+        let newest = j.records().last().expect("a record");
+        assert_eq!(newest.seq, 9_999);
+        let query = newest.query.as_deref().expect("a query");
+        assert!(query.ends_with("…[+57952 bytes]"), "{}", &query[2040..]);
+        assert!(newest.request_id.len() <= 128 + 20);
+        assert!(newest.path.len() <= 2048 + 20);
+        let recomputed: usize = j.records().map(RequestRecord::size).sum();
+        assert_eq!(recomputed, j.bytes());
+        j.clear();
+        assert_eq!(j.bytes(), 0);
     }
 }

@@ -163,7 +163,8 @@ impl Default for Metrics {
     }
 }
 
-/// A method's label: static for the standard methods, owned for any other.
+/// A method's label, from a closed set: the standard methods, and `other` for any other
+/// (a client inventing methods must not create series).
 fn method_label(method: &Method) -> Cow<'static, str> {
     const STANDARD: [Method; 9] = [
         Method::GET,
@@ -181,6 +182,6 @@ fn method_label(method: &Method) -> Cow<'static, str> {
     ];
     match STANDARD.iter().position(|m| m == method) {
         Some(i) => Cow::Borrowed(NAMES[i]),
-        None => Cow::Owned(method.as_str().to_owned()),
+        None => Cow::Borrowed("other"),
     }
 }

@@ -12,6 +12,8 @@ use crate::tenant::RequestFilter;
 
 /// The most journal records one answer carries unless `limit` says otherwise.
 const DEFAULT_REQUEST_LIMIT: usize = 100;
+/// The most `limit` may ask for.
+pub(crate) const MAX_REQUEST_LIMIT: usize = 10_000;
 
 pub(super) async fn health() -> Json<Health> {
     Json(Health {
@@ -61,8 +63,12 @@ pub(super) async fn requests_list(
     if let Some(t) = &query.tenant {
         state.registry.get(t)?;
     }
-    if query.limit == Some(0) {
-        return Err(AdminError::bad_request("limit must be at least 1, got 0"));
+    if let Some(limit) = query.limit
+        && !(1..=MAX_REQUEST_LIMIT).contains(&limit)
+    {
+        return Err(AdminError::bad_request(format!(
+            "limit must be 1 to {MAX_REQUEST_LIMIT}, got {limit}"
+        )));
     }
     let records = state.registry.requests(&RequestFilter {
         tenant: query.tenant,

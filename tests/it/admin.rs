@@ -450,3 +450,51 @@ async fn admin_token_guards_everything_but_health_and_ready() {
         .expect("valid request");
     assert_eq!(app.send(right).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn made_up_methods_share_one_metrics_series_and_the_journal_stays_bounded() {
+    let app = TestApp::new();
+    for i in 0..200 {
+        let request = axum::http::Request::builder()
+            .method(axum::http::Method::from_bytes(format!("FOO{i}").as_bytes()).expect("a token"))
+            .uri(format!("/nowhere/{i}?{}", "q".repeat(60_000)))
+            .header("x-request-id", "r".repeat(10_000))
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        app.send(request).await;
+    }
+    let metrics = app.get("/_sandbox/metrics").await.text();
+    assert!(
+        !metrics.contains("method=\"FOO"),
+        "no series per made-up method"
+    );
+    assert!(metrics.contains("method=\"other\""), "{metrics}");
+    let series = metrics
+        .lines()
+        .filter(|l| l.contains("method=\"other\""))
+        .count();
+    assert!(series <= 20, "{series} series for made-up methods");
+    // The journal keeps the records with their long fields cut and marked.
+    let listed = app.get("/_sandbox/requests?limit=10000").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(
+        listed.text().len() < 4 * 1024 * 1024,
+        "{} bytes",
+        listed.text().len()
+    );
+    let first = &listed.json()["requests"][0];
+    let query = first["query"].as_str().expect("a query");
+    assert!(
+        query.len() < 2100 && query.ends_with("bytes]"),
+        "{query:.80}"
+    );
+    assert!(first["request_id"].as_str().expect("an id").len() < 200);
+    // `limit` has a ceiling.
+    let too_many = app.get("/_sandbox/requests?limit=100001").await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    assert!(
+        too_many.text().contains("1 to 10000"),
+        "{}",
+        too_many.text()
+    );
+}
