@@ -60,6 +60,7 @@ impl FromRequest<AppState> for Signed {
         let body = parse_body(&bytes)?;
         let api_key = header_text(&headers, "api-key")
             .ok_or_else(|| HcError::new(Code::A0001, "the api-key header is required"))?;
+        check_nonce_shape(header_text(&headers, "nonce").as_deref())?;
         let tenant = match header_text(&headers, TENANT_HEADER) {
             Some(id) => state.registry.get(&id).map_err(|_| {
                 HcError::new(Code::A0001, format!("no tenant {id:?} (X-Sandbox-Tenant)"))
@@ -96,6 +97,12 @@ impl FromRequest<AppState> for Signed {
         if mode == SignatureMode::Verify {
             let signature = header_text(&headers, "signature")
                 .ok_or_else(|| HcError::new(Code::A0001, "the signature header is required"))?;
+            if header_text(&headers, "version").is_none_or(|v| v.is_empty()) {
+                return Err(HcError::new(
+                    Code::A0003,
+                    "the version header is required (\"1.0\"); it is one of the signed headers",
+                ));
+            }
             let pairs: Vec<(&str, String)> = SIGNED_HEADERS
                 .iter()
                 .filter_map(|name| header_text(&headers, name).map(|v| (*name, v)))
@@ -118,6 +125,28 @@ impl FromRequest<AppState> for Signed {
             nonce: header_text(&headers, "nonce"),
         })
     }
+}
+
+/// The longest nonce taken: HyperCard's is a random 10-character string; the sandbox
+/// takes up to 64 printable ASCII characters (quirks.rs).
+pub(super) const MAX_NONCE_LEN: usize = 64;
+
+/// Refuses a nonce HyperCard would not send, before anything is hashed or kept.
+fn check_nonce_shape(nonce: Option<&str>) -> Result<(), HcError> {
+    let Some(nonce) = nonce else { return Ok(()) };
+    if nonce.is_empty()
+        || nonce.len() > MAX_NONCE_LEN
+        || !nonce.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(HcError::new(
+            Code::A0003,
+            format!(
+                "the nonce header must be 1 to {MAX_NONCE_LEN} printable ASCII characters (HyperCard's is a random 10-character string), got {} bytes",
+                nonce.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_body(bytes: &[u8]) -> Result<Body, HcError> {
@@ -165,7 +194,8 @@ impl Signed {
             .ok_or_else(|| {
                 HcError::new(Code::A0002, "the timestamp header must be unix seconds")
             })?;
-        if (timestamp - now).abs() > TIMESTAMP_WINDOW_SECONDS {
+        // abs_diff cannot overflow, whatever i64 the client sent.
+        if timestamp.abs_diff(now) > TIMESTAMP_WINDOW_SECONDS.unsigned_abs() {
             return Err(HcError::new(
                 Code::A0002,
                 format!(

@@ -75,3 +75,10 @@
 //!   transaction), `TRANSACTION_CHANGE` for withdrawals, refunds and fees.
 //! - **`OPEN_CARD`** is never pushed: the emulated API has no card application endpoint
 //!   (cards come from the scenario), so nothing opens a card while a URL is configured.
+//! - **Signed headers**: `version` is required, as HyperCard's header table says
+//!   ("required, default 1.0"); a request without it answers `A0003` (parameter error),
+//!   whatever its signature. The `nonce` is HyperCard's "random 10-character string";
+//!   the sandbox takes 1 to 64 printable ASCII characters (room for clients that use
+//!   longer random strings) and answers `A0003` otherwise, before verifying anything, so
+//!   an oversized nonce is never hashed or kept. The timestamp window is checked with
+//!   `abs_diff`, so no `timestamp` in the i64 range can wrap into the window.

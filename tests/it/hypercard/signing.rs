@@ -188,3 +188,86 @@ async fn nested_objects_and_unicode_sign_and_verify_end_to_end() {
         .await;
     assert_eq!(answer["code"], "00000", "{answer}");
 }
+
+/// Signs and sends a balance request with `timestamp`, `nonce` and `version`.
+async fn balance_at(client: &Client<'_>, timestamp: i64, nonce: &str, version: &str) -> Value {
+    let key = PrivateKey::from_pem(keys::MERCHANT_PRIVATE_KEY_PEM).expect("key");
+    let headers = sign_request(
+        &key,
+        "hc_test",
+        timestamp,
+        nonce,
+        version,
+        None,
+        &body(USD_CARD),
+    );
+    client
+        .send("/openapi/card/balance", &body(USD_CARD), &headers)
+        .await
+        .json()
+}
+
+#[tokio::test]
+async fn timestamps_anywhere_in_the_i64_range_outside_the_window_get_a0002() {
+    use rand::{Rng, SeedableRng};
+    let app = TestApp::from_yaml(SCENARIO);
+    let client = Client::new(&app);
+    let now = super::NOW;
+    let mut edges = vec![
+        i64::MIN,
+        i64::MIN + 1,
+        now - i64::MAX,
+        now.wrapping_sub(i64::MIN),
+        i64::MAX,
+        now - 301,
+        now + 301,
+        -1,
+        0,
+    ];
+    // A seeded sample over the whole range: every one is outside the 300 s window.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+    edges.extend((0..200).map(|_| rng.random::<i64>()));
+    for (i, timestamp) in edges.into_iter().enumerate() {
+        if timestamp.abs_diff(now) <= 300 {
+            continue;
+        }
+        let answer = balance_at(&client, timestamp, &format!("ts-{i}"), "1.0").await;
+        assert_eq!(answer["code"], "A0002", "timestamp {timestamp}: {answer}");
+    }
+    let edge = balance_at(&client, now - 300, "in-window", "1.0").await;
+    assert_eq!(edge["code"], "00000", "{edge}");
+}
+
+#[tokio::test]
+async fn a_nonce_hypercard_would_not_send_and_a_missing_version_are_refused() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let client = Client::new(&app);
+    let now = super::NOW;
+    let long = "n".repeat(65_536);
+    let answer = balance_at(&client, now, &long, "1.0").await;
+    assert_eq!(answer["code"], "A0003", "{answer}");
+    assert!(
+        answer["msg"].as_str().is_some_and(|m| m.len() < 300),
+        "the answer does not echo the nonce"
+    );
+    let at_limit = "n".repeat(64);
+    assert_eq!(
+        balance_at(&client, now, &at_limit, "1.0").await["code"],
+        "00000"
+    );
+    let over = "m".repeat(65);
+    assert_eq!(
+        balance_at(&client, now, &over, "1.0").await["code"],
+        "A0003"
+    );
+    let spaced = balance_at(&client, now, "a nonce", "1.0").await;
+    assert_eq!(spaced["code"], "A0003", "{spaced}");
+    let unversioned = balance_at(&client, now, "no-version", "").await;
+    assert_eq!(unversioned["code"], "A0003", "{unversioned}");
+    assert!(
+        unversioned["msg"]
+            .as_str()
+            .is_some_and(|m| m.contains("version")),
+        "{unversioned}"
+    );
+}
