@@ -160,6 +160,13 @@ pub struct ServeArgs {
     /// Requests kept per tenant in the request journal
     #[arg(long, env = "SANDBOX_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
+    /// Bytes one request journal may hold (per tenant, and for requests naming none)
+    #[arg(long, env = "SANDBOX_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_JOURNAL_BYTES)]
+    pub journal_bytes: usize,
+    /// Live credentials of one kind a tenant keeps (OAuth codes, tokens, nonces); the
+    /// oldest go first beyond it
+    #[arg(long, env = "SANDBOX_CREDENTIAL_LIMIT", default_value_t = crate::issued::DEFAULT_LIMIT)]
+    pub credential_limit: usize,
     /// Shorthand for one global latency rule: MS (fixed) or MIN..MAX (uniform), in ms
     #[arg(long, env = "SANDBOX_LATENCY", value_name = "MS|MIN..MAX")]
     pub latency: Option<String>,
@@ -207,6 +214,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub admin_token: Option<String>,
     pub journal_size: usize,
+    pub limits: crate::tenant::Limits,
     pub log_format: LogFormat,
     /// The global rules `--latency` and `--error-rate` stand for.
     pub fault_rules: Vec<FaultRule>,
@@ -229,6 +237,8 @@ pub enum ConfigError {
     EmptyToken,
     #[error("--journal-size must be at most {MAX_JOURNAL_SIZE}, got {0}")]
     JournalSize(usize),
+    #[error("--credential-limit must be at least 1")]
+    CredentialLimit,
     #[error("--latency {0:?} must be milliseconds (200) or a range of them (50..400)")]
     Latency(String),
     #[error("--error-rate must be between 0 and 1, got {0}")]
@@ -261,6 +271,9 @@ impl Config {
         if args.journal_size > MAX_JOURNAL_SIZE {
             return Err(ConfigError::JournalSize(args.journal_size));
         }
+        if args.credential_limit == 0 {
+            return Err(ConfigError::CredentialLimit);
+        }
         let mut fault_rules = Vec::new();
         if let Some(text) = &args.latency {
             fault_rules.push(latency_rule(text).ok_or_else(|| ConfigError::Latency(text.clone()))?);
@@ -291,6 +304,10 @@ impl Config {
             public_url,
             admin_token: args.admin_token,
             journal_size: args.journal_size,
+            limits: crate::tenant::Limits {
+                journal_bytes: args.journal_bytes,
+                credentials: args.credential_limit,
+            },
             log_format: args.log_format,
             webhook_url: args.webhook_url,
             ready_file: args.ready_file,

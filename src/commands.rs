@@ -46,6 +46,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.journal_size,
         config.seed.unwrap_or(0),
     );
+    registry.set_limits(config.limits);
     let state = AppState::new(
         registry,
         Settings {

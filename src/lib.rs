@@ -24,6 +24,7 @@ pub mod commands;
 pub mod faults;
 mod http_util;
 pub mod ids;
+pub mod issued;
 pub mod journal;
 pub mod ledger;
 pub mod listen;

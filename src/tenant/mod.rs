@@ -162,6 +162,26 @@ pub struct Registry {
     /// Where webhooks go for providers a tenant's scenario gives no URL
     /// (`--webhook-url`).
     default_webhook_url: RwLock<Option<String>>,
+    limits: RwLock<Limits>,
+}
+
+/// Bounds on what clients can make a tenant keep (README, "Bounds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes one request journal may hold.
+    pub journal_bytes: usize,
+    /// Live credentials of one kind (OAuth codes, access tokens, refresh tokens, OPCard
+    /// tokens, card-display tokens, HyperCard nonces) one tenant keeps.
+    pub credentials: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            journal_bytes: crate::journal::DEFAULT_JOURNAL_BYTES,
+            credentials: crate::issued::DEFAULT_LIMIT,
+        }
+    }
 }
 
 impl Registry {
@@ -179,7 +199,14 @@ impl Registry {
             global_fault_count: AtomicUsize::new(0),
             public_url: RwLock::new(String::new()),
             default_webhook_url: RwLock::new(None),
+            limits: RwLock::new(Limits::default()),
         }
+    }
+
+    /// Sets the bounds for tenants built from now on (and the unattributed journal).
+    pub fn set_limits(&self, limits: Limits) {
+        *write(&self.limits) = limits;
+        *lock(&self.unattributed) = Journal::bounded(self.journal_size, limits.journal_bytes);
     }
 
     /// Sets the base of links in webhooks (the server's public URL).
@@ -296,13 +323,17 @@ impl Registry {
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
         let mut world = self.build(&scenario, seed)?;
         world.webhooks.files_base = self.files_base(&id);
+        world.tenant.clone_from(&id);
         let keys = world.credential_keys();
         let tenant = Arc::new(Tenant {
             id: id.clone(),
             scenario,
             seed,
             world: Mutex::new(world),
-            journal: Mutex::new(Journal::new(self.journal_size)),
+            journal: Mutex::new(Journal::bounded(
+                self.journal_size,
+                read(&self.limits).journal_bytes,
+            )),
             webhook_wake: Arc::new(tokio::sync::Notify::new()),
         });
         let mut tenants = write(&self.tenants);
@@ -331,6 +362,20 @@ impl Registry {
     /// tenant is known.
     pub fn next_trace_id(&self) -> String {
         lock(&self.tenant_ids).hex(32)
+    }
+
+    /// Forgets credentials a tenant no longer answers to (expired or dropped tokens).
+    pub fn forget_credentials(&self, provider: Provider, keys: &[String], tenant: &str) {
+        if keys.is_empty() {
+            return;
+        }
+        let mut credentials = write(&self.credentials);
+        for key in keys {
+            let entry = (provider, key.clone());
+            if credentials.get(&entry).is_some_and(|owner| owner == tenant) {
+                credentials.remove(&entry);
+            }
+        }
     }
 
     /// The tenant a provider credential belongs to.
@@ -373,6 +418,7 @@ impl Registry {
         let tenant = self.get(id)?;
         let mut world = self.build(&tenant.scenario, tenant.seed)?;
         world.webhooks.files_base = self.files_base(id);
+        world.tenant = id.to_owned();
         tenant.replace_world(world);
         Ok(tenant)
     }
@@ -387,6 +433,7 @@ impl Registry {
         if let Some(url) = read(&self.default_webhook_url).as_deref() {
             world.webhooks.config.fill_missing_urls(url);
         }
+        world.set_credential_limit(read(&self.limits).credentials);
         Ok(world)
     }
 

@@ -30,6 +30,9 @@ pub const HOLD_EXPIRE: &str = "ledger.hold_expire";
 #[derive(Debug)]
 pub struct World {
     pub seed: u64,
+    /// The id of the tenant this world belongs to (empty until the registry files it):
+    /// credentials it issues are salted with it, so no two tenants issue the same one.
+    pub tenant: String,
     pub clock: Clock,
     pub ids: IdGen,
     pub rng: DataRng,
@@ -60,6 +63,7 @@ impl World {
     pub fn new(seed: u64, clock: Clock, handlers: Arc<Handlers<Self>>) -> Self {
         Self {
             seed,
+            tenant: String::new(),
             clock,
             ids: IdGen::new(seed),
             rng: DataRng::new(seed),
@@ -76,6 +80,42 @@ impl World {
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// Bounds every map of issued credentials to `limit` live entries.
+    pub fn set_credential_limit(&mut self, limit: usize) {
+        self.interlace.codes.set_limit(limit);
+        self.interlace.tokens.set_limit(limit);
+        self.interlace.refresh_tokens.set_limit(limit);
+        self.interlace.onboarding.display_tokens.set_limit(limit);
+        self.opcard.tokens.set_limit(limit);
+    }
+
+    /// `len` hex characters for a credential (code, token): drawn from the seeded id
+    /// stream and mixed with the tenant id, so they are reproducible for the same tenant
+    /// and seed, and never the same in two tenants.
+    pub fn secret(&mut self, len: usize) -> String {
+        use sha2::{Digest, Sha256};
+        let drawn = self.ids.hex(len);
+        if self.tenant.is_empty() {
+            return drawn;
+        }
+        let mut out = String::with_capacity(len + 64);
+        let mut block = 0u32;
+        while out.len() < len {
+            let digest = Sha256::new()
+                .chain_update(self.tenant.as_bytes())
+                .chain_update([0])
+                .chain_update(drawn.as_bytes())
+                .chain_update(block.to_be_bytes())
+                .finalize();
+            for byte in digest {
+                out.push_str(&format!("{byte:02x}"));
+            }
+            block += 1;
+        }
+        out.truncate(len);
+        out
     }
 
     pub fn handlers(&self) -> &Arc<Handlers<Self>> {

@@ -15,6 +15,8 @@ mod hypercard;
 mod opcard;
 // Interlace: OAuth, cards, transfers, card transactions, card negatives.
 mod interlace;
+// Isolation and bounds: credentials reach only their tenant; codes and tokens stay bounded.
+mod isolation;
 // Fault and latency injection: rules, envelopes, selectors, journal, sockets.
 mod faults;
 // Webhooks against a real receiver: signatures, retries on the clock, the queue.

@@ -38,10 +38,18 @@ fn oauth<T: serde::Serialize>(
         Ok(tenant) => tenant,
         Err(e) => return e.into_response(),
     };
-    let result = match tenant.with(op) {
-        Ok(result) => result,
+    let outcome = tenant.with(|w| {
+        let result = op(w);
+        (result, std::mem::take(&mut w.interlace.retired))
+    });
+    let (result, retired) = match outcome {
+        Ok(outcome) => outcome,
         Err(e) => return IlError::new(super::error::Code::Internal, e.to_string()).into_response(),
     };
+    let retired: Vec<String> = retired.iter().map(|t| extract::token_key(t)).collect();
+    state
+        .registry
+        .forget_credentials(Provider::Interlace, &retired, &tenant.id);
     if let Ok(data) = &result {
         for key in register(data) {
             state

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::clock::Timestamp;
+use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,10 +185,14 @@ pub struct InterlaceState {
     /// Whether the tenant's scenario has an `interlace` section.
     pub enabled: bool,
     pub clients: Vec<Client>,
-    pub codes: HashMap<String, AuthCode>,
-    pub tokens: HashMap<String, AccessToken>,
+    /// Codes, tokens and refresh tokens keep issue order and a bound (README, "Bounds").
+    pub codes: Issued<AuthCode>,
+    pub tokens: Issued<AccessToken>,
     /// Refresh token -> client id.
-    pub refresh_tokens: HashMap<String, String>,
+    pub refresh_tokens: Issued<String>,
+    /// Access tokens dropped (expired or over the bound) since the registry last heard,
+    /// so it forgets them too.
+    pub retired: Vec<String>,
     pub accounts: Vec<Account>,
     pub cards: Vec<Card>,
     pub transactions: Vec<Transaction>,

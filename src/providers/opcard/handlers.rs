@@ -37,9 +37,10 @@ pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> R
     let outcome = tenant.with(|w| {
         let trace_id = w.ids.hex(32);
         let result = ops::issue_token(w, &app_key, &app_secret);
-        (trace_id, result)
+        let retired = std::mem::take(&mut w.opcard.retired);
+        (trace_id, result, retired)
     });
-    let Ok((trace_id, result)) = outcome else {
+    let Ok((trace_id, result, retired)) = outcome else {
         return extract::early(
             &state,
             OpError::new(Code::Internal, "the tenant is unusable; reset it"),
@@ -50,6 +51,10 @@ pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> R
             .registry
             .add_credential(Provider::Opcard, &extract::token_key(token), &tenant.id);
     }
+    let retired: Vec<String> = retired.iter().map(|t| extract::token_key(t)).collect();
+    state
+        .registry
+        .forget_credentials(Provider::Opcard, &retired, &tenant.id);
     let reply = Reply {
         trace_id,
         result: result.map(|token| TokenData {

@@ -5,7 +5,7 @@
 //! Money never lives here: a card account's balance (`card_limit_amount`) is its ledger
 //! account's balance, and every balance change record names the entry that made it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -161,7 +161,10 @@ pub struct OpcardState {
     /// `None` when the tenant's scenario has no `opcard` section.
     pub settings: Option<Settings>,
     pub clients: Vec<Client>,
-    pub tokens: HashMap<String, Token>,
+    /// Issued tokens in issue order, bounded (README, "Bounds").
+    pub tokens: crate::issued::Issued<Token>,
+    /// Tokens dropped (expired or over the bound) since the registry last heard.
+    pub retired: Vec<String>,
     pub programs: Vec<Program>,
     pub cards: Vec<Card>,
     pub records: Vec<ChangeRecord>,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Timestamp;
 use crate::providers::interlace::onboarding::bins;
 use crate::providers::interlace::onboarding::ops as onboarding;
 use crate::providers::interlace::onboarding::state::{
@@ -306,7 +307,7 @@ pub struct SnapDisplayToken {
 }
 
 /// Writes the onboarding state (`None` when there is none).
-pub(super) fn export(o: &Onboarding) -> Option<SnapOnboarding> {
+pub(super) fn export(o: &Onboarding, now: Timestamp) -> Option<SnapOnboarding> {
     let mut profiles: Vec<SnapProfile> = o
         .profiles
         .iter()
@@ -321,9 +322,10 @@ pub(super) fn export(o: &Onboarding) -> Option<SnapOnboarding> {
         })
         .collect();
     profiles.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    let mut display_tokens: Vec<SnapDisplayToken> = o
+    let display_tokens: Vec<SnapDisplayToken> = o
         .display_tokens
         .iter()
+        .filter(|(_, t)| !t.used && t.expires_at > now)
         .map(|(token, t)| SnapDisplayToken {
             token: token.clone(),
             card_id: t.card_id.clone(),
@@ -331,7 +333,6 @@ pub(super) fn export(o: &Onboarding) -> Option<SnapOnboarding> {
             used: t.used,
         })
         .collect();
-    display_tokens.sort_by(|a, b| a.token.cmp(&b.token));
     let snap = SnapOnboarding {
         profiles,
         files: o

@@ -351,9 +351,12 @@ pub(in crate::scenario) fn export(
             .collect(),
         next_display: g.next_display,
     };
-    let mut codes: Vec<SnapCode> = state
+    // Codes and tokens in issue order (which the bound drops from), expired ones left out.
+    let now = world.now();
+    let codes: Vec<SnapCode> = state
         .codes
         .iter()
+        .filter(|(_, c)| c.expires_at > now)
         .map(|(code, c)| SnapCode {
             code: code.clone(),
             client_id: c.client_id.clone(),
@@ -361,18 +364,17 @@ pub(in crate::scenario) fn export(
             used: c.used,
         })
         .collect();
-    codes.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut tokens: Vec<SnapToken> = state
+    let tokens: Vec<SnapToken> = state
         .tokens
         .iter()
+        .filter(|(_, t)| t.expires_at > now)
         .map(|(token, t)| SnapToken {
             token: token.clone(),
             client_id: t.client_id.clone(),
             expires_at: Time(t.expires_at),
         })
         .collect();
-    tokens.sort_by(|a, b| a.token.cmp(&b.token));
-    let mut refresh_tokens: Vec<SnapRefresh> = state
+    let refresh_tokens: Vec<SnapRefresh> = state
         .refresh_tokens
         .iter()
         .map(|(token, client)| SnapRefresh {
@@ -380,7 +382,6 @@ pub(in crate::scenario) fn export(
             client_id: client.clone(),
         })
         .collect();
-    refresh_tokens.sort_by(|a, b| a.token.cmp(&b.token));
     Some(InterlaceSnapshot {
         section,
         accounts: state
@@ -496,7 +497,7 @@ pub(in crate::scenario) fn export(
         tokens,
         refresh_tokens,
         global: Some(global),
-        onboarding: super::onboarding::export(&state.onboarding),
+        onboarding: super::onboarding::export(&state.onboarding, now),
     })
 }
 

@@ -141,16 +141,18 @@ pub(in crate::scenario) fn export(
     let mut section = section.cloned().unwrap_or_default();
     section.programs.clear();
     section.cards.clear();
-    let mut tokens: Vec<SnapToken> = state
+    // Tokens in issue order (which the bound drops from), expired ones left out.
+    let now = world.now();
+    let tokens: Vec<SnapToken> = state
         .tokens
         .iter()
+        .filter(|(_, t)| t.expires_at > now)
         .map(|(token, t)| SnapToken {
             token: token.clone(),
             app_key: t.app_key.clone(),
             expires_at: Time(t.expires_at),
         })
         .collect();
-    tokens.sort_by(|a, b| a.token.cmp(&b.token));
     Some(OpcardSnapshot {
         section,
         next_record_id: state.next_record_id,

@@ -478,8 +478,14 @@ pub fn display_token(
             "card {card_id} does not belong to account {account_id}"
         )));
     }
-    let token = world.ids.hex(32);
-    let expires_at = world.now().plus_secs(DISPLAY_TOKEN_SECONDS);
+    let now = world.now();
+    world
+        .interlace
+        .onboarding
+        .display_tokens
+        .sweep(|t| t.used || t.expires_at <= now);
+    let token = world.secret(32);
+    let expires_at = now.plus_secs(DISPLAY_TOKEN_SECONDS);
     world.interlace.onboarding.display_tokens.insert(
         token.clone(),
         DisplayToken {

@@ -141,7 +141,7 @@ pub struct Onboarding {
     pub files: Vec<UploadedFile>,
     pub cases: Vec<KycCase>,
     pub cardholders: Vec<Cardholder>,
-    pub display_tokens: HashMap<String, DisplayToken>,
+    pub display_tokens: crate::issued::Issued<DisplayToken>,
 }
 
 impl Onboarding {

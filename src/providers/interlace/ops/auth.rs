@@ -1,5 +1,7 @@
 //! OAuth: single-use codes (5 minutes), access tokens (86400 s on the tenant clock) and
-//! single-use refresh tokens.
+//! single-use refresh tokens. Each kind keeps at most the tenant's credential limit
+//! (oldest dropped first); expired codes and tokens are swept an hour after they
+//! expire (so a late caller still hears "expired"), when new ones are issued.
 
 use super::*;
 use crate::providers::interlace::error::IlError;
@@ -19,8 +21,13 @@ pub fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> 
             "unknown clientId {client_id:?}"
         )));
     }
-    let code = world.ids.hex(32);
-    let expires_at = world.now().plus_secs(CODE_SECONDS);
+    let now = world.now();
+    world
+        .interlace
+        .codes
+        .sweep(|c| c.expires_at.plus_secs(SWEEP_GRACE_SECONDS) <= now);
+    let code = world.secret(32);
+    let expires_at = now.plus_secs(CODE_SECONDS);
     world.interlace.codes.insert(
         code.clone(),
         AuthCode {
@@ -32,17 +39,27 @@ pub fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> 
     Ok(code)
 }
 
+/// How long after expiry a code or token is still known (and answers "expired").
+const SWEEP_GRACE_SECONDS: i64 = 3600;
+
 fn issue(world: &mut World, client_id: &str) -> (String, String) {
-    let access = world.ids.hex(40);
-    let refresh = world.ids.hex(64);
-    let expires_at = world.now().plus_secs(TOKEN_SECONDS);
-    world.interlace.tokens.insert(
+    let now = world.now();
+    let swept = world
+        .interlace
+        .tokens
+        .sweep(|t| t.expires_at.plus_secs(SWEEP_GRACE_SECONDS) <= now);
+    world.interlace.retired.extend(swept);
+    let access = world.secret(40);
+    let refresh = world.secret(64);
+    let expires_at = now.plus_secs(TOKEN_SECONDS);
+    let dropped = world.interlace.tokens.insert(
         access.clone(),
         AccessToken {
             client_id: client_id.to_owned(),
             expires_at,
         },
     );
+    world.interlace.retired.extend(dropped);
     world
         .interlace
         .refresh_tokens

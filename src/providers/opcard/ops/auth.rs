@@ -20,15 +20,24 @@ pub fn issue_token(world: &mut World, app_key: &str, app_secret: &str) -> Result
             "app_secret does not match the app_key",
         ));
     }
-    let token = world.ids.hex(32);
-    let expires_at = world.now().plus_secs(TOKEN_SECONDS);
-    world.opcard.tokens.insert(
+    let now = world.now();
+    // Expired tokens go an hour after expiry (a late caller still hears "expired"), and
+    // the oldest go first beyond the tenant's credential limit.
+    let swept = world
+        .opcard
+        .tokens
+        .sweep(|t| t.expires_at.plus_secs(3600) <= now);
+    world.opcard.retired.extend(swept);
+    let token = world.secret(32);
+    let expires_at = now.plus_secs(TOKEN_SECONDS);
+    let dropped = world.opcard.tokens.insert(
         token.clone(),
         Token {
             app_key: app_key.to_owned(),
             expires_at,
         },
     );
+    world.opcard.retired.extend(dropped);
     Ok(token)
 }
 
