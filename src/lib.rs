@@ -18,6 +18,7 @@
 //! - [`listen`]: `card-sandbox listen`, the webhook receiver for developers.
 
 mod admin;
+mod body;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -170,6 +170,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
+        .layer(from_fn(crate::body::read_first))
         .with_state(state)
 }
 

@@ -100,6 +100,46 @@ pub(super) async fn list(
     Ok(Json(FaultList { faults }))
 }
 
+fn not_found(id: &str) -> AdminError {
+    AdminError::new(
+        StatusCode::NOT_FOUND,
+        "fault_not_found",
+        format!("no fault rule {id:?}; GET /_sandbox/faults lists them"),
+    )
+}
+
+/// `GET /_sandbox/faults/{id}[?tenant=]`: the rule with its counters. Without
+/// `?tenant=`, the global rule with that id, else the first tenant's (by tenant id)
+/// that has one; with it, only that tenant's.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AdminQuery(query): AdminQuery<ScopeQuery>,
+) -> Result<Json<RuleState>, AdminError> {
+    let tenants = match &query.tenant {
+        Some(t) => vec![state.registry.get(t)?],
+        None => {
+            if let Some(rule) = state
+                .registry
+                .global_faults()
+                .into_iter()
+                .find(|r| r.id() == id)
+            {
+                return Ok(Json(rule));
+            }
+            state.registry.list()
+        }
+    };
+    for tenant in tenants {
+        let found = tenant.with(|w| w.faults.rules().iter().find(|r| r.id() == id).cloned())?;
+        if let Some(mut rule) = found {
+            rule.rule.tenant = Some(tenant.id.clone());
+            return Ok(Json(rule));
+        }
+    }
+    Err(not_found(&id))
+}
+
 /// `DELETE /_sandbox/faults/{id}[?tenant=]`: removes the global rule with that id and
 /// every tenant's (or only the named tenant's); 404 when there was none.
 pub(super) async fn remove(
@@ -121,11 +161,7 @@ pub(super) async fn remove(
     if removed {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(AdminError::new(
-            StatusCode::NOT_FOUND,
-            "fault_not_found",
-            format!("no fault rule {id:?}; GET /_sandbox/faults lists them"),
-        ))
+        Err(not_found(&id))
     }
 }
 

@@ -18,7 +18,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 
 pub(crate) use error::AdminError;
 
@@ -60,7 +60,10 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/_sandbox/faults",
             get(faults::list).post(faults::add).delete(faults::clear),
         )
-        .route("/_sandbox/faults/{id}", delete(faults::remove))
+        .route(
+            "/_sandbox/faults/{id}",
+            get(faults::show).delete(faults::remove),
+        )
         .route("/_sandbox/tenants/{tenant}/webhooks", get(webhooks::list))
         .route(
             "/_sandbox/tenants/{tenant}/webhooks/config",

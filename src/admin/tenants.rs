@@ -15,7 +15,7 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::{hypercard, interlace, opcard};
+use crate::providers::{Provider, hypercard, interlace, opcard};
 use crate::scenario::{self, NamedScenario};
 use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
@@ -205,14 +205,13 @@ pub(super) async fn simulate(
     AdminJson(body): AdminJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let available: Vec<String> = hypercard::simulate::EVENTS
+    let available: Vec<String> = Provider::ALL
         .iter()
-        .map(|e| format!("hypercard/{e}"))
-        .chain(
-            opcard::simulate::EVENTS
+        .flat_map(|p| {
+            p.simulations()
                 .iter()
-                .map(|e| format!("opcard/{e}")),
-        )
+                .map(move |e| format!("{}/{e}", p.name()))
+        })
         .collect();
     let unknown = || {
         AdminError::new(

@@ -46,6 +46,16 @@ impl Provider {
         }
     }
 
+    /// The simulations `POST /_sandbox/tenants/{t}/simulate/{provider}/{event}` runs for
+    /// this provider: each provider's own table.
+    pub fn simulations(self) -> &'static [&'static str] {
+        match self {
+            Self::Interlace => &interlace::simulate::EVENTS,
+            Self::Opcard => &opcard::simulate::EVENTS,
+            Self::Hypercard => &hypercard::simulate::EVENTS,
+        }
+    }
+
     /// The provider whose path space holds `path`, if any.
     pub fn for_path(path: &str) -> Option<Self> {
         if path.starts_with("/open-api/") {

@@ -292,14 +292,32 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
     Ok(())
 }
 
-/// Builds a tenant's world from a scenario that `parse` accepted.
+/// The instant a scenario's clock starts at: its `clock.start`, else the wall clock now.
+/// A tenant keeps what this resolved to, so a reset rebuilds the same world.
+pub fn resolve_start(scenario: &Scenario) -> Timestamp {
+    scenario.clock.start.map_or_else(clock::wall_now, |t| t.0)
+}
+
+/// Builds a tenant's world from a scenario that `parse` accepted, its clock starting
+/// where [`resolve_start`] says.
 pub fn build_world(
     file: &str,
     scenario: &Scenario,
     seed: u64,
     handlers: Arc<Handlers<World>>,
 ) -> Result<World, ScenarioError> {
-    let start = scenario.clock.start.map_or_else(clock::wall_now, |t| t.0);
+    build_world_at(file, scenario, seed, resolve_start(scenario), handlers)
+}
+
+/// Builds a tenant's world with its clock starting at `start` (the scenario's
+/// `clock.start` resolved once, when the tenant was created).
+pub fn build_world_at(
+    file: &str,
+    scenario: &Scenario,
+    seed: u64,
+    start: Timestamp,
+    handlers: Arc<Handlers<World>>,
+) -> Result<World, ScenarioError> {
     let mut world = match &scenario.snapshot {
         Some(snapshot) => restore(file, snapshot, seed, start, handlers)?,
         None => generate(file, scenario, seed, start, handlers)?,

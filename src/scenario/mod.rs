@@ -14,7 +14,7 @@ mod interlace;
 mod opcard;
 pub mod schema;
 
-pub use build::build_world;
+pub use build::{build_world, build_world_at, resolve_start};
 pub use error::ScenarioError;
 pub use export::{export_scenario, to_yaml};
 pub use schema::Scenario;

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 
-use crate::clock::TimeError;
+use crate::clock::{TimeError, Timestamp};
 use crate::faults::{self, Decision, FaultRule, FaultSet, RequestFacts, RuleError, RuleState};
 use crate::ids::IdGen;
 use crate::journal::{Journal, RequestRecord};
@@ -53,6 +53,10 @@ pub struct Tenant {
     pub id: String,
     pub scenario: Arc<NamedScenario>,
     pub seed: u64,
+    /// Where the tenant's clock started when it was created: the scenario's
+    /// `clock.start`, or the wall time of creation when it gives none. A reset
+    /// rebuilds from this instant, so it brings back the very same world.
+    pub start: Timestamp,
     /// std `Mutex`: held for one synchronous operation, never across `.await`, so the
     /// cheaper blocking lock is the right one (tokio's docs say the same).
     world: Mutex<World>,
@@ -321,7 +325,8 @@ impl Registry {
             None => self.fresh_id(),
         };
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
-        let mut world = self.build(&scenario, seed)?;
+        let start = scenario::resolve_start(&scenario.scenario);
+        let mut world = self.build(&scenario, seed, start)?;
         world.webhooks.files_base = self.files_base(&id);
         world.tenant.clone_from(&id);
         let keys = world.credential_keys();
@@ -329,6 +334,7 @@ impl Registry {
             id: id.clone(),
             scenario,
             seed,
+            start,
             world: Mutex::new(world),
             journal: Mutex::new(Journal::bounded(
                 self.journal_size,
@@ -413,21 +419,28 @@ impl Registry {
         Ok(())
     }
 
-    /// Rebuilds a tenant's world from its scenario and seed; its journal is kept.
+    /// Rebuilds a tenant's world from its scenario, seed and clock start; its journal
+    /// is kept.
     pub fn reset(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
         let tenant = self.get(id)?;
-        let mut world = self.build(&tenant.scenario, tenant.seed)?;
+        let mut world = self.build(&tenant.scenario, tenant.seed, tenant.start)?;
         world.webhooks.files_base = self.files_base(id);
         world.tenant = id.to_owned();
         tenant.replace_world(world);
         Ok(tenant)
     }
 
-    fn build(&self, scenario: &NamedScenario, seed: u64) -> Result<World, TenantError> {
-        let mut world = scenario::build_world(
+    fn build(
+        &self,
+        scenario: &NamedScenario,
+        seed: u64,
+        start: Timestamp,
+    ) -> Result<World, TenantError> {
+        let mut world = scenario::build_world_at(
             &scenario.name,
             &scenario.scenario,
             seed,
+            start,
             self.handlers.clone(),
         )?;
         if let Some(url) = read(&self.default_webhook_url).as_deref() {

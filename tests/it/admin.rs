@@ -498,3 +498,50 @@ async fn made_up_methods_share_one_metrics_series_and_the_journal_stays_bounded(
         too_many.text()
     );
 }
+
+#[tokio::test]
+async fn the_unknown_simulation_error_lists_every_simulation_and_each_one_exists() {
+    let app = TestApp::embedded();
+    let answer = app
+        .post("/_sandbox/tenants/default/simulate/acme/explode", "{}")
+        .await;
+    let message = answer.json()["error"]["message"]
+        .as_str()
+        .expect("a message")
+        .to_owned();
+    let listed: Vec<&str> = message
+        .split_once("available: ")
+        .expect("a list")
+        .1
+        .split(", ")
+        .collect();
+    for expected in [
+        "interlace/card-transaction",
+        "interlace/fund-account",
+        "interlace/negative-stat",
+        "interlace/deposit",
+        "interlace/transfer-outcome",
+        "interlace/legal-entity-status",
+        "opcard/card-spend",
+        "opcard/card-refund",
+        "hypercard/consume",
+        "hypercard/withdrawal",
+        "hypercard/refund",
+        "hypercard/fee",
+    ] {
+        assert!(listed.contains(&expected), "{expected} in {message}");
+    }
+    for simulation in listed {
+        let answer = app
+            .post(
+                &format!("/_sandbox/tenants/default/simulate/{simulation}"),
+                "{}",
+            )
+            .await;
+        assert!(
+            !answer.text().contains("unknown_simulation"),
+            "{simulation} is listed but unknown: {}",
+            answer.text()
+        );
+    }
+}

@@ -668,3 +668,52 @@ async fn lognormal_latency_through_the_app_has_its_median() {
     let median = (delays[4_999] + delays[5_000]).as_secs_f64() / 2.0 * 1000.0;
     assert!((190.0..=210.0).contains(&median), "median {median:.1} ms");
 }
+
+#[tokio::test]
+async fn a_rule_is_readable_by_id_with_its_counters_and_gone_once_deleted() {
+    let app = TestApp::embedded();
+    add(
+        &app,
+        json!({"id": "slow", "action": {"type": "latency", "fixed_ms": 0}}),
+    )
+    .await;
+    add(
+        &app,
+        json!({"id": "mine", "tenant": "default", "match": {"provider": "opcard"}, "action": {"type": "error", "status": 503}}),
+    )
+    .await;
+    app.send(provider_request("POST", "/card-api/v1/auth/token"))
+        .await;
+    let global = app.get("/_sandbox/faults/slow").await;
+    assert_eq!(global.status, StatusCode::OK, "{}", global.text());
+    assert_eq!(global.json()["id"], "slow");
+    assert_eq!(global.json()["fired"], 1, "{}", global.text());
+    let tenant = app.get("/_sandbox/faults/mine?tenant=default").await;
+    assert_eq!(tenant.status, StatusCode::OK, "{}", tenant.text());
+    assert_eq!(tenant.json()["tenant"], "default");
+    assert_eq!(tenant.json()["action"]["status"], 503);
+    assert_eq!(tenant.json()["fired"], 1, "{}", tenant.text());
+    let listed = app.get("/_sandbox/faults").await.json();
+    assert!(
+        listed["faults"]
+            .as_array()
+            .expect("list")
+            .contains(&tenant.json())
+    );
+    assert_eq!(app.get("/_sandbox/faults/mine").await.json(), tenant.json());
+    for missing in [
+        "/_sandbox/faults/nothing",
+        "/_sandbox/faults/slow?tenant=default",
+    ] {
+        let answer = app.get(missing).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(answer.json()["error"]["code"], "fault_not_found");
+    }
+    assert_eq!(
+        app.delete("/_sandbox/faults/mine").await.status,
+        StatusCode::NO_CONTENT
+    );
+    let gone = app.get("/_sandbox/faults/mine").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.json()["error"]["code"], "fault_not_found");
+}

@@ -8,6 +8,8 @@ use std::time::Duration;
 use card_sandbox::tenant::{Registry, core_handlers};
 use card_sandbox::{AppState, Settings};
 
+use crate::support::TestApp;
+
 const BIN: &str = env!("CARGO_BIN_EXE_card-sandbox");
 
 /// Starts the binary on port 0 and returns it with the address it printed.
@@ -385,4 +387,88 @@ async fn binary_fault_flags_fault_every_provider_answer_and_a_hang_never_holds_s
         stuck.await.expect("the client task ends").is_err(),
         "the hung request got no answer"
     );
+}
+
+/// Reads one HTTP/1.1 answer with a `content-length` or chunked body; its status.
+async fn read_answer(
+    reader: &mut tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
+) -> std::io::Result<u16> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut line = String::new();
+    reader.read_line(&mut line).await?;
+    let status: u16 = line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status line: {line:?}")))?;
+    let (mut length, mut chunked) = (0usize, false);
+    loop {
+        line.clear();
+        reader.read_line(&mut line).await?;
+        let header = line.trim_end().to_ascii_lowercase();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(v) = header.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if header.starts_with("transfer-encoding:") && header.contains("chunked") {
+            chunked = true;
+        }
+    }
+    if chunked {
+        loop {
+            line.clear();
+            reader.read_line(&mut line).await?;
+            let size = usize::from_str_radix(line.trim(), 16).map_err(std::io::Error::other)?;
+            let mut chunk = vec![0; size + 2];
+            reader.read_exact(&mut chunk).await?;
+            if size == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).await?;
+    }
+    Ok(status)
+}
+
+#[tokio::test]
+async fn large_bodies_on_get_routes_are_answered_on_keep_alive_connections() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::new();
+    let addr = app.serve().await;
+    let routes = [
+        "/_sandbox/tenants/default/export",
+        "/_sandbox/metrics",
+        "/_sandbox/tenants/default/interlace/batches",
+    ];
+    for size in [100 * 1024, 256 * 1024, 700 * 1024] {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connects");
+        let (read, mut write) = stream.into_split();
+        let mut reader = tokio::io::BufReader::new(read);
+        // Several requests on one keep-alive connection, each with a body the route
+        // does not read.
+        for _ in 0..2 {
+            for route in routes {
+                let head = format!(
+                    "GET {route} HTTP/1.1\r\nhost: sandbox\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n"
+                );
+                let body = vec![b' '; size];
+                let sent = async {
+                    write.write_all(head.as_bytes()).await?;
+                    write.write_all(&body).await?;
+                    write.flush().await
+                };
+                let (sent, status) = tokio::join!(sent, read_answer(&mut reader));
+                sent.unwrap_or_else(|e| panic!("{route} with {size} bytes: sending: {e}"));
+                let status =
+                    status.unwrap_or_else(|e| panic!("{route} with {size} bytes: reading: {e}"));
+                assert_eq!(status, 200, "{route} with {size} bytes");
+            }
+        }
+    }
 }

@@ -27,12 +27,15 @@ pub(super) async fn card_balance(req: Signed) -> Response {
             .ok_or_else(|| HcError::card_not_found(card_id))?;
         let card = &w.hypercard.cards[card];
         let balance = w.ledger.balance(card.account)?;
+        let product = &w.hypercard.products[card.product];
         Ok(BalanceData {
             available_balance: format_fixed(balance.available, 2),
             current_balance: format_fixed(balance.posted, 2),
-            card_currency: wire::coin(w.hypercard.products[card.product].card_coin),
+            card_currency: wire::coin(product.card_coin),
             card_number: card.card_number.clone(),
-            card_type: String::new(),
+            // The product's type (1 virtual, 2 physical), a string as the page types
+            // it (`quirks.rs`).
+            card_type: product.card_type.to_string(),
         })
     })
 }

@@ -38,6 +38,11 @@
 //!   (`operate_status` 1); 3 report loss, 4 reset password, 5 reissue (needs `address`)
 //!   and 6 resend PIN are recorded with `operate_status` 1 and change nothing. A cancelled
 //!   card refuses every operation (`A0000`).
+//! - **Balance `card_type`**: the balance page shows `card_type` as a string (`"N/A"`
+//!   in its example); the sandbox answers the card's product type as
+//!   `/v5/openapi/card/list` gives it (1 virtual, 2 physical), as a string: `"1"`.
+//! - **Frozen cards** decline consumptions and refuse recharges with `A0000`: nothing
+//!   moves and no push goes out until the card is unfrozen (operation 2).
 //! - **Cancellation** moves what is left on the card, less the product's cancel fee, to
 //!   the merchant's balance in the card currency (a type 102 record), and the card is
 //!   status 15 from then on: consumptions are declined, recharges refused (`A0010`).

@@ -93,7 +93,7 @@ pub fn take_stats(world: &mut World) {
             });
         }
     }
-    let batch_no = batch_no(now);
+    let batch_no = unique_batch_no(world, now);
     let first_page = world.interlace.batches.len();
     let pages = run.chunks(BATCH_SIZE).count().max(1);
     for (page, stats) in run.chunks(BATCH_SIZE).enumerate() {
@@ -108,6 +108,20 @@ pub fn take_stats(world: &mut World) {
     }
     let end = world.interlace.batches.len();
     super::webhooks::negative_batches(world, first_page..end);
+}
+
+/// The run's batch number: [`batch_no`], with `_2`, `_3`, ... appended when an earlier
+/// run in the same second took it, so each run has its own CSV (see `quirks.rs`).
+fn unique_batch_no(world: &World, now: Timestamp) -> String {
+    let base = batch_no(now);
+    let taken = |no: &str| world.interlace.batches.iter().any(|b| b.batch_no == no);
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|no| !taken(no))
+        .unwrap_or(base)
 }
 
 /// `BATCH_` + yyyyMMddHHmmss of the tenant clock (UTC).

@@ -30,6 +30,10 @@
 //!   24 (forex sell) debits it, 25 (forex buy) credits the accounting-currency account,
 //!   each in its own currency; the rate is the scenario's base rate with a seeded jitter
 //!   of up to ±0.3 %.
+//! - **Loads fill existing card accounts**: like release and payout, `load/create`
+//!   answers `40400` when the program has no card account in `accounting_currency` or
+//!   (across currencies) in `bill_currency`; card accounts are the scenario's, never
+//!   opened by a request.
 //! - **Release and payout** (invented paths `load/release`, `payouts/create`) take
 //!   `{program_value, currency, amount}` and refuse to take an account below zero
 //!   (`42200`); a monthly bill may (it records what the cards spent).

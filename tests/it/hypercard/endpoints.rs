@@ -557,3 +557,51 @@ async fn recharges_respect_the_daily_limit_per_card() {
         "a new day, a new limit: {next_day}"
     );
 }
+
+#[tokio::test]
+async fn card_balance_carries_the_products_card_type() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let c = Client::new(&app);
+    let products = c.call("/v5/openapi/card/list", json!({})).await;
+    let of_usd = products["data"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|p| p["card_type_id"] == "1001"))
+        .cloned()
+        .expect("product 1001");
+    let card_type = of_usd["card_type"].as_u64().expect("a card_type");
+    let balance = c
+        .call("/openapi/card/balance", json!({"card_id": USD_CARD}))
+        .await;
+    assert_eq!(balance["data"]["card_type"], card_type.to_string());
+}
+
+#[tokio::test]
+async fn recharge_of_a_frozen_card_is_refused_and_moves_nothing() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let c = Client::new(&app);
+    let before = c
+        .call("/openapi/card/balance", json!({"card_id": FROZEN_CARD}))
+        .await;
+    let merchant_before = c.call("/openapi/card/merchant/balance", json!({})).await;
+    let answer = c
+        .call(
+            "/openapi/card/recharge",
+            json!({"card_id": FROZEN_CARD, "mc_trade_no": "F-1", "pay_coin": "usdt", "recharge_amount": "100"}),
+        )
+        .await;
+    assert_eq!(answer["code"], "A0000", "{answer}");
+    advance(&app, 120).await;
+    let after = c
+        .call("/openapi/card/balance", json!({"card_id": FROZEN_CARD}))
+        .await;
+    assert_eq!(after, before);
+    let webhooks = app.get("/_sandbox/tenants/default/webhooks").await.json();
+    assert!(
+        !webhooks.to_string().contains("RECHARGE"),
+        "no push: {webhooks}"
+    );
+    assert_eq!(
+        c.call("/openapi/card/merchant/balance", json!({})).await,
+        merchant_before
+    );
+}

@@ -325,3 +325,43 @@ async fn a_tx_id_lookup_needs_no_time_or_page() {
         .await;
     assert_eq!(other_card["data"]["total"], 0);
 }
+
+/// Every v3 record of every business type, as the bytes a client reads.
+async fn every_record(c: &Client<'_>, now: i64) -> Vec<String> {
+    let (from, to) = ((now - 10 * 86_400).to_string(), (now + 60).to_string());
+    let mut pages = Vec::new();
+    for business_type in [1, 2, 3, 8, 10, 101, 102] {
+        let answer = c
+            .post(
+                "/v3/openapi/card/transactions",
+                json!({"business_type": business_type, "start_time": from, "end_time": to, "page": 1, "size": 100}),
+            )
+            .await;
+        assert_eq!(answer.status, 200);
+        pages.push(answer.text());
+    }
+    pages
+}
+
+#[tokio::test]
+async fn reset_brings_back_the_records_of_creation_on_a_running_clock_without_a_start() {
+    // No `clock.start`: the tenant is anchored at the wall time of its creation. A reset
+    // a while later must rebuild the same history, not one anchored at the reset.
+    let yaml = SCENARIO.replace(
+        "clock:\n  start: \"2026-03-01T12:00:00Z\"",
+        "clock:\n  mode: running",
+    ) + "activity:\n  - hypercard:\n      count: 40\n      days: 5\n";
+    assert!(!yaml.contains("start:"), "{yaml}");
+    let app = TestApp::from_yaml(&yaml);
+    let c = Client::new(&app);
+    let now = c.now().await;
+    let created = every_record(&c, now).await;
+    assert!(
+        created.iter().any(|p| p.contains("consume_tx_id")),
+        "the history has fees tied to consumptions: {created:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let reset = app.post("/_sandbox/tenants/default/reset", "").await;
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    assert_eq!(every_record(&c, now).await, created);
+}

@@ -482,3 +482,29 @@ async fn the_default_scenario_has_negatives_bills_and_full_and_partial_repayment
     );
     assert_eq!(types, [json!(0), json!(1)]);
 }
+
+#[tokio::test]
+async fn two_statistic_runs_in_the_same_second_have_their_own_batch_and_file() {
+    let app = TestApp::from_yaml(SCENARIO);
+    simulate(&app, "negative-stat", json!({})).await;
+    simulate(&app, "negative-stat", json!({})).await;
+    let batches = app
+        .get("/_sandbox/tenants/default/interlace/batches")
+        .await
+        .json();
+    let batches = batches["batches"].as_array().expect("batches").clone();
+    assert_eq!(batches.len(), 2, "{batches:?}");
+    assert_ne!(batches[0]["batchNo"], batches[1]["batchNo"]);
+    assert_ne!(batches[0]["fileUrl"], batches[1]["fileUrl"]);
+    for batch in &batches {
+        let file = batch["fileUrl"]
+            .as_str()
+            .expect("url")
+            .strip_prefix("http://sandbox.test")
+            .expect("path")
+            .to_owned();
+        let csv = app.get(&file).await.text();
+        let rows = csv.lines().count() - 1;
+        assert_eq!(Some(rows as u64), batch["total"].as_u64(), "{csv}");
+    }
+}

@@ -470,3 +470,28 @@ async fn the_default_scenario_has_every_fund_type_over_six_months() {
         "history spans {first} to {last}"
     );
 }
+
+#[tokio::test]
+async fn a_load_in_a_currency_without_a_card_account_is_refused_like_a_release() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let before = all_records(&app, json!({}), 100, false).await.len();
+    for body in [
+        json!({"accounting_currency": "GBP", "bill_currency": "GBP", "program_value": 6, "accounting_amount": 10}),
+        json!({"accounting_currency": "USD", "bill_currency": "GBP", "program_value": 6, "accounting_amount": 10}),
+        json!({"accounting_currency": "GBP", "bill_currency": "USD", "program_value": 6, "accounting_amount": 10}),
+    ] {
+        let load = ok(&app, "/card-api/v1/load/create", body.clone()).await;
+        assert_eq!(load["code"], "40400", "{body}: {load}");
+    }
+    let release = ok(
+        &app,
+        "/card-api/v1/load/release",
+        json!({"program_value": 6, "currency": "GBP", "amount": 1}),
+    )
+    .await;
+    assert_eq!(release["code"], "40400", "{release}");
+    advance(&app, 60).await;
+    assert_eq!(all_records(&app, json!({}), 100, false).await.len(), before);
+    let export = app.export_state("default").await;
+    assert!(!export.contains("opcard:account:6:GBP"), "no GBP account");
+}

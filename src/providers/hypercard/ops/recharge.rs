@@ -83,6 +83,13 @@ pub fn recharge(
             format!("card {card_id} does not support recharge"),
         ));
     }
+    if world.hypercard.cards[card].status == card_status::FROZEN {
+        // Frozen blocks operations (README, `quirks.rs`): nothing moves, no push.
+        return Err(HcError::new(
+            Code::A0000,
+            format!("card {card_id} is frozen; unfreeze it before recharging"),
+        ));
+    }
     let (min, max) = (
         product.min_single_recharge_amount,
         product.max_single_recharge_amount,

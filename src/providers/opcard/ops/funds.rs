@@ -60,6 +60,25 @@ pub fn create_load_after(
 ) -> Result<usize, OpError> {
     settings(world)?;
     let program = program(world, program_value)?;
+    // A load fills an existing card account, as release and payout empty one: the
+    // program must have an account in both currencies (README, `quirks.rs`).
+    for (currency, field) in [
+        (accounting_currency, "accounting_currency"),
+        (bill_currency, "bill_currency"),
+    ] {
+        if !world.opcard.programs[program]
+            .accounts
+            .contains_key(&currency)
+        {
+            return Err(OpError::new(
+                Code::NotFound,
+                format!(
+                    "program {program_value} has no {} card account ({field})",
+                    currency.code()
+                ),
+            ));
+        }
+    }
     check_scale(accounting_amount, accounting_currency, "accounting_amount")?;
     let rate = forex_rate(world, bill_currency, accounting_currency)?;
     let bill_amount = bill_currency.round(accounting_amount / rate);

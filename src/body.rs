@@ -1,0 +1,56 @@
+//! Reading every request body before routing, so a body the route never looks at does
+//! not cost the connection.
+//!
+//! hyper only keeps a keep-alive connection when the request body was read to its end;
+//! a route that takes no body (`GET /_sandbox/metrics`, exports, listings) or an answer
+//! given before the body was read (an injected fault) left the body unread, so hyper
+//! closed the connection with the body's bytes still in the socket, and the kernel
+//! answered them with a TCP reset: the client saw a reset or a broken pipe instead of
+//! the answer. Bodies up to [`BODY_LIMIT`] are read here first and handed on as bytes
+//! (routes that take none ignore them); a longer body is handed on as it comes, so each
+//! API still refuses it with 413 in its own shape.
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use futures_util::StreamExt;
+
+use crate::server::BODY_LIMIT;
+
+/// Middleware: reads the request body (up to [`BODY_LIMIT`]) before the request goes on.
+pub(crate) async fn read_first(request: Request, next: Next) -> Response {
+    if !has_body(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut buffered = Vec::new();
+    let body = loop {
+        match stream.next().await {
+            None => break Body::from(buffered),
+            Some(Ok(chunk)) => {
+                buffered.extend_from_slice(&chunk);
+                if buffered.len() > BODY_LIMIT {
+                    let head = futures_util::stream::iter([Ok(Bytes::from(buffered))]);
+                    break Body::from_stream(head.chain(stream));
+                }
+            }
+            Some(Err(e)) => {
+                let items: [Result<Bytes, axum::Error>; 2] = [Ok(Bytes::from(buffered)), Err(e)];
+                break Body::from_stream(futures_util::stream::iter(items));
+            }
+        }
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Whether the request announces a body (a non-zero length, or chunks).
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
+}
