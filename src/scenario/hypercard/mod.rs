@@ -19,7 +19,9 @@ use crate::money::Currency;
 use crate::providers::hypercard::keys;
 use crate::providers::hypercard::ops;
 use crate::providers::hypercard::signature::PublicKey;
-use crate::providers::hypercard::state::{Merchant, Product, Settings, SignatureMode};
+use crate::providers::hypercard::state::{
+    ApplicationRule, Merchant, Product, ReviewOutcome, Settings, SignatureMode,
+};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -112,6 +114,84 @@ pub struct ProductDecl {
     /// Kept when a card is cancelled, in the card currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_fee: Option<Amount>,
+    /// 1 default, 2 express (default), 3 binding, 4 billing, 5 online; only express
+    /// applications are emulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_type: Option<u8>,
+    /// 1 via the API with an ID document, 2 via email, 3 via the API without one (default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activate_type: Option<u8>,
+    /// 0 API (default), 1 hosted page, 2 email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_detail_obtain_way: Option<u8>,
+    /// Applications wait in pre-apply for an opening deposit; default: whether
+    /// `min_first_recharge_amount` is above zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_first_recharge: Option<bool>,
+    /// What becomes of applications for this product, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<ApplicationDecl>,
+}
+
+/// The application knob of a card product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDecl {
+    /// `issue` (default), `refuse` (with `fail_code` and `fail_reason`) or `pending`
+    /// (the review never ends).
+    #[serde(default)]
+    pub outcome: OutcomeSpec,
+    /// Seconds from a complete application to its outcome (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_seconds: Option<u64>,
+    /// Seconds from an activation request (or, for email activation, the issue) to an
+    /// activated card (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeSpec {
+    #[default]
+    Issue,
+    Refuse,
+    Pending,
+}
+
+/// The refusal a `refuse` knob gives when the scenario names none.
+const DEFAULT_FAIL_CODE: &str = "REVIEW_REJECTED";
+const DEFAULT_FAIL_REASON: &str = "the application did not pass the issuer's review";
+
+fn application_rule(decl: Option<&ApplicationDecl>) -> ApplicationRule {
+    let Some(d) = decl else {
+        return ApplicationRule::default();
+    };
+    let defaults = ApplicationRule::default();
+    let secs =
+        |v: Option<u64>, default: i64| v.map_or(default, |s| i64::try_from(s).unwrap_or(i64::MAX));
+    ApplicationRule {
+        outcome: match d.outcome {
+            OutcomeSpec::Issue => ReviewOutcome::Issue,
+            OutcomeSpec::Pending => ReviewOutcome::Pending,
+            OutcomeSpec::Refuse => ReviewOutcome::Refuse {
+                fail_code: d
+                    .fail_code
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_FAIL_CODE.to_owned()),
+                fail_reason: d
+                    .fail_reason
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_FAIL_REASON.to_owned()),
+            },
+        },
+        review_seconds: secs(d.review_seconds, defaults.review_seconds),
+        activation_seconds: secs(d.activation_seconds, defaults.activation_seconds),
+    }
 }
 
 fn one() -> u8 {
@@ -210,6 +290,24 @@ pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), Scenar
             ));
         }
         ids.push(p.card_type_id.as_str());
+        for (name, value, allowed) in [
+            ("apply_type", p.apply_type, 1..=5),
+            ("activate_type", p.activate_type, 1..=3),
+            ("card_detail_obtain_way", p.card_detail_obtain_way, 0..=2),
+        ] {
+            if let Some(v) = value
+                && !allowed.contains(&v)
+            {
+                return Err(err(
+                    format!("{at}.{name}"),
+                    format!(
+                        "{name} is one of {}..={}, got {v}",
+                        allowed.start(),
+                        allowed.end()
+                    ),
+                ));
+            }
+        }
         if p.bin.len() != 6 || !p.bin.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err(
                 format!("{at}.bin"),
@@ -302,6 +400,16 @@ pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(),
             consumption_fee: amount_or(p.consumption_fee, "0.20"),
             withdrawal_fee: amount_or(p.withdrawal_fee, "1.00"),
             cancel_fee: amount_or(p.cancel_fee, "0"),
+            apply_type: p.apply_type.unwrap_or(ops::EXPRESS),
+            activate_type: p
+                .activate_type
+                .unwrap_or(ops::activate_type::WITHOUT_DOCUMENT),
+            card_detail_obtain_way: p.card_detail_obtain_way.unwrap_or(0),
+            need_first_recharge: p.need_first_recharge.unwrap_or_else(|| {
+                p.min_first_recharge_amount
+                    .is_some_and(|a| a.0 > Decimal::ZERO)
+            }),
+            application: application_rule(p.application.as_ref()),
         });
     }
     Ok(())
