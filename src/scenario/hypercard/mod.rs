@@ -48,6 +48,64 @@ pub struct HypercardSection {
     pub card_types: Vec<ProductDecl>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<CardDecl>,
+    /// Express applications at `clock.start`, each at a stage of its card's first mile
+    /// (built through the application, review and activation operations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<ApplicationDeclaration>,
+}
+
+/// An application the world starts with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDeclaration {
+    pub mc_trade_no: String,
+    pub card_type_id: String,
+    /// Drawn from the product's BIN and the seed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_id: Option<String>,
+    #[serde(default = "default_email")]
+    pub email: String,
+    #[serde(default = "default_first_name")]
+    pub first_name: String,
+    #[serde(default = "default_last_name")]
+    pub last_name: String,
+    #[serde(default = "default_mobile")]
+    pub mobile: String,
+    #[serde(default = "one_text")]
+    pub mobile_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_recharge_amount: Option<Amount>,
+    /// `pre_apply` (waiting for the opening deposit), `reviewing` (default; the
+    /// product's knob decides later), `issued`, `refused`, `activated`.
+    #[serde(default)]
+    pub stage: StageSpec,
+}
+
+fn default_email() -> String {
+    "applicant@example.com".to_owned()
+}
+fn default_first_name() -> String {
+    "Sandbox".to_owned()
+}
+fn default_last_name() -> String {
+    "Applicant".to_owned()
+}
+fn default_mobile() -> String {
+    "5550100".to_owned()
+}
+fn one_text() -> String {
+    "1".to_owned()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageSpec {
+    PreApply,
+    #[default]
+    Reviewing,
+    Issued,
+    Refused,
+    Activated,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,6 +390,21 @@ pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), Scenar
             ));
         }
     }
+    for (i, a) in section.applications.iter().enumerate() {
+        let at = format!("hypercard.applications[{i}]");
+        if !ids.contains(&a.card_type_id.as_str()) {
+            return Err(err(
+                format!("{at}.card_type_id"),
+                format!("no card type {:?} in hypercard.card_types", a.card_type_id),
+            ));
+        }
+        if a.mc_trade_no.is_empty() || a.mc_trade_no.chars().count() > 64 {
+            return Err(err(
+                format!("{at}.mc_trade_no"),
+                "an mc_trade_no is 1 to 64 characters".to_owned(),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -455,6 +528,63 @@ pub(super) fn build(
             c.balance.map_or(Decimal::ZERO, |b| b.0),
         )
         .map_err(|e| ScenarioError::new(file, format!("hypercard.cards[{i}]"), e.msg))?;
+    }
+    Ok(())
+}
+
+/// Files the declared applications at `clock.start` and brings each to its stage
+/// through the same operations the API and the tenant clock use.
+pub(super) fn apply_applications(
+    file: &str,
+    world: &mut World,
+    section: &HypercardSection,
+) -> Result<(), ScenarioError> {
+    use crate::providers::hypercard::state::card_status;
+    for (i, d) in section.applications.iter().enumerate() {
+        let at = format!("hypercard.applications[{i}]");
+        let fail = |e: String| ScenarioError::new(file, at.clone(), e);
+        let index = ops::apply(
+            world,
+            &ops::ApplyRequest {
+                mc_trade_no: d.mc_trade_no.clone(),
+                card_type_id: d.card_type_id.clone(),
+                email: d.email.clone(),
+                first_name: d.first_name.clone(),
+                last_name: d.last_name.clone(),
+                mobile: d.mobile.clone(),
+                mobile_code: d.mobile_code.clone(),
+                user_ip: String::new(),
+                first_recharge_amount: d.first_recharge_amount.map(|a| a.0),
+                card_id: d.card_id.clone(),
+            },
+        )
+        .map_err(|e| fail(e.msg))?;
+        let card = world.hypercard.applications[index].card;
+        let pre_apply = world.hypercard.cards[card].status == card_status::PRE_APPLY;
+        if pre_apply != (d.stage == StageSpec::PreApply) {
+            return Err(fail(
+                "a card waits in pre_apply exactly when its product has need_first_recharge and the application no first_recharge_amount".to_owned(),
+            ));
+        }
+        match d.stage {
+            StageSpec::PreApply | StageSpec::Reviewing => {}
+            StageSpec::Issued => ops::issue(world, index).map_err(&fail)?,
+            StageSpec::Refused => {
+                let product = world.hypercard.cards[card].product;
+                let (code, reason) = match &world.hypercard.products[product].application.outcome {
+                    ReviewOutcome::Refuse {
+                        fail_code,
+                        fail_reason,
+                    } => (fail_code.clone(), fail_reason.clone()),
+                    _ => (DEFAULT_FAIL_CODE.to_owned(), DEFAULT_FAIL_REASON.to_owned()),
+                };
+                ops::refuse(world, index, &code, &reason).map_err(&fail)?;
+            }
+            StageSpec::Activated => {
+                ops::issue(world, index).map_err(&fail)?;
+                ops::complete_activation(world, card);
+            }
+        }
     }
     Ok(())
 }

@@ -633,3 +633,70 @@ async fn every_refusal_of_the_first_mile() {
             .await
     );
 }
+
+#[tokio::test]
+async fn the_default_scenario_reaches_every_activation_and_detail_path() {
+    let app = TestApp::embedded();
+    let products = app.get("/_sandbox/tenants/default/export").await.text();
+    let export: serde_norway::Value = serde_norway::from_str(&products).expect("YAML");
+    let types = export["snapshot"]["hypercard"]["section"]["card_types"]
+        .as_sequence()
+        .expect("card types")
+        .clone();
+    let set = |name: &str| {
+        let mut v: Vec<u64> = types.iter().filter_map(|p| p[name].as_u64()).collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(set("activate_type"), vec![1, 2, 3]);
+    assert_eq!(set("card_detail_obtain_way"), vec![0, 1, 2]);
+    assert!(
+        types
+            .iter()
+            .any(|p| p["need_first_recharge"].as_bool() == Some(true))
+    );
+    assert!(types.iter().all(|p| p["apply_type"].as_u64() == Some(2)));
+}
+
+/// A world that starts mid-journey: one application at each stage.
+const MID_JOURNEY: &str = r#"
+    - {mc_trade_no: "s-pre", card_type_id: "1002", stage: pre_apply}
+    - {mc_trade_no: "s-review", card_type_id: "1001", email: "r@example.com"}
+    - {mc_trade_no: "s-issued", card_type_id: "1001", card_id: "2960680000000000077", stage: issued}
+    - {mc_trade_no: "s-refused", card_type_id: "1004", stage: refused, first_recharge_amount: "30"}
+    - {mc_trade_no: "s-active", card_type_id: "1003", stage: activated}
+"#;
+
+#[tokio::test]
+async fn a_scenario_declares_applications_mid_journey_and_exports_them() {
+    let yaml = format!("{SCENARIO}  applications:{MID_JOURNEY}");
+    let app = TestApp::from_yaml(&yaml);
+    let c = Client::new(&app);
+    let status = |v: Value| v["data"]["result"]["card_status"].clone();
+    assert_eq!(status(result(&c, "s-pre").await), 0);
+    assert_eq!(status(result(&c, "s-review").await), 2);
+    let issued = result(&c, "s-issued").await;
+    assert_eq!(status(issued.clone()), 3);
+    assert_eq!(issued["data"]["result"]["card_id"], "2960680000000000077");
+    let refused = result(&c, "s-refused").await;
+    assert_eq!(status(refused.clone()), 4);
+    assert_eq!(refused["data"]["result"]["fail_code"], "KYC_FAILED");
+    assert_eq!(status(result(&c, "s-active").await), 9);
+    advance(&app, 60).await;
+    assert_eq!(
+        status(result(&c, "s-review").await),
+        3,
+        "the knob still decides"
+    );
+
+    let export = app.get("/_sandbox/tenants/default/export").await.text();
+    let copy = TestApp::from_yaml(&export);
+    let c2 = Client::new(&copy);
+    for trade_no in ["s-pre", "s-review", "s-issued", "s-refused", "s-active"] {
+        assert_eq!(
+            result(&c2, trade_no).await,
+            result(&c, trade_no).await,
+            "{trade_no}"
+        );
+    }
+}

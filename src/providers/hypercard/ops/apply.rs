@@ -339,6 +339,17 @@ pub fn finish_activation(world: &mut World, event: &crate::scheduler::Event) -> 
     Ok(())
 }
 
+/// Completes an issued card's activation at once (scenarios that start with an
+/// activated card), whatever way the product activates.
+pub fn complete_activation(world: &mut World, card: usize) {
+    if matches!(
+        world.hypercard.cards[card].status,
+        card_status::REVIEW_PASSED | card_status::ACTIVATING | card_status::ACTIVATION_REVIEWING
+    ) {
+        set_status(world, card, card_status::ACTIVATED);
+    }
+}
+
 /// Moves a card to `status` and pushes `CARD_STATUS_CHANGE`.
 fn set_status(world: &mut World, card: usize, status: u8) {
     let old = world.hypercard.cards[card].status;

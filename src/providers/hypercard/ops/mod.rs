@@ -26,7 +26,8 @@ use crate::tenant::World;
 
 pub use apply::{
     ACTIVATION_DONE, APPLICATION_REVIEW, ApplyRequest, DEPOSIT_COIN, EXPRESS, activate,
-    activate_type, apply, finish_activation, issue, refuse, review_application,
+    activate_type, apply, complete_activation, finish_activation, issue, refuse,
+    review_application,
 };
 pub use card::{fund_merchant, open_card, operate};
 pub use recharge::{Quote, quote, recharge, settle_recharge};
