@@ -356,7 +356,7 @@ fn simulation_error(e: &hypercard::HcError) -> AdminError {
     let (status, code) = match e.code {
         Code::A0004 => (StatusCode::NOT_FOUND, "card_not_found"),
         Code::A0003 => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::A0000 | Code::A0005 | Code::A0006 | Code::A0010 => {
+        Code::A0000 | Code::A0005 | Code::A0006 | Code::A0008 | Code::A0010 | Code::A0011 => {
             (StatusCode::CONFLICT, "not_possible")
         }
         Code::A0001 | Code::A0002 | Code::B0000 => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -62,9 +62,15 @@ impl Provider {
             Some(Self::Interlace)
         } else if path.starts_with("/card-api/") {
             Some(Self::Opcard)
-        } else if ["/openapi/", "/v2/openapi/", "/v3/openapi/", "/v5/openapi/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+        } else if [
+            "/openapi/",
+            "/v2/openapi/",
+            "/v3/openapi/",
+            "/v4/openapi/",
+            "/v5/openapi/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
         {
             Some(Self::Hypercard)
         } else {

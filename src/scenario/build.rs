@@ -437,6 +437,7 @@ fn generate(
     }
     if let Some(section) = &scenario.hypercard {
         super::hypercard::apply_statuses(file, &mut world, section)?;
+        super::hypercard::apply_applications(file, &mut world, section)?;
     }
     Ok(world)
 }

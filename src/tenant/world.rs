@@ -16,10 +16,10 @@ use crate::ledger::{HoldId, Ledger};
 use crate::providers::Provider;
 use crate::providers::hypercard::ops::{RECHARGE_SETTLE, settle_recharge};
 use crate::providers::hypercard::state::HypercardState;
-use crate::providers::interlace;
 use crate::providers::interlace::state::InterlaceState;
 use crate::providers::opcard;
 use crate::providers::opcard::state::OpcardState;
+use crate::providers::{hypercard, interlace};
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
 use crate::webhooks::WebhookState;
@@ -233,6 +233,14 @@ pub fn core_handlers() -> Handlers<World> {
     let mut handlers = Handlers::new();
     handlers.register(HOLD_EXPIRE, expire_hold);
     handlers.register(RECHARGE_SETTLE, settle_recharge);
+    handlers.register(
+        hypercard::ops::APPLICATION_REVIEW,
+        hypercard::ops::review_application,
+    );
+    handlers.register(
+        hypercard::ops::ACTIVATION_DONE,
+        hypercard::ops::finish_activation,
+    );
     handlers.register(opcard::ops::LOAD_CONFIRM, opcard::ops::confirm_load);
     handlers.register(opcard::ops::MONTHLY_BILL, opcard::ops::monthly_bill);
     handlers.register(

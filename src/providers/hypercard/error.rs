@@ -27,8 +27,12 @@ pub enum Code {
     A0005,
     /// Insufficient balance.
     A0006,
+    /// An incomplete application for the same card type exists.
+    A0008,
     /// Card does not support recharge.
     A0010,
+    /// Card application not currently supported.
+    A0011,
     /// Internal error.
     B0000,
 }
@@ -43,7 +47,9 @@ impl Code {
             Self::A0004 => "A0004",
             Self::A0005 => "A0005",
             Self::A0006 => "A0006",
+            Self::A0008 => "A0008",
             Self::A0010 => "A0010",
+            Self::A0011 => "A0011",
             Self::B0000 => "B0000",
         }
     }

@@ -6,12 +6,13 @@ use rust_decimal::Decimal;
 
 use super::error::HcError;
 use super::extract::Signed;
-use super::state::{Detail, op_type};
+use super::state::{self, Detail, op_type};
 use super::wire::{
-    self, BalanceData, BuyCoinData, MerchantBalanceRow, OperationResultData, ProductRow,
-    RechargeData, RechargeFigures, RechargeQueryData,
+    self, ApplyResult, ApplyResultData, BalanceData, BankDetailsData, BuyCoinData,
+    MerchantBalanceRow, OperationResultData, ProductRow, RechargeData, RechargeFigures,
+    RechargeQueryData,
 };
-use super::{ops, query};
+use super::{card_details, ops, query};
 use crate::money::{Currency, format_fixed};
 
 /// Card ids run to 20 digits (contract section 7).
@@ -48,14 +49,22 @@ pub(super) async fn recharge(req: Signed) -> Response {
         let pay_coin = wire::req_coin(body, "pay_coin")?;
         let amount = wire::req_amount(body, "recharge_amount")?;
         let remark = wire::opt_text(body, "remark", 255)?.unwrap_or_default();
+        let opening = w
+            .hypercard
+            .card_by_id(card_id)
+            .is_some_and(|c| w.hypercard.cards[c].status == state::card_status::PRE_APPLY);
         let index = ops::recharge(w, card_id, mc_trade_no, pay_coin, amount, remark)?;
+        if opening {
+            // The opening deposit of a card in pre-apply: empty data, as documented.
+            return Ok(None);
+        }
         let r = &w.hypercard.recharges[index];
         let card_coin = w.hypercard.products[w.hypercard.cards[r.card].product].card_coin;
         let fee_usdt = fee_in_usdt(w, r.fee, r.pay_coin)?;
-        Ok(RechargeData {
+        Ok(Some(RechargeData {
             order_no: r.order_no.clone(),
             figures: RechargeFigures::of_recharge(r, card_coin, fee_usdt),
-        })
+        }))
     })
 }
 
@@ -251,3 +260,218 @@ pub(super) async fn transaction_record(req: Signed) -> Response {
 pub(super) async fn transactions_v3(req: Signed) -> Response {
     req.run(|w, body| query::transactions(&w.hypercard, body))
 }
+
+/// `POST /v4/openapi/card/apply/quick` (express v4): answers `{code, msg}` only; the
+/// outcome comes later, in the application result and the `OPEN_CARD` push.
+pub(super) async fn apply_quick(req: Signed) -> Response {
+    req.run(|w, body| {
+        let mc_trade_no = wire::req_text(body, "mc_trade_no", 64)?;
+        let info = match body.get("base_info") {
+            Some(serde_json::Value::Object(info)) => info,
+            Some(_) => return Err(HcError::param("base_info must be an object")),
+            None => return Err(HcError::param("base_info is required")),
+        };
+        let field = |name: &str, max: usize| {
+            wire::req_text(info, name, max)
+                .map(str::to_owned)
+                .map_err(|e| HcError::param(format!("base_info.{}", e.msg)))
+        };
+        let card_type_id = field("card_type_id", 64)?;
+        let email = field("email", 64)?;
+        if !plausible_email(&email) {
+            return Err(HcError::param(format!(
+                "base_info.email {email:?} is not an email address"
+            )));
+        }
+        let first_name = field("first_name", 50)?;
+        let last_name = field("last_name", 50)?;
+        let mobile = field("mobile", 11)?;
+        if mobile.len() < 6 || !mobile.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(HcError::param(format!(
+                "base_info.mobile must be 6 to 11 digits, got {mobile:?}"
+            )));
+        }
+        let mobile_code = field("mobile_code", 5)?;
+        let user_ip = wire::opt_text(info, "user_ip", 64)
+            .map_err(|e| HcError::param(format!("base_info.{}", e.msg)))?
+            .unwrap_or_default()
+            .to_owned();
+        let first_recharge_amount = wire::opt_amount(info, "first_recharge_amount")
+            .map_err(|e| HcError::param(format!("base_info.{}", e.msg)))?;
+        ops::apply(
+            w,
+            &ops::ApplyRequest {
+                mc_trade_no: mc_trade_no.to_owned(),
+                card_type_id,
+                email,
+                first_name,
+                last_name,
+                mobile,
+                mobile_code,
+                user_ip,
+                first_recharge_amount,
+                card_id: None,
+            },
+        )?;
+        Ok(NoData)
+    })
+}
+
+/// One `@`, something either side, a dot in the domain.
+fn plausible_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// `POST /openapi/card/apply/result` (v1) and `/v2/openapi/card/apply/result`: the
+/// application `mc_trade_no` names (its own, or its opening deposit's); unknown: `A0003`.
+pub(super) async fn apply_result(req: Signed) -> Response {
+    req.run(|w, body| {
+        let mc_trade_no = wire::req_text(body, "mc_trade_no", 128)?;
+        let index = w
+            .hypercard
+            .application_by_trade_no(mc_trade_no)
+            .ok_or_else(|| {
+                HcError::param(format!(
+                    "mc_trade_no {mc_trade_no} is not a card application"
+                ))
+            })?;
+        let a = &w.hypercard.applications[index];
+        let card = &w.hypercard.cards[a.card];
+        let issued = a.result == state::apply_result::ISSUED;
+        Ok(ApplyResultData {
+            mc_trade_no: mc_trade_no.to_owned(),
+            result: ApplyResult {
+                card_id: card.card_id.clone(),
+                card_number: if issued {
+                    card.card_number.clone()
+                } else {
+                    String::new()
+                },
+                card_status: card.status,
+                card_type_id: w.hypercard.products[card.product].card_type_id.clone(),
+                create_timestamp: a.created_at.as_secs(),
+                fail_code: a.fail_code.clone(),
+                fail_reason: a.fail_reason.clone(),
+            },
+        })
+    })
+}
+
+/// `POST /openapi/card/active`: `{card_id, file}`, `file` the raw base64 of a JPEG or
+/// PNG (no `data:` prefix); answers `{code, msg}` only.
+pub(super) async fn card_active(req: Signed) -> Response {
+    req.run(|w, body| {
+        let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
+        let file = wire::opt_str(body, "file")?;
+        if let Some(file) = file {
+            check_image(file)?;
+        }
+        ops::activate(w, card_id, file.is_some())?;
+        Ok(NoData)
+    })
+}
+
+/// The most an activation document may weigh once decoded.
+const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// A JPEG or PNG, sent as raw standard base64.
+fn check_image(file: &str) -> Result<(), HcError> {
+    use base64::Engine as _;
+    if file.starts_with("data:") {
+        return Err(HcError::param(
+            "file must be raw base64, without a data: URL prefix",
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(file.trim())
+        .map_err(|e| HcError::param(format!("file is not valid base64: {e}")))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(HcError::param(format!(
+            "file must be at most {MAX_FILE_BYTES} bytes once decoded, got {}",
+            bytes.len()
+        )));
+    }
+    let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+    let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+    if !jpeg && !png {
+        return Err(HcError::param("file must be a jpg, jpeg or png image"));
+    }
+    Ok(())
+}
+
+/// `POST /v2/openapi/card/bank/details`: the card's number, CVV and expiry (or, for
+/// hosted-page products, the page's url and password) encrypted with `pub_key`.
+pub(super) async fn bank_details(req: Signed) -> Response {
+    req.run(|w, body| {
+        let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
+        let pub_key = wire::req_str(body, "pub_key")?;
+        let key = card_details::parse_public_key(pub_key).map_err(HcError::param)?;
+        let card = w
+            .hypercard
+            .card_by_id(card_id)
+            .ok_or_else(|| HcError::card_not_found(card_id))?;
+        let c = w.hypercard.cards[card].clone();
+        if !matches!(
+            c.status,
+            state::card_status::ACTIVATED | state::card_status::FROZEN
+        ) {
+            return Err(HcError::new(
+                super::Code::A0000,
+                format!(
+                    "card {card_id} is in status {}; its details are available once it is activated (9)",
+                    c.status
+                ),
+            ));
+        }
+        let product = w.hypercard.products[c.product].clone();
+        let plaintext = match product.card_detail_obtain_way {
+            0 => {
+                let pan =
+                    card_details::pan(w.seed, &c.card_id, &c.card_number, c.opened_at);
+                Some(serde_json::json!({"card_number": pan.card_number, "cvv": pan.cvv,
+                    "expire": pan.expire}))
+            }
+            1 => {
+                let now = w.now().as_secs();
+                let token = w.ids.hex(32);
+                let password = w.ids.numeric(6);
+                Some(serde_json::json!({
+                    "url": format!("https://hosted-card.example.invalid/card/{token}"),
+                    "password": password,
+                    "expires_at": now + HOSTED_PAGE_SECONDS,
+                    "expires_in": HOSTED_PAGE_SECONDS,
+                }))
+            }
+            _ => None,
+        };
+        let encoded_card_detail = match plaintext {
+            Some(p) => {
+                let mut seed = [0u8; 32];
+                rand::RngCore::fill_bytes(w.rng.as_rng(), &mut seed);
+                card_details::encrypt(&key, p.to_string().as_bytes(), seed)
+                    .map_err(|e| HcError::new(super::Code::B0000, e))?
+            }
+            None => String::new(),
+        };
+        Ok(BankDetailsData {
+            card_id: card_id.to_owned(),
+            pub_key: pub_key.to_owned(),
+            encoded_card_detail,
+            card_detail_obtain_way: product.card_detail_obtain_way,
+            card_type: product.card_type,
+        })
+    })
+}
+
+/// How long a hosted card page link lives.
+const HOSTED_PAGE_SECONDS: i64 = 600;

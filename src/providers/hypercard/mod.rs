@@ -1,5 +1,6 @@
 //! Emulates HyperPay HyperCard (https://doc-api.hyperpay.io/en/2api/21_hypercard_api/):
-//! signed requests, the card product list, card balance, recharges and their query and
+//! signed requests, the card product list, express card applications and their
+//! results, activation, sensitive card details, card balance, recharges and their query and
 //! estimation, coin purchases, card operations and their results, the merchant balance,
 //! the single-card statement and Transaction Query v3, plus the simulations a card
 //! network would drive (consumption, withdrawal, refund, handling fee).
@@ -9,6 +10,7 @@
 //! tenant's world (`ops.rs` changes ledger and records together).
 
 pub mod canonical;
+pub mod card_details;
 mod error;
 mod extract;
 mod handlers;
@@ -34,6 +36,17 @@ use crate::server::AppState;
 /// Every HyperCard route, in the order of HyperCard's documentation.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
+        .route("/v4/openapi/card/apply/quick", post(handlers::apply_quick))
+        .route("/openapi/card/apply/result", post(handlers::apply_result))
+        .route(
+            "/v2/openapi/card/apply/result",
+            post(handlers::apply_result),
+        )
+        .route("/openapi/card/active", post(handlers::card_active))
+        .route(
+            "/v2/openapi/card/bank/details",
+            post(handlers::bank_details),
+        )
         .route("/openapi/card/balance", post(handlers::card_balance))
         .route("/openapi/card/recharge", post(handlers::recharge))
         .route(

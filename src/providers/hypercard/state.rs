@@ -78,10 +78,63 @@ pub struct Product {
     pub withdrawal_fee: Decimal,
     /// Fee kept when a card is cancelled, in the card currency.
     pub cancel_fee: Decimal,
+    /// 1 default (documents inline), 2 express, 3 binding, 4 billing, 5 online. Only
+    /// express applications are emulated.
+    pub apply_type: u8,
+    /// 1 via the API with an ID document, 2 via email, 3 via the API without one.
+    pub activate_type: u8,
+    /// 0 API (encrypted details), 1 hosted page, 2 email.
+    pub card_detail_obtain_way: u8,
+    /// An application waits in pre-apply (status 0) until its opening deposit.
+    pub need_first_recharge: bool,
+    /// What becomes of applications for this product, and when.
+    pub application: ApplicationRule,
+}
+
+/// The scenario's knob for a product's applications: the review outcome, how long the
+/// review and an activation take on the tenant clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRule {
+    pub outcome: ReviewOutcome,
+    pub review_seconds: i64,
+    pub activation_seconds: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewOutcome {
+    /// The card is issued (`OPEN_CARD` result 1).
+    Issue,
+    /// The application is refused (`OPEN_CARD` result 2) with these.
+    Refuse {
+        fail_code: String,
+        fail_reason: String,
+    },
+    /// The application stays under review for good.
+    Pending,
+}
+
+impl Default for ApplicationRule {
+    fn default() -> Self {
+        Self {
+            outcome: ReviewOutcome::Issue,
+            review_seconds: 60,
+            activation_seconds: 60,
+        }
+    }
 }
 
 /// Card status codes (providers.md 3.5).
 pub mod card_status {
+    /// Applied for, waiting for its opening deposit.
+    pub const PRE_APPLY: u8 = 0;
+    pub const REVIEWING: u8 = 2;
+    /// Issued, waiting for activation.
+    pub const REVIEW_PASSED: u8 = 3;
+    pub const REVIEW_REJECTED: u8 = 4;
+    /// Activation through the API without an ID document (or by email) under way.
+    pub const ACTIVATING: u8 = 7;
+    /// Activation with an ID document under review.
+    pub const ACTIVATION_REVIEWING: u8 = 11;
     pub const ACTIVATED: u8 = 9;
     pub const FROZEN: u8 = 10;
     pub const CANCELLED: u8 = 15;
@@ -258,6 +311,33 @@ pub struct Operation {
     pub at: Timestamp,
 }
 
+/// Application result: 0 under way, 1 issued, 2 refused (`OPEN_CARD`'s `result`).
+pub mod apply_result {
+    pub const PENDING: u8 = 0;
+    pub const ISSUED: u8 = 1;
+    pub const REFUSED: u8 = 2;
+}
+
+/// A card application (express v4) and the card it opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub mc_trade_no: String,
+    /// Index into `cards`: the card exists from the application on, with its id.
+    pub card: usize,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: String,
+    pub mobile_code: String,
+    pub user_ip: String,
+    pub created_at: Timestamp,
+    pub result: u8,
+    pub fail_code: String,
+    pub fail_reason: String,
+    /// Index into `recharges`: the opening deposit, once there is one.
+    pub deposit: Option<usize>,
+}
+
 /// How long a nonce may not be used again.
 const NONCE_WINDOW_MS: i64 = 600_000;
 /// The fewest remembered nonces that start a sweep of expired ones.
@@ -274,6 +354,7 @@ pub struct HypercardState {
     pub records: Vec<Record>,
     pub recharges: Vec<Recharge>,
     pub operations: Vec<Operation>,
+    pub applications: Vec<Application>,
     pub(crate) card_index: HashMap<String, usize>,
     pub(crate) tx_index: HashMap<String, usize>,
     /// Records of one business type, and of one card and business type, each list in
@@ -361,6 +442,31 @@ impl HypercardState {
         self.products
             .iter()
             .position(|p| p.card_type_id == card_type_id)
+    }
+
+    /// The application `mc_trade_no` names: its own reference, or its opening
+    /// deposit's (one outcome per `mc_trade_no`).
+    pub fn application_by_trade_no(&self, mc_trade_no: &str) -> Option<usize> {
+        self.applications.iter().position(|a| {
+            a.mc_trade_no == mc_trade_no
+                || a.deposit
+                    .is_some_and(|d| self.recharges[d].mc_trade_no == mc_trade_no)
+        })
+    }
+
+    /// The application that opened `card`, if an application did.
+    pub fn application_of(&self, card: usize) -> Option<usize> {
+        self.applications.iter().position(|a| a.card == card)
+    }
+
+    /// Whether `mc_trade_no` is taken (recharges, coin purchases and applications share
+    /// one namespace).
+    pub fn trade_no_taken(&self, mc_trade_no: &str) -> bool {
+        self.trade_nos.contains_key(mc_trade_no)
+            || self
+                .applications
+                .iter()
+                .any(|a| a.mc_trade_no == mc_trade_no)
     }
 
     pub fn recharge_by_trade_no(&self, card: usize, mc_trade_no: &str) -> Option<usize> {

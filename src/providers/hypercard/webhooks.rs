@@ -54,6 +54,19 @@ pub(super) fn recharge(world: &mut World, card_id: &str, mc_trade_no: &str, succ
     );
 }
 
+/// `OPEN_CARD` when an application's review ends: `result` 1 issued, 2 refused (a
+/// number, as the documentation's table says), the refusal's reason as `remark`.
+pub(super) fn open_card(world: &mut World, application: usize) {
+    let a = &world.hypercard.applications[application];
+    let card_type_id = world.hypercard.products[world.hypercard.cards[a.card].product]
+        .card_type_id
+        .clone();
+    let fields = json!({"card_type_id": card_type_id, "email": a.email, "mobile": a.mobile,
+        "mobile_code": a.mobile_code, "result": a.result, "remark": a.fail_reason,
+        "mc_trade_no": a.mc_trade_no});
+    emit(world, "OPEN_CARD", fields);
+}
+
 /// `CARD_STATUS_CHANGE` with the card status codes.
 pub(super) fn card_status_change(world: &mut World, card_id: &str, old: u8, new: u8) {
     emit(

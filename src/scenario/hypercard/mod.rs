@@ -19,7 +19,9 @@ use crate::money::Currency;
 use crate::providers::hypercard::keys;
 use crate::providers::hypercard::ops;
 use crate::providers::hypercard::signature::PublicKey;
-use crate::providers::hypercard::state::{Merchant, Product, Settings, SignatureMode};
+use crate::providers::hypercard::state::{
+    ApplicationRule, Merchant, Product, ReviewOutcome, Settings, SignatureMode,
+};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -46,6 +48,64 @@ pub struct HypercardSection {
     pub card_types: Vec<ProductDecl>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<CardDecl>,
+    /// Express applications at `clock.start`, each at a stage of its card's first mile
+    /// (built through the application, review and activation operations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<ApplicationDeclaration>,
+}
+
+/// An application the world starts with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDeclaration {
+    pub mc_trade_no: String,
+    pub card_type_id: String,
+    /// Drawn from the product's BIN and the seed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_id: Option<String>,
+    #[serde(default = "default_email")]
+    pub email: String,
+    #[serde(default = "default_first_name")]
+    pub first_name: String,
+    #[serde(default = "default_last_name")]
+    pub last_name: String,
+    #[serde(default = "default_mobile")]
+    pub mobile: String,
+    #[serde(default = "one_text")]
+    pub mobile_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_recharge_amount: Option<Amount>,
+    /// `pre_apply` (waiting for the opening deposit), `reviewing` (default; the
+    /// product's knob decides later), `issued`, `refused`, `activated`.
+    #[serde(default)]
+    pub stage: StageSpec,
+}
+
+fn default_email() -> String {
+    "applicant@example.com".to_owned()
+}
+fn default_first_name() -> String {
+    "Sandbox".to_owned()
+}
+fn default_last_name() -> String {
+    "Applicant".to_owned()
+}
+fn default_mobile() -> String {
+    "5550100".to_owned()
+}
+fn one_text() -> String {
+    "1".to_owned()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageSpec {
+    PreApply,
+    #[default]
+    Reviewing,
+    Issued,
+    Refused,
+    Activated,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +172,84 @@ pub struct ProductDecl {
     /// Kept when a card is cancelled, in the card currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_fee: Option<Amount>,
+    /// 1 default, 2 express (default), 3 binding, 4 billing, 5 online; only express
+    /// applications are emulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_type: Option<u8>,
+    /// 1 via the API with an ID document, 2 via email, 3 via the API without one (default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activate_type: Option<u8>,
+    /// 0 API (default), 1 hosted page, 2 email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_detail_obtain_way: Option<u8>,
+    /// Applications wait in pre-apply for an opening deposit; default: whether
+    /// `min_first_recharge_amount` is above zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_first_recharge: Option<bool>,
+    /// What becomes of applications for this product, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<ApplicationDecl>,
+}
+
+/// The application knob of a card product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDecl {
+    /// `issue` (default), `refuse` (with `fail_code` and `fail_reason`) or `pending`
+    /// (the review never ends).
+    #[serde(default)]
+    pub outcome: OutcomeSpec,
+    /// Seconds from a complete application to its outcome (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_seconds: Option<u64>,
+    /// Seconds from an activation request (or, for email activation, the issue) to an
+    /// activated card (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeSpec {
+    #[default]
+    Issue,
+    Refuse,
+    Pending,
+}
+
+/// The refusal a `refuse` knob gives when the scenario names none.
+const DEFAULT_FAIL_CODE: &str = "REVIEW_REJECTED";
+const DEFAULT_FAIL_REASON: &str = "the application did not pass the issuer's review";
+
+fn application_rule(decl: Option<&ApplicationDecl>) -> ApplicationRule {
+    let Some(d) = decl else {
+        return ApplicationRule::default();
+    };
+    let defaults = ApplicationRule::default();
+    let secs =
+        |v: Option<u64>, default: i64| v.map_or(default, |s| i64::try_from(s).unwrap_or(i64::MAX));
+    ApplicationRule {
+        outcome: match d.outcome {
+            OutcomeSpec::Issue => ReviewOutcome::Issue,
+            OutcomeSpec::Pending => ReviewOutcome::Pending,
+            OutcomeSpec::Refuse => ReviewOutcome::Refuse {
+                fail_code: d
+                    .fail_code
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_FAIL_CODE.to_owned()),
+                fail_reason: d
+                    .fail_reason
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_FAIL_REASON.to_owned()),
+            },
+        },
+        review_seconds: secs(d.review_seconds, defaults.review_seconds),
+        activation_seconds: secs(d.activation_seconds, defaults.activation_seconds),
+    }
 }
 
 fn one() -> u8 {
@@ -210,6 +348,24 @@ pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), Scenar
             ));
         }
         ids.push(p.card_type_id.as_str());
+        for (name, value, allowed) in [
+            ("apply_type", p.apply_type, 1..=5),
+            ("activate_type", p.activate_type, 1..=3),
+            ("card_detail_obtain_way", p.card_detail_obtain_way, 0..=2),
+        ] {
+            if let Some(v) = value
+                && !allowed.contains(&v)
+            {
+                return Err(err(
+                    format!("{at}.{name}"),
+                    format!(
+                        "{name} is one of {}..={}, got {v}",
+                        allowed.start(),
+                        allowed.end()
+                    ),
+                ));
+            }
+        }
         if p.bin.len() != 6 || !p.bin.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err(
                 format!("{at}.bin"),
@@ -231,6 +387,21 @@ pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), Scenar
             return Err(err(
                 format!("{at}.card_id"),
                 format!("a card_id is 1 to 20 digits, got {id:?}"),
+            ));
+        }
+    }
+    for (i, a) in section.applications.iter().enumerate() {
+        let at = format!("hypercard.applications[{i}]");
+        if !ids.contains(&a.card_type_id.as_str()) {
+            return Err(err(
+                format!("{at}.card_type_id"),
+                format!("no card type {:?} in hypercard.card_types", a.card_type_id),
+            ));
+        }
+        if a.mc_trade_no.is_empty() || a.mc_trade_no.chars().count() > 64 {
+            return Err(err(
+                format!("{at}.mc_trade_no"),
+                "an mc_trade_no is 1 to 64 characters".to_owned(),
             ));
         }
     }
@@ -302,6 +473,16 @@ pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(),
             consumption_fee: amount_or(p.consumption_fee, "0.20"),
             withdrawal_fee: amount_or(p.withdrawal_fee, "1.00"),
             cancel_fee: amount_or(p.cancel_fee, "0"),
+            apply_type: p.apply_type.unwrap_or(ops::EXPRESS),
+            activate_type: p
+                .activate_type
+                .unwrap_or(ops::activate_type::WITHOUT_DOCUMENT),
+            card_detail_obtain_way: p.card_detail_obtain_way.unwrap_or(0),
+            need_first_recharge: p.need_first_recharge.unwrap_or_else(|| {
+                p.min_first_recharge_amount
+                    .is_some_and(|a| a.0 > Decimal::ZERO)
+            }),
+            application: application_rule(p.application.as_ref()),
         });
     }
     Ok(())
@@ -347,6 +528,63 @@ pub(super) fn build(
             c.balance.map_or(Decimal::ZERO, |b| b.0),
         )
         .map_err(|e| ScenarioError::new(file, format!("hypercard.cards[{i}]"), e.msg))?;
+    }
+    Ok(())
+}
+
+/// Files the declared applications at `clock.start` and brings each to its stage
+/// through the same operations the API and the tenant clock use.
+pub(super) fn apply_applications(
+    file: &str,
+    world: &mut World,
+    section: &HypercardSection,
+) -> Result<(), ScenarioError> {
+    use crate::providers::hypercard::state::card_status;
+    for (i, d) in section.applications.iter().enumerate() {
+        let at = format!("hypercard.applications[{i}]");
+        let fail = |e: String| ScenarioError::new(file, at.clone(), e);
+        let index = ops::apply(
+            world,
+            &ops::ApplyRequest {
+                mc_trade_no: d.mc_trade_no.clone(),
+                card_type_id: d.card_type_id.clone(),
+                email: d.email.clone(),
+                first_name: d.first_name.clone(),
+                last_name: d.last_name.clone(),
+                mobile: d.mobile.clone(),
+                mobile_code: d.mobile_code.clone(),
+                user_ip: String::new(),
+                first_recharge_amount: d.first_recharge_amount.map(|a| a.0),
+                card_id: d.card_id.clone(),
+            },
+        )
+        .map_err(|e| fail(e.msg))?;
+        let card = world.hypercard.applications[index].card;
+        let pre_apply = world.hypercard.cards[card].status == card_status::PRE_APPLY;
+        if pre_apply != (d.stage == StageSpec::PreApply) {
+            return Err(fail(
+                "a card waits in pre_apply exactly when its product has need_first_recharge and the application no first_recharge_amount".to_owned(),
+            ));
+        }
+        match d.stage {
+            StageSpec::PreApply | StageSpec::Reviewing => {}
+            StageSpec::Issued => ops::issue(world, index).map_err(&fail)?,
+            StageSpec::Refused => {
+                let product = world.hypercard.cards[card].product;
+                let (code, reason) = match &world.hypercard.products[product].application.outcome {
+                    ReviewOutcome::Refuse {
+                        fail_code,
+                        fail_reason,
+                    } => (fail_code.clone(), fail_reason.clone()),
+                    _ => (DEFAULT_FAIL_CODE.to_owned(), DEFAULT_FAIL_REASON.to_owned()),
+                };
+                ops::refuse(world, index, &code, &reason).map_err(&fail)?;
+            }
+            StageSpec::Activated => {
+                ops::issue(world, index).map_err(&fail)?;
+                ops::complete_activation(world, card);
+            }
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::HypercardSection;
 use super::setup;
 use crate::ledger::EntryId;
 use crate::providers::hypercard::state::{
-    Card, Detail, HypercardState, Operation, Recharge, Record,
+    Application, Card, Detail, HypercardState, Operation, Recharge, Record,
 };
 use crate::scenario::error::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
@@ -27,6 +27,33 @@ pub struct HypercardSnapshot {
     pub recharges: Vec<SnapRecharge>,
     #[serde(default)]
     pub operations: Vec<SnapOperation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<SnapApplication>,
+}
+
+/// A card application and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapApplication {
+    pub mc_trade_no: String,
+    pub card_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: String,
+    pub mobile_code: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub user_ip: String,
+    pub created_at: Time,
+    /// 0 under way, 1 issued, 2 refused.
+    pub result: u8,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fail_code: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fail_reason: String,
+    /// Index into `recharges`: the opening deposit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,6 +207,7 @@ pub(in crate::scenario) fn export(
     let card_id = |c: usize| state.cards[c].card_id.clone();
     let mut section = section.cloned().unwrap_or_default();
     section.cards.clear();
+    section.applications.clear();
     section.merchant_balances.clear();
     Some(HypercardSnapshot {
         section,
@@ -228,6 +256,25 @@ pub(in crate::scenario) fn export(
                 op_type: o.op_type,
                 operate_status: o.operate_status,
                 at: Time(o.at),
+            })
+            .collect(),
+        applications: state
+            .applications
+            .iter()
+            .map(|a| SnapApplication {
+                mc_trade_no: a.mc_trade_no.clone(),
+                card_id: card_id(a.card),
+                email: a.email.clone(),
+                first_name: a.first_name.clone(),
+                last_name: a.last_name.clone(),
+                mobile: a.mobile.clone(),
+                mobile_code: a.mobile_code.clone(),
+                user_ip: a.user_ip.clone(),
+                created_at: Time(a.created_at),
+                result: a.result,
+                fail_code: a.fail_code.clone(),
+                fail_reason: a.fail_reason.clone(),
+                deposit: a.deposit,
             })
             .collect(),
     })
@@ -446,7 +493,33 @@ pub(in crate::scenario) fn restore(
             at: o.at.0,
         });
     }
+    let mut applications = Vec::new();
+    for (i, a) in snap.applications.iter().enumerate() {
+        let at = format!("snapshot.hypercard.applications[{i}]");
+        if a.deposit.is_some_and(|d| d >= recharges.len()) {
+            return Err(err(
+                format!("{at}.deposit"),
+                "no such recharge in snapshot.hypercard.recharges".to_owned(),
+            ));
+        }
+        applications.push(Application {
+            mc_trade_no: a.mc_trade_no.clone(),
+            card: card(&a.card_id, &format!("{at}.card_id"))?,
+            email: a.email.clone(),
+            first_name: a.first_name.clone(),
+            last_name: a.last_name.clone(),
+            mobile: a.mobile.clone(),
+            mobile_code: a.mobile_code.clone(),
+            user_ip: a.user_ip.clone(),
+            created_at: a.created_at.0,
+            result: a.result,
+            fail_code: a.fail_code.clone(),
+            fail_reason: a.fail_reason.clone(),
+            deposit: a.deposit,
+        });
+    }
     let state = &mut world.hypercard;
+    state.applications = applications;
     state.records.clear();
     for record in records {
         let i = state.add_record(record);

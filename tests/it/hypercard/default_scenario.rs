@@ -20,7 +20,7 @@ async fn the_default_scenario_has_cards_of_every_kind_and_every_business_type() 
         tenant["inventory"]["hypercard"]["card_types"]
             .as_array()
             .map(Vec::len),
-        Some(2)
+        Some(3)
     );
     assert_eq!(
         tenant["credentials"]["hypercard"][0]["api_key"],

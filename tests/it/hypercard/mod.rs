@@ -2,6 +2,7 @@
 //! error envelopes, the business types of Transaction Query v3, and consistency between
 //! the balance, the v3 records and the statement.
 
+mod applications;
 mod consistency;
 mod endpoints;
 mod signing;

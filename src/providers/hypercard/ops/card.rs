@@ -19,6 +19,18 @@ pub fn open_card(
     card_id: Option<String>,
     balance: Decimal,
 ) -> Result<usize, HcError> {
+    new_card(world, product, card_id, balance, card_status::ACTIVATED)
+}
+
+/// Opens a card's ledger account and record in `status` (an application's card starts
+/// in pre-apply or under review, with nothing on it).
+pub(super) fn new_card(
+    world: &mut World,
+    product: usize,
+    card_id: Option<String>,
+    balance: Decimal,
+    status: u8,
+) -> Result<usize, HcError> {
     let product_ref = world
         .hypercard
         .products
@@ -64,7 +76,7 @@ pub fn open_card(
         card_id,
         product,
         card_number,
-        status: card_status::ACTIVATED,
+        status,
         account,
         opened_at: now,
     });

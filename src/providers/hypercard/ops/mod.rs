@@ -8,6 +8,7 @@
 //! `hypercard:network:<CUR>` the card network (where spending goes, refunds come
 //! from); `hypercard:fees:<CUR>` fees earned; `hypercard:fx:<CUR>` conversion clearing.
 
+mod apply;
 mod card;
 mod recharge;
 mod spend;
@@ -23,6 +24,11 @@ use crate::ledger::{
 use crate::money::Currency;
 use crate::tenant::World;
 
+pub use apply::{
+    ACTIVATION_DONE, APPLICATION_REVIEW, ApplyRequest, DEPOSIT_COIN, EXPRESS, activate,
+    activate_type, apply, complete_activation, finish_activation, issue, refuse,
+    review_application,
+};
 pub use card::{fund_merchant, open_card, operate};
 pub use recharge::{Quote, quote, recharge, settle_recharge};
 pub use spend::{buy_coin, consume, fee, refund, withdraw};

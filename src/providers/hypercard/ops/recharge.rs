@@ -59,7 +59,9 @@ pub fn quote(
 }
 
 /// Starts a recharge: the merchant's coin is held now and moved when the recharge
-/// settles (`recharge_settle_seconds` later on the tenant clock).
+/// settles (`recharge_settle_seconds` later on the tenant clock). On a card in
+/// pre-apply the recharge is its opening deposit instead: it starts the application's
+/// review and settles when the card is issued (or fails when it is refused).
 pub fn recharge(
     world: &mut World,
     card_id: &str,
@@ -70,25 +72,49 @@ pub fn recharge(
 ) -> Result<usize, HcError> {
     let card = card(world, card_id)?;
     let settle_after = settings(world)?.recharge_settle_seconds;
-    if world.hypercard.trade_nos.contains_key(mc_trade_no) {
+    if world.hypercard.trade_no_taken(mc_trade_no) {
         return Err(HcError::new(
             Code::A0005,
             format!("mc_trade_no {mc_trade_no} was used before"),
         ));
     }
     let product = product_of(world, card);
-    if !product.can_recharge || world.hypercard.cards[card].status == card_status::CANCELLED {
+    let status = world.hypercard.cards[card].status;
+    if !product.can_recharge || status == card_status::CANCELLED {
         return Err(HcError::new(
             Code::A0010,
             format!("card {card_id} does not support recharge"),
         ));
     }
-    if world.hypercard.cards[card].status == card_status::FROZEN {
-        // Frozen blocks operations (README, `quirks.rs`): nothing moves, no push.
-        return Err(HcError::new(
-            Code::A0000,
-            format!("card {card_id} is frozen; unfreeze it before recharging"),
-        ));
+    match status {
+        card_status::FROZEN => {
+            // Frozen blocks operations (README, `quirks.rs`): nothing moves, no push.
+            return Err(HcError::new(
+                Code::A0000,
+                format!("card {card_id} is frozen; unfreeze it before recharging"),
+            ));
+        }
+        card_status::REVIEWING => {
+            return Err(HcError::new(
+                Code::A0000,
+                format!(
+                    "the application for card {card_id} is under review; recharge once it is issued"
+                ),
+            ));
+        }
+        card_status::REVIEW_REJECTED => {
+            return Err(HcError::new(
+                Code::A0000,
+                format!("the application for card {card_id} was refused"),
+            ));
+        }
+        card_status::PRE_APPLY => {
+            check_opening_deposit(product, amount)?;
+            let index = place(world, card, mc_trade_no, pay_coin, amount, remark)?;
+            super::apply::deposit_made(world, card, index);
+            return Ok(index);
+        }
+        _ => {}
     }
     let (min, max) = (
         product.min_single_recharge_amount,
@@ -107,6 +133,46 @@ pub fn recharge(
             today + amount
         )));
     }
+    let index = place(world, card, mc_trade_no, pay_coin, amount, remark)?;
+    let now = world.now();
+    world.schedule(
+        now.plus_secs(settle_after),
+        RECHARGE_SETTLE,
+        &[("recharge", index.to_string())],
+    );
+    Ok(index)
+}
+
+/// An opening deposit is at least the product's `min_first_recharge_amount` (else its
+/// `min_single_recharge_amount`) and at most its `max_single_recharge_amount`.
+pub(super) fn check_opening_deposit(
+    product: &crate::providers::hypercard::state::Product,
+    amount: Decimal,
+) -> Result<(), HcError> {
+    let min = if product.min_first_recharge_amount > Decimal::ZERO {
+        product.min_first_recharge_amount
+    } else {
+        product.min_single_recharge_amount
+    };
+    let max = product.max_single_recharge_amount;
+    if amount < min || amount > max {
+        return Err(HcError::param(format!(
+            "the opening deposit (first recharge) must be between {min} and {max}, got {amount}"
+        )));
+    }
+    Ok(())
+}
+
+/// Holds the merchant's coin and writes the pending recharge and its record; changes
+/// nothing when it fails (an unknown coin, too little on the merchant's balance).
+pub(super) fn place(
+    world: &mut World,
+    card: usize,
+    mc_trade_no: &str,
+    pay_coin: Currency,
+    amount: Decimal,
+    remark: &str,
+) -> Result<usize, HcError> {
     let quote = quote(world, world.hypercard.cards[card].product, pay_coin, amount)?;
     let merchant = merchant_account(world, pay_coin);
     let now = world.now();
@@ -151,11 +217,6 @@ pub fn recharge(
         .hypercard
         .trade_nos
         .insert(mc_trade_no.to_owned(), record);
-    world.schedule(
-        now.plus_secs(settle_after),
-        RECHARGE_SETTLE,
-        &[("recharge", index.to_string())],
-    );
     Ok(index)
 }
 
@@ -166,6 +227,12 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
         .get("recharge")
         .and_then(|r| r.parse().ok())
         .ok_or("event has no recharge index")?;
+    settle(world, index)
+}
+
+/// Moves a pending recharge's money onto its card and marks it successful (`RECHARGE`
+/// result "1"); a recharge no longer pending is left alone.
+pub(super) fn settle(world: &mut World, index: usize) -> Result<(), String> {
     let recharge = world
         .hypercard
         .recharges
@@ -233,6 +300,36 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
     record.entry = Some(entry);
     let card_id = world.hypercard.cards[recharge.card].card_id.clone();
     crate::providers::hypercard::webhooks::recharge(world, &card_id, &recharge.mc_trade_no, true);
+    Ok(())
+}
+
+/// Fails a pending recharge (an opening deposit whose application was refused): the
+/// merchant's coin is released, the recharge and its record fail with `reason`, and
+/// `RECHARGE` result "2" goes out.
+pub(super) fn fail(world: &mut World, index: usize, reason: &str) -> Result<(), String> {
+    let recharge = world
+        .hypercard
+        .recharges
+        .get(index)
+        .cloned()
+        .ok_or("no such recharge")?;
+    if recharge.status != recharge_status::PENDING {
+        return Ok(());
+    }
+    let now = world.now();
+    if let Some(hold) = recharge.hold {
+        world
+            .ledger
+            .release_hold(hold, now)
+            .map_err(|e| e.to_string())?;
+    }
+    let r = &mut world.hypercard.recharges[index];
+    r.status = recharge_status::FAILED;
+    r.fail_reason = reason.to_owned();
+    r.hold = None;
+    world.hypercard.records[recharge.record].status = tx_status::FAILED;
+    let card_id = world.hypercard.cards[recharge.card].card_id.clone();
+    crate::providers::hypercard::webhooks::recharge(world, &card_id, &recharge.mc_trade_no, false);
     Ok(())
 }
 

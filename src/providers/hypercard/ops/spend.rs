@@ -287,7 +287,7 @@ pub fn buy_coin(
 ) -> Result<usize, HcError> {
     let card = card(world, card_id)?;
     positive(amount, "currency_amount")?;
-    if world.hypercard.trade_nos.contains_key(mc_trade_no) {
+    if world.hypercard.trade_no_taken(mc_trade_no) {
         return Err(HcError::new(
             Code::A0005,
             format!("mc_trade_no {mc_trade_no} was used before"),

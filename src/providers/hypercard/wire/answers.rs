@@ -149,12 +149,12 @@ impl ProductRow {
             card_type: p.card_type,
             card_org: p.card_org,
             card_coin: coin(p.card_coin),
-            apply_type: 2,
-            activate_type: 3,
-            card_detail_obtain_way: 0,
+            apply_type: p.apply_type,
+            activate_type: p.activate_type,
+            card_detail_obtain_way: p.card_detail_obtain_way,
             status: 1,
             can_recharge: u8::from(p.can_recharge),
-            need_first_recharge: u8::from(p.min_first_recharge_amount > Decimal::ZERO),
+            need_first_recharge: u8::from(p.need_first_recharge),
             card_fee: amount(p.card_fee),
             annual_fee: amount(p.annual_fee),
             recharge_fee: p.recharge_fee.normalize().to_string(),
@@ -165,4 +165,34 @@ impl ProductRow {
             support_business: p.support_business.clone(),
         }
     }
+}
+
+/// `/openapi/card/apply/result` and `/v2/openapi/card/apply/result`.
+#[derive(Debug, Serialize)]
+pub struct ApplyResultData {
+    pub mc_trade_no: String,
+    pub result: ApplyResult,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApplyResult {
+    pub card_id: String,
+    /// Masked; `""` until the card is issued.
+    pub card_number: String,
+    pub card_status: u8,
+    pub card_type_id: String,
+    /// Unix seconds of the application.
+    pub create_timestamp: i64,
+    pub fail_code: String,
+    pub fail_reason: String,
+}
+
+/// `/v2/openapi/card/bank/details`.
+#[derive(Debug, Serialize)]
+pub struct BankDetailsData {
+    pub card_id: String,
+    pub pub_key: String,
+    pub encoded_card_detail: String,
+    pub card_detail_obtain_way: u8,
+    pub card_type: u8,
 }

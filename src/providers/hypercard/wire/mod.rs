@@ -16,8 +16,8 @@ use crate::http_util::json_kind;
 use crate::money::{Currency, format_fixed};
 
 pub use answers::{
-    BalanceData, BuyCoinData, MerchantBalanceRow, OperationResultData, ProductRow, RechargeData,
-    RechargeFigures, RechargeQueryData,
+    ApplyResult, ApplyResultData, BalanceData, BankDetailsData, BuyCoinData, MerchantBalanceRow,
+    OperationResultData, ProductRow, RechargeData, RechargeFigures, RechargeQueryData,
 };
 pub use records::{
     BuyCoinRecord, CancelRecord, ConsumptionRecord, FeeRecord, RechargeRecord, RefundRecord,
