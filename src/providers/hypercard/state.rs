@@ -1,6 +1,6 @@
 //! HyperCard's part of a tenant's world: settings, merchants, card products, cards,
-//! transaction records, recharges and card operations. Plain data, no serde: `wire.rs`
-//! renders it, `ops.rs` changes it (always together with the ledger).
+//! transaction records, recharges, card operations and card applications. Plain data,
+//! no serde: `wire.rs` renders it, `ops.rs` changes it (always together with the ledger).
 //!
 //! Money never lives here: a card's balance is its ledger account's balance, and every
 //! record that moved money names the ledger entry that moved it.
