@@ -7,8 +7,8 @@
 //! dropped as empty, and the UTF-16 sort. It knows nothing of keys, base64 or HTTP types;
 //! `signature.rs` signs and verifies what this module produces.
 //!
-//! Sources: the provider fact sheet (section 3.2) and the contract's clarifications
-//! (section 7). Where this cannot match Python exactly: unassigned code points inside
+//! Sources: HyperCard's signature page and a public adapter's golden vectors (the
+//! README's HyperCard section shows the rules). Where this cannot match Python exactly: unassigned code points inside
 //! nested strings are kept as they are (Python escapes them, and which ones are unassigned
 //! depends on its version); integers beyond 64 bits and `-0` reach us as floats from
 //! serde_json; and a float with 16 or more significant digits is only the double Python

@@ -86,7 +86,7 @@ pub fn luhn_valid(number: &str) -> bool {
         }
         sum += d;
     }
-    !number.is_empty() && sum % 10 == 0
+    !number.is_empty() && sum.is_multiple_of(10)
 }
 
 /// Reads the merchant's `pub_key`: base64 of a DER public key (SubjectPublicKeyInfo, as

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::ledger::LedgerError;
 
-/// The error codes the sandbox answers with (providers.md 3.3).
+/// The error codes the sandbox answers with (HyperCard's error-code appendix; quirks.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
     /// Client error: an operation that conflicts with the card's state, an unknown

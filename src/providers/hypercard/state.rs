@@ -1,6 +1,6 @@
 //! HyperCard's part of a tenant's world: settings, merchants, card products, cards,
-//! transaction records, recharges and card operations. Plain data, no serde: `wire.rs`
-//! renders it, `ops.rs` changes it (always together with the ledger).
+//! transaction records, recharges, card operations and card applications. Plain data,
+//! no serde: `wire.rs` renders it, `ops.rs` changes it (always together with the ledger).
 //!
 //! Money never lives here: a card's balance is its ledger account's balance, and every
 //! record that moved money names the ledger entry that moved it.
@@ -123,7 +123,7 @@ impl Default for ApplicationRule {
     }
 }
 
-/// Card status codes (providers.md 3.5).
+/// Card status codes (HyperCard's appendix).
 pub mod card_status {
     /// Applied for, waiting for its opening deposit.
     pub const PRE_APPLY: u8 = 0;
@@ -291,7 +291,7 @@ impl Recharge {
     }
 }
 
-/// Operation types (providers.md 3.5).
+/// Operation types (HyperCard's appendix).
 pub mod op_type {
     pub const FREEZE: u8 = 1;
     pub const UNFREEZE: u8 = 2;

@@ -2,7 +2,7 @@
 //! from `X-Sandbox-Tenant` or the token, the query and JSON body, and the
 //! `Idempotency-Key`. [`Authed::run`] checks the token under the tenant lock and, for a
 //! POST/PUT/PATCH with a key and a body `accountId`, answers a repeat with the first
-//! answer's very bytes (key = accountId + Idempotency-Key + path, providers.md 1.5).
+//! answer's very bytes (key = accountId + Idempotency-Key + path, as Interlace's idempotency page says).
 
 use std::sync::Arc;
 

@@ -55,7 +55,7 @@ pub struct Account {
     pub created_at: Timestamp,
 }
 
-/// Card status (providers.md 1.7).
+/// Card status (Interlace's card resource).
 pub mod card_status {
     pub const ACTIVE: &str = "ACTIVE";
     pub const FROZEN: &str = "FROZEN";
