@@ -42,8 +42,10 @@ fn exists(id: &str) -> AdminError {
 /// `POST /_sandbox/faults`: 201 with the rule as stored (its id filled in).
 pub(super) async fn add(
     State(state): State<AppState>,
-    AdminJson(mut rule): AdminJson<FaultRule>,
+    AdminJson(body): AdminJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<(StatusCode, Json<RuleState>), AdminError> {
+    let mut rule = crate::faults::rule_from_json(body)
+        .map_err(|e| AdminError::bad_request(format!("{}: {}", e.field, e.message)))?;
     rule.validate().map_err(|e| invalid(&e))?;
     let added = match rule.tenant.take() {
         Some(tenant_id) => {

@@ -7,6 +7,7 @@
 //! outside every lock.
 
 mod inject;
+mod parse;
 mod rule;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
 
 pub use inject::inject;
+pub use parse::rule_from_json;
 pub use rule::{Action, FaultRule, Latency, LogNormal, RuleError, RuleMatch, Uniform};
 
 /// The ChaCha stream fault decisions draw from (ids use 1, generated data 2).

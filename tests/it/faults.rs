@@ -717,3 +717,117 @@ async fn a_rule_is_readable_by_id_with_its_counters_and_gone_once_deleted() {
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     assert_eq!(gone.json()["error"]["code"], "fault_not_found");
 }
+
+#[tokio::test]
+async fn every_refused_rule_names_the_full_key_path_and_what_it_accepts() {
+    let app = TestApp::new();
+    let cases = [
+        (json!({"action": "latency"}), "action: expected an object"),
+        (json!({"action": {}}), "action.type: is required"),
+        (
+            json!({"action": {"type": 3}}),
+            "action.type: expected one of latency",
+        ),
+        (
+            json!({"action": {"type": "explode"}}),
+            "action.type: expected one of latency",
+        ),
+        (
+            json!({"action": {"type": "error", "status": "500"}}),
+            "action.status: expected an HTTP error status",
+        ),
+        (
+            json!({"action": {"type": "error", "status": 70000}}),
+            "action.status: expected an HTTP error status",
+        ),
+        (
+            json!({"action": {"type": "error"}}),
+            "action.status: is required",
+        ),
+        (
+            json!({"action": {"type": "error", "status": 500, "headers": {"x-a": 1}}}),
+            "action.headers.x-a: expected a string",
+        ),
+        (
+            json!({"action": {"type": "error", "status": 500, "headers": ["x"]}}),
+            "action.headers: expected an object",
+        ),
+        (
+            json!({"action": {"type": "error", "status": 500, "fixed_ms": 3}}),
+            "action.fixed_ms: unknown field",
+        ),
+        (
+            json!({"action": {"type": "latency", "fixed_ms": -1}}),
+            "action.fixed_ms: expected milliseconds",
+        ),
+        (
+            json!({"action": {"type": "latency", "fixed_ms": 1, "cap_ms": "x"}}),
+            "action.cap_ms: expected milliseconds",
+        ),
+        (
+            json!({"action": {"type": "latency", "uniform": {"min_ms": 1}}}),
+            "action.uniform.max_ms: is required",
+        ),
+        (
+            json!({"action": {"type": "latency", "lognormal": {"median_ms": "a", "sigma": 1}}}),
+            "action.lognormal.median_ms: expected milliseconds",
+        ),
+        (
+            json!({"action": {"type": "rate_limit", "retry_after_s": "soon"}}),
+            "action.retry_after_s: expected a whole number",
+        ),
+        (
+            json!({"action": {"type": "slow_body", "bytes_per_sec": 1.5}}),
+            "action.bytes_per_sec: expected a whole number",
+        ),
+        (
+            json!({"action": {"type": "slow_body"}}),
+            "action.bytes_per_sec: is required",
+        ),
+        (
+            json!({"action": {"type": "reset", "status": 500}}),
+            "action.status: a reset action takes no field",
+        ),
+        (
+            json!({"probability": "often", "action": {"type": "reset"}}),
+            "probability: expected a number from 0 to 1",
+        ),
+        (
+            json!({"first_n": -2, "action": {"type": "reset"}}),
+            "first_n: expected a whole number",
+        ),
+        (
+            json!({"match": {"headers": {"x": 2}}, "action": {"type": "reset"}}),
+            "match.headers.x: expected a string",
+        ),
+        (
+            json!({"match": "all", "action": {"type": "reset"}}),
+            "match: expected an object",
+        ),
+        (json!({}), "action: is required"),
+    ];
+    for (body, expected) in cases {
+        let answer = app.post("/_sandbox/faults", &body.to_string()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .expect("a message")
+            .to_owned();
+        assert!(
+            message.starts_with(expected),
+            "{body}: {message:?} should start with {expected:?}"
+        );
+        for serde_wording in [
+            "internally tagged",
+            "expected u16",
+            "expected u64",
+            "expected f64",
+        ] {
+            assert!(!message.contains(serde_wording), "{body}: {message}");
+        }
+    }
+    assert_eq!(
+        app.get("/_sandbox/faults").await.json(),
+        json!({"faults": []})
+    );
+}

@@ -86,6 +86,10 @@
 //!
 //! Global accounts (seed 002):
 //!
+//! - **A business account opens with one bank account** (its virtual account in its
+//!   currency, named after the account), whether a scenario or
+//!   `POST /open-api/v3/business/accounts` opens it, as the business-account example
+//!   carries its `bankAccounts`; `POST .../business/account/{id}/bank-account` adds more.
 //! - **`bankAddress`** is an object in the business-account example and a string in the
 //!   attribute table and the bank-account example; the sandbox sends a string.
 //! - **Bank account `createTime`** is 10-digit unix seconds, as the attribute table's

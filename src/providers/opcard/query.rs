@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::error::{Code, OpError};
 use super::state::{ChangeRecord, OpcardState, fund_type};
 use super::wire::{self, Body, ChangeRow, Page, PayoutRow};
+use crate::clock::Timestamp;
 use crate::money::Currency;
 
 /// The most rows one page may carry.
@@ -105,6 +106,14 @@ fn currencies(body: &Body, name: &str) -> Result<Option<Vec<Currency>>, OpError>
     })
 }
 
+/// Whether a record's time lies in `from..=to`, compared at the precision OPCard
+/// prints times in (whole seconds): a client filtering by the time it read back finds
+/// the record it read, also at either edge (`quirks.rs`).
+fn in_window(time: Timestamp, from: Option<Timestamp>, to: Option<Timestamp>) -> bool {
+    let secs = time.as_secs();
+    from.is_none_or(|f| secs >= f.as_secs()) && to.is_none_or(|t| secs <= t.as_secs())
+}
+
 /// `POST /card-api/v1/balance/change/records`.
 pub(super) fn change_records(state: &OpcardState, body: &Body) -> Result<Page<ChangeRow>, OpError> {
     let paging = paging(body, |id| {
@@ -130,8 +139,7 @@ pub(super) fn change_records(state: &OpcardState, body: &Body) -> Result<Page<Ch
         wire::parse_program(v, "program_value_list")
     })?;
     let keep = |r: &ChangeRecord| {
-        from.is_none_or(|f| r.time >= f)
-            && to.is_none_or(|t| r.time <= t)
+        in_window(r.time, from, to)
             && bills.as_ref().is_none_or(|b| b.contains(&r.bill_currency))
             && moving.as_ref().is_none_or(|m| m.contains(&r.currency))
             && funds.as_ref().is_none_or(|f| f.contains(&r.fund_type))
@@ -179,8 +187,7 @@ pub(super) fn payouts(state: &OpcardState, body: &Body) -> Result<Page<PayoutRow
         batch_no.is_none_or(|b| p.batch_no == b)
             && program.is_none_or(|v| state.programs[p.program].value == v)
             && currency.is_none_or(|c| p.currency == c)
-            && from.is_none_or(|f| p.time >= f)
-            && to.is_none_or(|t| p.time <= t)
+            && in_window(p.time, from, to)
     };
     let (rows, next_cursor) = page(&state.payouts, |p| p.id, keep, &paging);
     Ok(Page {

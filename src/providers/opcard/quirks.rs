@@ -43,7 +43,11 @@
 //! - **Cursors** are the id of the last row of the previous page (numeric strings like the
 //!   documentation's `"3620"`); `next_cursor` is `null` on the last page; an unknown or
 //!   malformed cursor is a parameter error. Requests without `from_changed_at` /
-//!   `to_changed_at` are not limited in time (contract section 5).
+//!   `to_changed_at` are not limited in time.
+//! - **Time filters compare whole seconds**: records keep the tenant clock's
+//!   milliseconds but print times to the second, so `from_changed_at`/`to_changed_at`
+//!   (and the payout list's `from_created_at`/`to_created_at`) compare both sides at
+//!   the second: a time read back from a record selects that record, at either edge.
 //! - **`card_validity_time`** is sent as `YYYYMM` and answered as the first instant of
 //!   that month at +08:00 (`2027-08-01T00:00:00+08:00`, as the documentation's detail
 //!   example prints it); the card is valid to the end of that month.

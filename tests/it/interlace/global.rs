@@ -587,3 +587,35 @@ async fn the_default_scenario_has_every_status_both_directions_and_fees() {
             .any(|t| t["business_type"].as_str() == Some("OUTBOUND") && !t["fee"].is_null())
     );
 }
+
+#[tokio::test]
+async fn a_business_account_opened_through_the_api_carries_its_bank_account() {
+    let app = TestApp::from_yaml(&scenario());
+    let token = login(&app).await;
+    let created = post(
+        &app,
+        &token,
+        "/open-api/v3/business/accounts",
+        json!({"accountId": MAIN, "nickname": "Second EUR", "currency": "EUR"}),
+    )
+    .await;
+    assert_eq!(created["code"], "000000", "{created}");
+    let banks = created["data"]["bankAccounts"]
+        .as_array()
+        .expect("bankAccounts")
+        .clone();
+    assert_eq!(banks.len(), 1, "{created}");
+    assert_eq!(banks[0]["routingType"], "BIC_SWIFT");
+    assert!(
+        iban_is_valid(banks[0]["accountNo"].as_str().expect("iban")),
+        "{banks:?}"
+    );
+    let id = created["data"]["id"].as_str().expect("id");
+    let shown = get(
+        &app,
+        &token,
+        &format!("/open-api/v3/business/accounts/{id}"),
+    )
+    .await;
+    assert_eq!(shown["data"]["bankAccounts"], json!(banks));
+}

@@ -495,3 +495,37 @@ async fn a_load_in_a_currency_without_a_card_account_is_refused_like_a_release()
     let export = app.export_state("default").await;
     assert!(!export.contains("opcard:account:6:GBP"), "no GBP account");
 }
+
+#[tokio::test]
+async fn a_records_printed_time_finds_it_again_at_either_edge_of_a_window() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let moved = app
+        .post(
+            "/_sandbox/tenants/default/clock",
+            r#"{"advance_seconds": 1.25}"#,
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    ok(
+        &app,
+        "/card-api/v1/load/release",
+        json!({"program_value": 6, "currency": "USD", "amount": 1}),
+    )
+    .await;
+    let rows = all_records(&app, json!({"fund_type_list": [23]}), 100, false).await;
+    let row = rows.last().expect("the release's record").clone();
+    let time = row["moving_account_Time"]
+        .as_str()
+        .expect("a time")
+        .to_owned();
+    for filter in [
+        json!({"from_changed_at": time, "to_changed_at": time}),
+        json!({"from_changed_at": time}),
+        json!({"to_changed_at": time}),
+    ] {
+        let mut filter = filter;
+        filter["fund_type_list"] = json!([23]);
+        let found = all_records(&app, filter.clone(), 100, false).await;
+        assert!(found.contains(&row), "{filter} finds {row}: {found:?}");
+    }
+}

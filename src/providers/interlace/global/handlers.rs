@@ -54,6 +54,10 @@ pub(crate) async fn business_accounts_create(req: Authed) -> Response {
         let currency = currency(wire::req_str(&r.body, "currency")?)?;
         let purpose = wire::opt_str(&r.body, "purpose")?.unwrap_or_default();
         let index = ops::create_business_account(w, account_id, nickname, purpose, currency, None)?;
+        // It opens with its bank account, as Interlace's accounts and the scenario's do
+        // (`quirks.rs`).
+        let id = w.interlace.global.business_accounts[index].id.clone();
+        ops::create_bank_account(w, &id, None)?;
         Ok(BusinessAccountView::of(
             w,
             &w.interlace.global.business_accounts[index],
