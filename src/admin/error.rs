@@ -1,6 +1,6 @@
 //! The admin API's error shape, `{"error":{"code","message"}}`, its status codes
-//! (contract section 7: 404 unknown tenant, 413 oversized body, 400 malformed or wrong
-//! type, 409 well-formed but impossible), and the body and query extractors whose
+//! (404 unknown tenant, 413 oversized body, 400 malformed or wrong type, 409
+//! well-formed but impossible), and the body and query extractors whose
 //! rejections come out in that shape.
 
 use axum::Json;

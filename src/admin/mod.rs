@@ -1,4 +1,4 @@
-//! The admin API under `/_sandbox/` (contract section 4): health and readiness,
+//! The admin API under `/_sandbox/`: health and readiness,
 //! tenants, clock, export, invariants, simulation, the request journal and metrics.
 //!
 //! Our own JSON (see `wire`), errors as `{"error":{"code","message"}}`. Never faulted or

@@ -1,4 +1,4 @@
-//! The admin API's JSON, our own stable format (contract section 4). Times are RFC 3339
+//! The admin API's JSON, our own stable format. Times are RFC 3339
 //! strings; the clock also gives epoch milliseconds.
 
 use serde::{Deserialize, Serialize};

@@ -61,7 +61,7 @@ pub fn canonical_string(headers: &[(&str, &str)], body: &Map<String, Value>) -> 
 }
 
 /// Whether the scalars under `value` concatenate to something: any boolean or number, or
-/// a non-empty string. Nulls render as nothing here (contract section 7), and object keys
+/// a non-empty string. Nulls render as nothing here, and object keys
 /// are not scalars.
 fn has_content(value: &Value) -> bool {
     match value {

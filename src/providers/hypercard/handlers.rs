@@ -15,7 +15,7 @@ use super::wire::{
 use super::{card_details, ops, query};
 use crate::money::{Currency, format_fixed};
 
-/// Card ids run to 20 digits (contract section 7).
+/// Card ids run to 20 digits.
 const CARD_ID_DIGITS: usize = 20;
 
 /// `POST /openapi/card/balance`.

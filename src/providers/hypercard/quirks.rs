@@ -5,13 +5,13 @@
 //!   response: `" refund_amount"`, `" page"`): documentation typos. The sandbox emits
 //!   `refund_amount` and `page`, as the attribute tables name them.
 //! - **`fee` on consumption records**: in the type 1 table, absent from its example; the
-//!   table wins (contract 5), so every consumption record carries `fee`
+//!   table wins, so every consumption record carries `fee`
 //!   (`"0.00000000"`: handling fees are separate type 10 records).
 //! - **`service_fee_standard`**: a string in the type 10 table, a bare number in its
 //!   example; the table wins.
 //! - **`card_id` / `card_number` descriptions** swapped in the type 1 and 2 tables
 //!   ("consumption amount", "transaction description"): a card id is an id, a card number
-//!   the masked PAN (contract 7).
+//!   the masked PAN.
 //! - **Fee records not tied to a card**: the type 10 example has `card_id: ""`; every fee
 //!   the sandbox writes belongs to a consumption's card, so it always has one.
 //! - **Statement `tx_id`**: the single-card statement examples print `tx_id` as a bare

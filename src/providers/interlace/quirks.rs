@@ -98,7 +98,7 @@
 //!   says (its example shows an unrelated UUID).
 //! - **Bank accounts** have numbers that validate: GBP and EUR an IBAN (GB and IE, mod-97
 //!   check, routed `BIC_SWIFT`), USD an account number with an `ABA` routing number
-//!   whose checksum holds (contract section 7).
+//!   whose checksum holds.
 //! - **Legal entities** start PENDING and the tenant clock moves them to PROCESSING and
 //!   then ACTIVE after the scenario's delays; a business account needs an ACTIVE one.
 //! - **Transactions**: an inbound deposit goes REQUESTED, PENDING, CLOSED (or through
@@ -107,7 +107,7 @@
 //!   UNKNOWN); an outbound transfer holds amount and fee while PENDING and settles to
 //!   CLOSED; a failed one goes PAYMENT_FAILED, then REFUNDING, which gives amount and fee
 //!   back and is where it ends. Money moves only at CLOSED. A transaction carries no
-//!   time (contract 7); the sandbox keeps one for ordering and time filters.
+//!   time; the sandbox keeps one for ordering and time filters.
 //! - **`pending`** in a business account's balance is the sum of inbound deposits still
 //!   on their way.
 //! - **Cancel** (`POST /open-api/v3/business/transfer/external/{id}/cancel`) is a sandbox
@@ -123,7 +123,7 @@
 //!   does not sign it). `CARD_TRANSACTION.CREATED` goes out for every card transaction
 //!   record (authorisation, clearing, reversal, refund, fee, declines included); its
 //!   `resource` is the record as `card/transactions` lists it. `ACCOUNT_NEGATIVE.BATCH`
-//!   (the contract's name; the documentation read names none) goes out once per
+//!   (the sandbox's name; the documentation read names none) goes out once per
 //!   BatchHook page, its `resource` the page as the admin listing shows it. The
 //!   documentation read has no catalogue of event types, so the other names follow its
 //!   `OBJECT.ACTION` pattern: `CARD_TRANSACTION.UPDATED` (an authorisation closed),

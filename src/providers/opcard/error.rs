@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::ledger::LedgerError;
 
-/// The header that repeats the envelope's `trace_id` (contract section 7).
+/// The header that repeats the envelope's `trace_id`.
 pub(super) static TRACE_HEADER: HeaderName = HeaderName::from_static("x-trace-id");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

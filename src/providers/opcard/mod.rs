@@ -28,7 +28,7 @@ pub(crate) use extract::{app_key as app_key_credential, token_key as token_crede
 use crate::server::AppState;
 
 /// Every OPCard route: the documented ones in the order of the documentation, then the
-/// sandbox's own (contract section 5).
+/// sandbox's own.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/card-api/v1/cards/create", post(handlers::cards_create))

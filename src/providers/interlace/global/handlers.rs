@@ -1,4 +1,4 @@
-//! One thin handler per global-account endpoint (contract section 5).
+//! One thin handler per global-account endpoint.
 
 use axum::extract::Path;
 use axum::response::Response;
@@ -131,7 +131,7 @@ pub(crate) async fn business_accounts_balance(Path(id): Path<String>, req: Authe
 }
 
 /// `POST /open-api/v3/business/account/{id}/bank-account` `{accountName?}`: `id` is the
-/// business account's id (contract section 7).
+/// business account's id.
 pub(crate) async fn bank_account_create(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, r| {
         let name = wire::opt_str(&r.body, "accountName")?;
