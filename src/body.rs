@@ -9,35 +9,72 @@
 //! the answer. Bodies up to [`BODY_LIMIT`] are read here first and handed on as bytes
 //! (routes that take none ignore them); a longer body is handed on as it comes, so each
 //! API still refuses it with 413 in its own shape.
+//!
+//! A body must arrive within the body timeout (`--body-timeout`, from its headers on):
+//! a client that stalls part-way through it gets a read error in place of the rest, which
+//! each API answers in its own envelope, and the connection closes. A stalled client
+//! never holds a connection, or shutdown, for longer.
 
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::server::BODY_LIMIT;
+use crate::server::{AppState, BODY_LIMIT};
 
-/// Middleware: reads the request body (up to [`BODY_LIMIT`]) before the request goes on.
-pub(crate) async fn read_first(request: Request, next: Next) -> Response {
+fn timed_out(limit: std::time::Duration) -> axum::Error {
+    axum::Error::new(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!(
+            "the body did not arrive within {} s (--body-timeout)",
+            limit.as_secs()
+        ),
+    ))
+}
+
+/// Middleware: reads the request body (up to [`BODY_LIMIT`]) before the request goes on,
+/// within the body timeout.
+pub(crate) async fn read_first(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !has_body(request.headers()) {
         return next.run(request).await;
     }
+    let limit = state.settings.body_timeout;
+    let deadline = tokio::time::Instant::now() + limit;
     let (parts, body) = request.into_parts();
     let mut stream = body.into_data_stream();
     let mut buffered = Vec::new();
     let body = loop {
-        match stream.next().await {
-            None => break Body::from(buffered),
-            Some(Ok(chunk)) => {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Err(_) => {
+                let items: [Result<Bytes, axum::Error>; 2] =
+                    [Ok(Bytes::from(buffered)), Err(timed_out(limit))];
+                break Body::from_stream(futures_util::stream::iter(items));
+            }
+            Ok(None) => break Body::from(buffered),
+            Ok(Some(Ok(chunk))) => {
                 buffered.extend_from_slice(&chunk);
                 if buffered.len() > BODY_LIMIT {
+                    // The rest goes on as it comes, under the same deadline.
+                    let rest =
+                        futures_util::stream::unfold(Some(stream), move |state| async move {
+                            let mut stream = state?;
+                            match tokio::time::timeout_at(deadline, stream.next()).await {
+                                Ok(Some(item)) => Some((item, Some(stream))),
+                                Ok(None) => None,
+                                Err(_) => Some((Err(timed_out(limit)), None)),
+                            }
+                        });
                     let head = futures_util::stream::iter([Ok(Bytes::from(buffered))]);
-                    break Body::from_stream(head.chain(stream));
+                    break Body::from_stream(head.chain(rest));
                 }
             }
-            Some(Err(e)) => {
+            Ok(Some(Err(e))) => {
                 let items: [Result<Bytes, axum::Error>; 2] = [Ok(Bytes::from(buffered)), Err(e)];
                 break Body::from_stream(futures_util::stream::iter(items));
             }

@@ -182,6 +182,24 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub max_fault_delay: u64,
+    /// The longest a request body may take to arrive, in seconds (a slower one is
+    /// refused in the provider's envelope and the connection closed)
+    #[arg(
+        long,
+        env = "SANDBOX_BODY_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 30
+    )]
+    pub body_timeout: u64,
+    /// On SIGTERM, how long requests in flight may take to finish, in seconds; idle and
+    /// half-sent connections close at once
+    #[arg(
+        long,
+        env = "SANDBOX_SHUTDOWN_GRACE",
+        value_name = "SECS",
+        default_value_t = 5
+    )]
+    pub shutdown_grace: u64,
     /// Send every tenant's Interlace and HyperCard webhooks to this URL unless its
     /// scenario or the admin API sets one for that provider
     #[arg(long, env = "SANDBOX_WEBHOOK_URL", value_name = "URL")]
@@ -219,6 +237,8 @@ pub struct Config {
     /// The global rules `--latency` and `--error-rate` stand for.
     pub fault_rules: Vec<FaultRule>,
     pub max_fault_delay: Duration,
+    pub body_timeout: Duration,
+    pub shutdown_grace: Duration,
     pub webhook_url: Option<String>,
     pub ready_file: Option<PathBuf>,
 }
@@ -298,6 +318,8 @@ impl Config {
         Ok(Self {
             fault_rules,
             max_fault_delay: Duration::from_secs(args.max_fault_delay),
+            body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+            shutdown_grace: Duration::from_secs(args.shutdown_grace),
             listen,
             scenarios: args.scenarios,
             seed: args.seed,

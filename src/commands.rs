@@ -53,6 +53,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             admin_token: config.admin_token.clone(),
             public_url,
             max_fault_delay: config.max_fault_delay,
+            body_timeout: config.body_timeout,
             webhook_url: config.webhook_url.clone(),
         },
     );
@@ -96,9 +97,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
         stopping.begin_shutdown();
     };
-    let served = server::serve(listener, server::app(state), shutdown)
-        .await
-        .context("serving");
+    let served = server::serve_with_grace(
+        listener,
+        server::app(state),
+        shutdown,
+        config.shutdown_grace,
+    )
+    .await
+    .context("serving");
     if let Some(path) = &config.ready_file {
         remove_ready_file(path)?;
     }

@@ -1,8 +1,11 @@
 //! The accept loop: serves each TCP connection with hyper (HTTP/1.1), gives every
 //! request a [`Connection`] handle so a fault can reset or close the socket it came
-//! on, and shuts down gracefully (stop accepting, let in-flight requests finish).
+//! on, and shuts down gracefully: stop accepting, close at once every connection with
+//! no request being handled (idle, or still sending its headers), let requests being
+//! handled finish within the grace period, then return whatever is left.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -102,6 +105,7 @@ pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
@@ -130,17 +134,48 @@ pub async fn serve(
     drop(listener);
     stop_tx.send_replace(true);
     drop(done_tx);
-    let _ = done_rx.recv().await;
+    if tokio::time::timeout(grace, done_rx.recv()).await.is_err() {
+        tracing::warn!(
+            grace_s = grace.as_secs_f64(),
+            "requests still in flight after the shutdown grace period; closing them"
+        );
+    }
     Ok(())
+}
+
+/// Counts a connection's requests being handled; the guard uncounts when the answer is
+/// done (or dropped).
+#[derive(Debug)]
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let handle = Connection::new(&stream);
     let for_requests = handle.clone();
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let counter = in_flight.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(for_requests.clone());
-        app.clone().oneshot(req.map(Body::new))
+        let guard = InFlight::enter(&counter);
+        let answer = app.clone().oneshot(req.map(Body::new));
+        async move {
+            let answered = answer.await;
+            drop(guard);
+            answered
+        }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
@@ -164,6 +199,10 @@ async fn connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bo
             changed = stop.wait_for(|s| *s), if !stopping => {
                 stopping = true;
                 if changed.is_ok() {
+                    if in_flight.load(Ordering::SeqCst) == 0 {
+                        // Idle, or part-way through its headers: nothing to finish.
+                        break;
+                    }
                     conn.as_mut().graceful_shutdown();
                 }
             }

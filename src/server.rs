@@ -46,6 +46,8 @@ pub struct Settings {
     pub max_fault_delay: Duration,
     /// Where webhooks go for providers a tenant's scenario gives no URL.
     pub webhook_url: Option<String>,
+    /// The longest a request body may take to arrive, from its headers on.
+    pub body_timeout: Duration,
 }
 
 impl Settings {
@@ -56,9 +58,15 @@ impl Settings {
             public_url: public_url.into(),
             max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
             webhook_url: None,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
+
+/// The default of `--body-timeout`.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default of `--shutdown-grace`.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The default of `--max-fault-delay`.
 pub const DEFAULT_MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
@@ -170,7 +178,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
-        .layer(from_fn(crate::body::read_first))
+        .layer(from_fn_with_state(state.clone(), crate::body::read_first))
         .with_state(state)
 }
 
@@ -181,7 +189,17 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    crate::listener::serve(listener, app, shutdown).await
+    crate::listener::serve(listener, app, shutdown, DEFAULT_SHUTDOWN_GRACE).await
+}
+
+/// [`serve`], giving requests in flight at shutdown at most `grace` to finish.
+pub async fn serve_with_grace(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    crate::listener::serve(listener, app, shutdown, grace).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -472,3 +472,98 @@ async fn large_bodies_on_get_routes_are_answered_on_keep_alive_connections() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_body_that_stalls_part_way_is_refused_in_the_envelope_within_the_body_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::embedded_with(Settings {
+        body_timeout: Duration::from_secs(1),
+        ..Settings::new("http://sandbox.test")
+    });
+    let addr = app.serve().await;
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    stream
+        .write_all(
+            b"POST /openapi/card/balance HTTP/1.1\r\nhost: x\r\napi-key: hc_sandbox_merchant\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"card_id\"",
+        )
+        .await
+        .expect("writes");
+    // Nothing more is sent: the answer comes once the body timeout passes.
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered and closed long before 20 s")
+        .expect("reads");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 "), "{text}");
+    assert!(text.contains("\"code\":\"A0003\""), "{text}");
+    assert!(text.contains("did not arrive within 1 s"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_answers_in_flight_requests_and_exits_within_the_grace_period_despite_stalled_clients()
+ {
+    use tokio::io::AsyncWriteExt;
+    let (mut child, url) = spawn_binary(&["--latency", "1500", "--shutdown-grace", "2"]);
+    let client = reqwest::Client::new();
+    wait_until_ready(&client, &url).await;
+    let addr = url.trim_start_matches("http://").to_owned();
+    // One client stalls in its headers, one in its body.
+    let mut mid_headers = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connects");
+    mid_headers
+        .write_all(b"GET /open-api/v3/cards HTTP/1.1\r\nhost: x\r\nx-sandbox-")
+        .await
+        .expect("writes");
+    let mut mid_body = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connects");
+    mid_body
+        .write_all(b"POST /openapi/card/balance HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n{\"card")
+        .await
+        .expect("writes");
+    // 32 requests in flight, each held by the injected 1.5 s latency.
+    let slow: Vec<_> = (0..32)
+        .map(|_| {
+            let client = client.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                client
+                    .get(format!("{url}/open-api/v3/cards"))
+                    .header("x-sandbox-tenant", "default")
+                    .send()
+                    .await
+                    .map(|r| r.status())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let signalled = card_sandbox::clock::Stopwatch::start();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for request in slow {
+        let status = request.await.expect("the task ends");
+        assert!(
+            status.is_ok(),
+            "an in-flight request got its answer: {status:?}"
+        );
+    }
+    let status = tokio::task::spawn_blocking(move || wait_for_exit(&mut child))
+        .await
+        .expect("waited");
+    assert!(status.success(), "exit 0 after SIGTERM: {status}");
+    // Within the 2 s grace (and some slack for a loaded machine), not the 30 s header
+    // timeout or never.
+    assert!(
+        signalled.elapsed() < Duration::from_secs(5),
+        "exited {:?} after SIGTERM",
+        signalled.elapsed()
+    );
+    drop((mid_headers, mid_body));
+}

@@ -112,6 +112,11 @@ impl TestApp {
         )
     }
 
+    /// The embedded default scenario under `settings`.
+    pub(crate) fn embedded_with(settings: Settings) -> Self {
+        Self::build_with(None, settings, true)
+    }
+
     fn build(yaml: Option<&str>, token: Option<&str>, load: bool) -> Self {
         let settings = Settings {
             admin_token: token.map(str::to_owned),
