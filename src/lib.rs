@@ -19,6 +19,7 @@
 
 mod admin;
 mod body;
+pub mod card_number;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -21,6 +21,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
+use crate::card_number::with_check_digit;
 use crate::clock::Timestamp;
 
 /// The smallest and largest merchant keys accepted (HyperCard uses 1024 bits).
@@ -52,13 +53,7 @@ pub fn pan(seed: u64, card_id: &str, masked: &str, opened_at: Timestamp) -> Pan 
     let last4: String = masked.rsplit('*').next().unwrap_or_default().to_owned();
     let last4 = format!("{last4:0>4}");
     let middle: String = (0..5).map(digit).collect();
-    let mut number = String::new();
-    for check in 0..10u8 {
-        number = format!("{bin}{middle}{}{last4}", char::from(b'0' + check));
-        if luhn_valid(&number) {
-            break;
-        }
-    }
+    let number = with_check_digit(&format!("{bin}{middle}"), &last4);
     let cvv: String = (5..8).map(digit).collect();
     let dt = opened_at.to_datetime().to_offset(
         time::UtcOffset::from_whole_seconds(super::ops::GMT8).unwrap_or(time::UtcOffset::UTC),
@@ -68,25 +63,6 @@ pub fn pan(seed: u64, card_id: &str, masked: &str, opened_at: Timestamp) -> Pan 
         cvv,
         expire: format!("{:02}/{:04}", u8::from(dt.month()), dt.year() + VALID_YEARS),
     }
-}
-
-/// The Luhn check over a string of digits.
-pub fn luhn_valid(number: &str) -> bool {
-    let mut sum = 0u32;
-    for (i, b) in number.bytes().rev().enumerate() {
-        if !b.is_ascii_digit() {
-            return false;
-        }
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    !number.is_empty() && sum.is_multiple_of(10)
 }
 
 /// Reads the merchant's `pub_key`: base64 of a DER public key (SubjectPublicKeyInfo, as
@@ -156,6 +132,7 @@ impl rsa::rand_core::CryptoRng for PaddingRng {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::card_number::luhn_valid;
 
     #[test]
     fn numbers_are_luhn_valid_on_the_bin_and_agree_with_the_masked_number() {

@@ -193,7 +193,6 @@ fn set_profile_kyc(world: &mut World, account: usize, status: &str, message: &st
         .profiles
         .entry(a.id.clone())
         .or_default();
-    profile.kyc_status = status.to_owned();
     status.clone_into(&mut profile.kyc_status);
     message.clone_into(&mut profile.kyc_message);
 }
@@ -245,7 +244,7 @@ pub fn simulate_kyc_review(
     status: &str,
     message: &str,
 ) -> Result<usize, IlError> {
-    let account = ops::account(world, account_id)?;
+    ops::account(world, account_id)?;
     let status = match status {
         "Passed" | "PASSED" => kyc_status::PASSED,
         "Canceled" | "CANCELED" | "Cancelled" => kyc_status::CANCELED,
@@ -281,7 +280,6 @@ pub fn simulate_kyc_review(
         message
     };
     decide_kyc(world, case, status, message)?;
-    let _ = account;
     Ok(case)
 }
 
