@@ -96,11 +96,11 @@ def request(server, method, path, body=None, headers=None):
     return response.status, data
 
 
-def start_sandbox(*scenarios):
-    args = [str(SANDBOX), "--listen", "127.0.0.1:0"]
+def start_sandbox(*scenarios, binary=None, env=None):
+    args = [str(binary or SANDBOX), "--listen", "127.0.0.1:0"]
     for scenario in scenarios:
         args += ["--scenario", str(scenario)]
-    server = Process(args)
+    server = Process(args, env=env)
     deadline = time.perf_counter() + 300
     while time.perf_counter() < deadline:
         try:

@@ -163,10 +163,14 @@ pub struct ServeArgs {
     /// Bytes one request journal may hold (per tenant, and for requests naming none)
     #[arg(long, env = "SANDBOX_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_JOURNAL_BYTES)]
     pub journal_bytes: usize,
-    /// Live credentials of one kind a tenant keeps (OAuth codes, tokens, nonces); the
-    /// oldest go first beyond it
+    /// Live credentials of one kind a tenant keeps (OAuth codes, tokens); the oldest go
+    /// first beyond it
     #[arg(long, env = "SANDBOX_CREDENTIAL_LIMIT", default_value_t = crate::issued::DEFAULT_LIMIT)]
     pub credential_limit: usize,
+    /// HyperCard nonces a tenant remembers for replay detection (ten minutes, the
+    /// newest this many)
+    #[arg(long, env = "SANDBOX_NONCE_LIMIT", default_value_t = crate::providers::hypercard::state::DEFAULT_NONCE_LIMIT)]
+    pub nonce_limit: usize,
     /// Shorthand for one global latency rule: MS (fixed) or MIN..MAX (uniform), in ms
     #[arg(long, env = "SANDBOX_LATENCY", value_name = "MS|MIN..MAX")]
     pub latency: Option<String>,
@@ -259,6 +263,8 @@ pub enum ConfigError {
     JournalSize(usize),
     #[error("--credential-limit must be at least 1")]
     CredentialLimit,
+    #[error("--nonce-limit must be at least 1")]
+    NonceLimit,
     #[error("--latency {0:?} must be milliseconds (200) or a range of them (50..400)")]
     Latency(String),
     #[error("--error-rate must be between 0 and 1, got {0}")]
@@ -293,6 +299,9 @@ impl Config {
         }
         if args.credential_limit == 0 {
             return Err(ConfigError::CredentialLimit);
+        }
+        if args.nonce_limit == 0 {
+            return Err(ConfigError::NonceLimit);
         }
         let mut fault_rules = Vec::new();
         if let Some(text) = &args.latency {
@@ -329,6 +338,7 @@ impl Config {
             limits: crate::tenant::Limits {
                 journal_bytes: args.journal_bytes,
                 credentials: args.credential_limit,
+                nonces: args.nonce_limit,
             },
             log_format: args.log_format,
             webhook_url: args.webhook_url,

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod faults;
+pub mod file_links;
 mod http_util;
 pub mod ids;
 pub mod issued;

@@ -97,6 +97,7 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(registry: Registry, settings: Settings) -> Self {
         registry.set_public_url(&settings.public_url);
+        registry.set_admin_token(settings.admin_token.as_deref());
         registry.set_default_webhook_url(settings.webhook_url.as_deref());
         Self(Arc::new(Shared {
             registry: Arc::new(registry),

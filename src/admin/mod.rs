@@ -2,9 +2,9 @@
 //! tenants, clock, export, invariants, simulation, the request journal and metrics.
 //!
 //! Our own JSON (see `wire`), errors as `{"error":{"code","message"}}`. Never faulted or
-//! delayed. With `--admin-token`, every route but health and ready needs
-//! `Authorization: Bearer <token>`; until the startup scenarios are loaded, tenant
-//! routes answer 503.
+//! delayed. With `--admin-token`, every route but health, ready and file links needs
+//! `Authorization: Bearer <token>` (a file link opens with its own key, see
+//! `file_links`); until the startup scenarios are loaded, tenant routes answer 503.
 
 mod error;
 mod faults;
@@ -27,7 +27,13 @@ use crate::server::AppState;
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let open = Router::new()
         .route("/_sandbox/health", get(system::health))
-        .route("/_sandbox/ready", get(system::ready));
+        .route("/_sandbox/ready", get(system::ready))
+        // Provider clients follow file links without the admin token: the handler
+        // checks the link's key itself.
+        .route(
+            "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
+            get(tenants::file),
+        );
     let guarded = Router::new()
         .route(
             "/_sandbox/tenants",
@@ -74,10 +80,6 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             post(webhooks::redeliver),
         )
         .route(
-            "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
-            get(tenants::file),
-        )
-        .route(
             "/_sandbox/tenants/{tenant}/interlace/batches",
             get(tenants::interlace_batches),
         )
@@ -85,15 +87,19 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
     open.merge(guarded)
 }
 
+/// Whether the request sends `Authorization: Bearer {token}`.
+fn bearer_is(headers: &header::HeaderMap, token: &str) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        == Some(token)
+}
+
 /// Admin token check, then readiness (metrics answer before the sandbox is ready).
 async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(token) = &state.settings.admin_token {
-        let sent = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if sent != Some(token.as_str()) {
+        if !bearer_is(req.headers(), token) {
             return AdminError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",

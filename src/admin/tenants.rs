@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::{AdminError, AdminJson};
@@ -287,14 +287,40 @@ fn interlace_error(e: &interlace::IlError) -> AdminError {
     AdminError::new(status, code, format!("{} ({})", e.message, e.code.as_str()))
 }
 
+/// The `key` of a file link.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct FileKey {
+    key: Option<String>,
+}
+
 /// `GET /_sandbox/files/{tenant}/{provider}/{kind}/{name}`: the CSV files provider
 /// answers link to.
+/// Under `--admin-token` a file opens with the link's `key` or the admin token; a
+/// card-display page with its own one-time token.
 pub(super) async fn file(
     State(state): State<AppState>,
     Path((id, provider, kind, name)): Path<(String, String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, AdminError> {
+    let link = Query::<FileKey>::try_from_uri(&uri).map_or(FileKey { key: None }, |q| q.0);
+    let card_display = provider == "interlace" && kind == "card-display";
+    if let Some(token) = &state.settings.admin_token {
+        let keyed = link
+            .key
+            .as_deref()
+            .is_some_and(|key| crate::file_links::key_opens(token, &id, key));
+        if !card_display && !keyed && !super::bearer_is(&headers, token) {
+            return Err(AdminError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a file opens with the link the provider answer gave (its key parameter) \
+                 or with Authorization: Bearer <admin token>",
+            ));
+        }
+    }
     let tenant = state.registry.get(&id)?;
-    if provider == "interlace" && kind == "card-display" {
+    if card_display {
         let page = tenant.with(|w| interlace::onboarding::display::page(w, &name))?;
         return match page {
             Ok(html) => {
@@ -331,11 +357,8 @@ pub(super) async fn interlace_batches(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let base = format!(
-        "{}/_sandbox/files/{}/interlace",
-        state.settings.public_url, id
-    );
-    Ok(Json(tenant.with(|w| interlace::files::batches(w, &base))?))
+    let links = state.registry.file_links(&id);
+    Ok(Json(tenant.with(|w| interlace::files::batches(w, &links))?))
 }
 
 /// OPCard's refusal, in the admin API's shape.

@@ -16,6 +16,7 @@ pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 
 use crate::clock::{TimeError, Timestamp};
 use crate::faults::{self, Decision, FaultRule, FaultSet, RequestFacts, RuleError, RuleState};
+use crate::file_links::FileLinks;
 use crate::ids::IdGen;
 use crate::journal::{Journal, RequestRecord};
 use crate::providers::Provider;
@@ -163,6 +164,8 @@ pub struct Registry {
     global_fault_count: AtomicUsize,
     /// The base of links the sandbox hands out, for links inside webhooks.
     public_url: RwLock<String>,
+    /// The admin token, which keys file links (`file_links`).
+    admin_token: RwLock<Option<String>>,
     /// Where webhooks go for providers a tenant's scenario gives no URL
     /// (`--webhook-url`).
     default_webhook_url: RwLock<Option<String>>,
@@ -175,8 +178,10 @@ pub struct Limits {
     /// Bytes one request journal may hold.
     pub journal_bytes: usize,
     /// Live credentials of one kind (OAuth codes, access tokens, refresh tokens, OPCard
-    /// tokens, card-display tokens, HyperCard nonces) one tenant keeps.
+    /// tokens, card-display tokens) one tenant keeps.
     pub credentials: usize,
+    /// HyperCard nonces one tenant remembers inside the ten-minute replay window.
+    pub nonces: usize,
 }
 
 impl Default for Limits {
@@ -184,6 +189,7 @@ impl Default for Limits {
         Self {
             journal_bytes: crate::journal::DEFAULT_JOURNAL_BYTES,
             credentials: crate::issued::DEFAULT_LIMIT,
+            nonces: crate::providers::hypercard::state::DEFAULT_NONCE_LIMIT,
         }
     }
 }
@@ -202,6 +208,7 @@ impl Registry {
             global_faults: Mutex::new(FaultSet::new(server_seed)),
             global_fault_count: AtomicUsize::new(0),
             public_url: RwLock::new(String::new()),
+            admin_token: RwLock::new(None),
             default_webhook_url: RwLock::new(None),
             limits: RwLock::new(Limits::default()),
         }
@@ -224,8 +231,19 @@ impl Registry {
         *write(&self.default_webhook_url) = url.map(str::to_owned);
     }
 
-    fn files_base(&self, tenant: &str) -> String {
-        format!("{}/_sandbox/files/{tenant}", read(&self.public_url))
+    /// Keys file links with the admin token (`--admin-token`), for tenants built from
+    /// now on.
+    pub fn set_admin_token(&self, token: Option<&str>) {
+        *write(&self.admin_token) = token.map(str::to_owned);
+    }
+
+    /// How `tenant`'s file links are written.
+    pub fn file_links(&self, tenant: &str) -> FileLinks {
+        FileLinks::new(
+            &read(&self.public_url),
+            tenant,
+            read(&self.admin_token).as_deref(),
+        )
     }
 
     /// Adds a rule for every tenant.
@@ -327,7 +345,7 @@ impl Registry {
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
         let start = scenario::resolve_start(&scenario.scenario);
         let mut world = self.build(&scenario, seed, start)?;
-        world.webhooks.files_base = self.files_base(&id);
+        world.webhooks.files = self.file_links(&id);
         world.tenant.clone_from(&id);
         let keys = world.credential_keys();
         let tenant = Arc::new(Tenant {
@@ -424,7 +442,7 @@ impl Registry {
     pub fn reset(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
         let tenant = self.get(id)?;
         let mut world = self.build(&tenant.scenario, tenant.seed, tenant.start)?;
-        world.webhooks.files_base = self.files_base(id);
+        world.webhooks.files = self.file_links(id);
         world.tenant = id.to_owned();
         tenant.replace_world(world);
         Ok(tenant)
@@ -446,7 +464,9 @@ impl Registry {
         if let Some(url) = read(&self.default_webhook_url).as_deref() {
             world.webhooks.config.fill_missing_urls(url);
         }
-        world.set_credential_limit(read(&self.limits).credentials);
+        let limits = *read(&self.limits);
+        world.set_credential_limit(limits.credentials);
+        world.hypercard.nonces.set_limit(limits.nonces);
         Ok(world)
     }
 

@@ -18,6 +18,7 @@ use rand_chacha::ChaCha20Rng;
 
 use crate::clock::Timestamp;
 use crate::faults::Latency;
+use crate::file_links::FileLinks;
 use crate::ids::IdGen;
 use crate::providers::Provider;
 
@@ -260,9 +261,9 @@ pub struct Outbound {
 #[derive(Debug, Clone)]
 pub struct WebhookState {
     pub config: WebhookConfig,
-    /// Where the tenant's provider files are served (`{public URL}/_sandbox/files/{t}`),
-    /// for links inside notifications; set by the registry.
-    pub files_base: String,
+    /// How links to the tenant's provider files are written, for links inside
+    /// notifications; set by the registry.
+    pub files: FileLinks,
     deliveries: VecDeque<Delivery>,
     ids: IdGen,
     /// The stream misbehaviour decisions draw from (ChaCha stream 4).
@@ -279,7 +280,7 @@ impl WebhookState {
     pub fn new(seed: u64) -> Self {
         Self {
             config: WebhookConfig::default(),
-            files_base: String::new(),
+            files: FileLinks::default(),
             deliveries: VecDeque::new(),
             ids: IdGen::new(seed ^ ID_STREAM_SALT),
             rng: {

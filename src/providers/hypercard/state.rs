@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::signature::PublicKey;
 use crate::clock::Timestamp;
+use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
 use crate::money::Currency;
 
@@ -340,8 +341,8 @@ pub struct Application {
 
 /// How long a nonce may not be used again.
 const NONCE_WINDOW_MS: i64 = 600_000;
-/// The fewest remembered nonces that start a sweep of expired ones.
-const NONCE_SWEEP_MIN: usize = 10_000;
+/// How many nonces a tenant remembers unless told otherwise (`--nonce-limit`).
+pub const DEFAULT_NONCE_LIMIT: usize = 10_000;
 
 /// Everything HyperCard keeps for one tenant.
 #[derive(Debug, Clone, Default)]
@@ -364,11 +365,30 @@ pub struct HypercardState {
     pub(crate) by_card_type: HashMap<(usize, u16), Vec<usize>>,
     /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
     pub(crate) trade_nos: HashMap<String, usize>,
-    /// Nonces seen in the last ten minutes, per api-key (not exported: replay
-    /// protection, not state).
-    pub(crate) nonces: HashMap<(String, String), Timestamp>,
-    /// How many nonces start the next sweep of expired ones (0 before the first sweep).
-    pub(crate) nonce_sweep_at: usize,
+    /// Nonces seen in the last ten minutes, keyed `{api-key}\n{nonce}`, at most
+    /// `--nonce-limit` of them (not exported: replay protection, not state).
+    pub(crate) nonces: Nonces,
+}
+
+/// The nonce window: the newest nonces first in, first out.
+#[derive(Debug, Clone)]
+pub(crate) struct Nonces(Issued<Timestamp>);
+
+impl Default for Nonces {
+    fn default() -> Self {
+        Self(Issued::with_limit(DEFAULT_NONCE_LIMIT))
+    }
+}
+
+impl Nonces {
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.0.set_limit(limit);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 impl HypercardState {
@@ -398,20 +418,20 @@ impl HypercardState {
     }
 
     /// Remembers `nonce` of `api_key` for ten minutes from `now`; false when it was
-    /// seen within that time. Expired nonces are swept once the map has doubled since
-    /// the last sweep, so sweeping costs amortised O(1) per request however many
-    /// nonces the window holds, and memory stays bounded by ten minutes of traffic.
+    /// seen within that time. Nonces are kept in arrival order, so expired ones are
+    /// swept from the oldest end (amortised O(1) a request); beyond the limit the
+    /// oldest is forgotten even inside the window, so memory stays bounded on a frozen
+    /// clock too (README, "Bounds": replay detection then covers the newest
+    /// `--nonce-limit` nonces).
     pub(crate) fn remember_nonce(&mut self, api_key: &str, nonce: &str, now: Timestamp) -> bool {
-        let fresh = |seen: &Timestamp| now.as_millis() - seen.as_millis() < NONCE_WINDOW_MS;
-        if self.nonces.len() > self.nonce_sweep_at {
-            self.nonces.retain(|_, seen| fresh(seen));
-            self.nonce_sweep_at = (self.nonces.len() * 2).max(NONCE_SWEEP_MIN);
-        }
-        let key = (api_key.to_owned(), nonce.to_owned());
-        match self.nonces.get(&key) {
-            Some(seen) if fresh(seen) => false,
+        let expired =
+            |seen: &Timestamp| now.as_millis().saturating_sub(seen.as_millis()) >= NONCE_WINDOW_MS;
+        self.nonces.0.sweep(expired);
+        let key = format!("{api_key}\n{nonce}");
+        match self.nonces.0.get(&key) {
+            Some(seen) if !expired(seen) => false,
             _ => {
-                self.nonces.insert(key, now);
+                self.nonces.0.insert(key, now);
                 true
             }
         }
@@ -522,25 +542,38 @@ mod tests {
         );
         let just_before = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS - 1);
         assert!(!state.remember_nonce("k", "n", just_before));
-        for i in 0..NONCE_SWEEP_MIN {
+        for i in 0..100 {
             assert!(state.remember_nonce("k", &format!("bulk-{i}"), t0));
         }
-        // Ten minutes on, fill the map up to its next sweep with fresh nonces.
+        assert_eq!(state.nonces.len(), 102);
+        // Ten minutes on, the first new nonce sweeps every one from t0.
         let later = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS);
-        let sweep_at = state.nonce_sweep_at;
-        assert!(sweep_at >= NONCE_SWEEP_MIN);
-        let mut fresh = 0;
-        while state.nonces.len() <= sweep_at {
-            assert!(state.remember_nonce("k", &format!("late-{fresh}"), later));
-            fresh += 1;
-        }
+        assert!(state.remember_nonce("k", "late", later));
+        assert_eq!(state.nonces.len(), 1);
         assert!(
             state.remember_nonce("k", "n", later),
             "the window has passed"
         );
-        // The sweep forgot every nonce from t0 and kept the fresh ones.
-        assert_eq!(state.nonces.len(), fresh + 1);
         assert!(!state.remember_nonce("k", "n", later));
-        assert!(!state.remember_nonce("k", "late-0", later));
+        assert!(!state.remember_nonce("k", "late", later));
+    }
+
+    #[test]
+    fn on_a_frozen_clock_the_nonce_window_keeps_the_newest_up_to_its_limit() {
+        let mut state = HypercardState::default();
+        state.nonces.set_limit(50);
+        let now = Timestamp::from_secs(1_000);
+        for i in 0..10_000 {
+            assert!(state.remember_nonce("k", &format!("n-{i}"), now));
+            assert!(state.nonces.len() <= 50);
+        }
+        assert!(
+            !state.remember_nonce("k", "n-9999", now),
+            "the newest are kept"
+        );
+        assert!(
+            state.remember_nonce("k", "n-0", now),
+            "the oldest went first"
+        );
     }
 }

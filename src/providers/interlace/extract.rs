@@ -19,6 +19,7 @@ use super::error::{self, IlError};
 use super::ops;
 use super::state::Remembered;
 use super::wire::{Body, Query};
+use crate::file_links::FileLinks;
 use crate::http_util::header_text;
 use crate::providers::Provider;
 use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
@@ -89,8 +90,8 @@ pub(crate) struct Authed {
     pub(crate) query: Query,
     /// (Idempotency-Key, path) for POST/PUT/PATCH requests that sent a key.
     idempotency: Option<(String, String)>,
-    /// Where the sandbox serves files, for `negativeUrl` and `fileUrl`.
-    pub(super) files_base: String,
+    /// How links to the tenant's files are written (`negativeUrl`, `fileUrl`).
+    pub(super) files: FileLinks,
 }
 
 impl FromRequest<AppState> for Authed {
@@ -120,17 +121,14 @@ impl Authed {
             .then(|| header_text(headers, "idempotency-key"))
             .flatten()
             .map(|key| (key, req.uri().path().to_owned()));
-        let files_base = format!(
-            "{}/_sandbox/files/{}/interlace",
-            state.settings.public_url, tenant.id
-        );
+        let files = state.registry.file_links(&tenant.id);
         let authed = Self {
             tenant,
             token,
             body: Body::new(),
             query,
             idempotency,
-            files_base,
+            files,
         };
         Ok((authed, req))
     }

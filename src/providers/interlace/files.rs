@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::handlers::negative_view;
 use super::negatives;
 use super::wire::BatchView;
+use crate::file_links::FileLinks;
 use crate::tenant::World;
 
 /// A file's CSV text, or `None` when there is no such file.
@@ -25,16 +26,16 @@ pub fn file(world: &World, kind: &str, name: &str) -> Option<String> {
 }
 
 /// Every BatchHook page, newest first.
-pub fn batches(world: &World, files_base: &str) -> Value {
+pub fn batches(world: &World, links: &FileLinks) -> Value {
     let list: Vec<BatchView> = (0..world.interlace.batches.len())
         .rev()
-        .map(|i| batch_view(world, i, files_base))
+        .map(|i| batch_view(world, i, links))
         .collect();
     serde_json::json!({ "batches": list })
 }
 
-/// The BatchHook page at `index`, its `fileUrl` under `files_base`.
-pub(super) fn batch_view(world: &World, index: usize, files_base: &str) -> BatchView {
+/// The BatchHook page at `index`, its `fileUrl` written by `links`.
+pub(super) fn batch_view(world: &World, index: usize, links: &FileLinks) -> BatchView {
     let b = &world.interlace.batches[index];
     BatchView {
         batch_no: b.batch_no.clone(),
@@ -42,7 +43,7 @@ pub(super) fn batch_view(world: &World, index: usize, files_base: &str) -> Batch
         size: b.size,
         total: b.total,
         last_page: b.last_page,
-        file_url: format!("{files_base}/batches/{}.csv", b.batch_no),
+        file_url: links.url("interlace", &format!("batches/{}.csv", b.batch_no)),
         list: b.stats.iter().map(|s| negative_view(world, *s)).collect(),
     }
 }

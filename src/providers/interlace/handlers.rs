@@ -421,7 +421,7 @@ pub(super) async fn negative_bills(req: Authed) -> Response {
                 display_id: a.display_id.clone(),
                 create_time: wire::ms(b.time),
                 total: b.rows.len().to_string(),
-                negative_url: format!("{}/bills/{}.csv", r.files_base, b.id),
+                negative_url: r.files.url("interlace", &format!("bills/{}.csv", b.id)),
             })
             .collect();
         Ok(ListData::page(list, page, limit))

@@ -112,9 +112,9 @@ pub(super) fn negative_batches(world: &mut World, pages: std::ops::Range<usize>)
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
-    let files_base = format!("{}/interlace", world.webhooks.files_base);
+    let links = world.webhooks.files.clone();
     for index in pages {
-        let view = super::files::batch_view(world, index, &files_base);
+        let view = super::files::batch_view(world, index, &links);
         emit(world, "ACCOUNT_NEGATIVE.BATCH", &view);
     }
 }

@@ -153,6 +153,31 @@ async fn a_nonce_reused_within_ten_minutes_gets_a0005() {
 }
 
 #[tokio::test]
+async fn on_a_frozen_clock_the_newest_nonces_are_remembered_up_to_the_limit() {
+    let limits = card_sandbox::tenant::Limits {
+        nonces: 20,
+        ..Default::default()
+    };
+    let app = TestApp::from_yaml_with_limits(SCENARIO, limits);
+    let client = Client::new(&app);
+    let now = super::NOW;
+    for i in 0..100 {
+        let answer = balance_at(&client, now, &format!("n-{i}"), "1.0").await;
+        assert_eq!(answer["code"], "00000", "{answer}");
+    }
+    let newest = balance_at(&client, now, "n-99", "1.0").await;
+    assert_eq!(
+        newest["code"], "A0005",
+        "the newest are remembered: {newest}"
+    );
+    let oldest = balance_at(&client, now, "n-0", "1.0").await;
+    assert_eq!(
+        oldest["code"], "00000",
+        "beyond the limit the oldest are forgotten: {oldest}"
+    );
+}
+
+#[tokio::test]
 async fn signatures_off_accepts_unsigned_requests() {
     let yaml = SCENARIO.replace(
         "recharge_settle_seconds: 60",

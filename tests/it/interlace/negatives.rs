@@ -148,6 +148,71 @@ async fn statistics_bills_repayments_and_batches_have_the_seed_shapes() {
 }
 
 #[tokio::test]
+async fn under_an_admin_token_file_links_open_with_their_key_not_the_admin_token() {
+    let app = TestApp::from_yaml_with_admin_token(SCENARIO, "s3cret");
+    let admin = |method: &str, uri: &str, body: Value| {
+        axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", "Bearer s3cret")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .expect("a request")
+    };
+    let fee = json!({"cardId": CARD, "type": "fee", "amount": "130.50"});
+    let path = "/_sandbox/tenants/default/simulate/interlace";
+    let made = app
+        .send(admin("POST", &format!("{path}/card-transaction"), fee))
+        .await;
+    assert_eq!(made.status, 200, "{}", made.text());
+    let stat = app
+        .send(admin("POST", &format!("{path}/negative-stat"), json!({})))
+        .await;
+    assert_eq!(stat.status, 200, "{}", stat.text());
+
+    // The provider client reads its bill link with its own credentials only.
+    let token = login(&app).await;
+    let bills = get(
+        &app,
+        &token,
+        &format!("/open-api/v3/card-negative/bills?accountId={MAIN}"),
+    )
+    .await;
+    let url = bills["data"]["list"][0]["negativeUrl"]
+        .as_str()
+        .expect("a bill link");
+    let link = url.strip_prefix("http://sandbox.test").expect("a path");
+    let (file, key) = link.split_once("?key=").expect("the link carries a key");
+    assert_eq!(key.len(), 32);
+    let csv = app.get(link).await;
+    assert_eq!(csv.status, 200, "{}", csv.text());
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+
+    // Without the key, or with another's, the file stays shut; the admin token opens it.
+    let bare = app.get(file).await;
+    assert_eq!(bare.status, 401);
+    assert!(bare.text().contains("key parameter"), "{}", bare.text());
+    let forged = app.get(&format!("{file}?key={}", "0".repeat(32))).await;
+    assert_eq!(forged.status, 401);
+    let as_admin = app.send(admin("GET", file, json!({}))).await;
+    assert_eq!(as_admin.status, 200);
+
+    // Batch hook links are keyed the same way.
+    let batches = app
+        .send(admin(
+            "GET",
+            "/_sandbox/tenants/default/interlace/batches",
+            json!({}),
+        ))
+        .await
+        .json();
+    let batch = batches["batches"][0]["fileUrl"].as_str().expect("a link");
+    let batch = batch.strip_prefix("http://sandbox.test").expect("a path");
+    assert!(batch.contains("?key="), "{batch}");
+    assert_eq!(app.get(batch).await.status, 200);
+}
+
+#[tokio::test]
 async fn statistics_are_taken_at_midnight_on_the_tenant_clock() {
     let app = TestApp::from_yaml(SCENARIO);
     let token = login(&app).await;

@@ -95,6 +95,11 @@ impl TestApp {
         Self::build(Some(TEST_SCENARIO), Some(token), true)
     }
 
+    /// `yaml` as tenant `default`, the admin API behind `token`.
+    pub(crate) fn from_yaml_with_admin_token(yaml: &str, token: &str) -> Self {
+        Self::build(Some(yaml), Some(token), true)
+    }
+
     /// An app whose startup scenarios have not been loaded.
     pub(crate) fn not_ready() -> Self {
         Self::build(Some(TEST_SCENARIO), None, false)
@@ -125,8 +130,33 @@ impl TestApp {
         Self::build_with(yaml, settings, load)
     }
 
+    /// `yaml` as tenant `default`, its tenants built under `limits`.
+    pub(crate) fn from_yaml_with_limits(yaml: &str, limits: card_sandbox::tenant::Limits) -> Self {
+        Self::build_limited(
+            Some(yaml),
+            Settings::new("http://sandbox.test"),
+            true,
+            limits,
+        )
+    }
+
     fn build_with(yaml: Option<&str>, settings: Settings, load: bool) -> Self {
+        Self::build_limited(
+            yaml,
+            settings,
+            load,
+            card_sandbox::tenant::Limits::default(),
+        )
+    }
+
+    fn build_limited(
+        yaml: Option<&str>,
+        settings: Settings,
+        load: bool,
+        limits: card_sandbox::tenant::Limits,
+    ) -> Self {
         let registry = Registry::new(core_handlers(), 50, 0);
+        registry.set_limits(limits);
         let state = AppState::new(registry, settings);
         if load {
             let scenarios = yaml
