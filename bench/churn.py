@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -54,24 +55,31 @@ def main():
     parser.add_argument("--tenants", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds to wait after the deletions before reading RSS")
     args = parser.parse_args()
     env = dict(os.environ)
     env.update(item.split("=", 1) for item in args.env)
     server = bench.start_sandbox(binary=args.binary, env=env)
     try:
         start = server.rss_mb()
-        rows = []
+        rows, timings = [], []
         for r in range(args.rounds):
             names = [f"churn-{r}-{i}" for i in range(args.tenants)]
+            began = time.perf_counter()
             run(server, names, "POST", args.workers)
+            created = time.perf_counter()
             full = server.rss_mb()
             run(server, names, "DELETE", args.workers)
+            timings.append(((created - began) * 1000 / args.tenants,
+                            (time.perf_counter() - created) * 1000 / args.tenants))
+            time.sleep(args.settle)
             rows.append((r + 1, full, server.rss_mb()))
             bench.log(f"churn: round {r + 1}: {full:.1f} MiB with {args.tenants} tenants, "
                       f"{rows[-1][2]:.1f} MiB after deleting them")
     finally:
         server.stop()
-    print(f"binary {args.binary.name}, env {' '.join(args.env) or '-'}: "
+    print(f"binary {args.binary.name}, env {' '.join(args.env) or '-'}, settle {args.settle:g} s: "
           f"RSS at start {start:.1f} MiB")
     print("| round | RSS with tenants (MiB) | RSS after delete (MiB) |")
     print("|---:|---:|---:|")
@@ -82,6 +90,10 @@ def main():
     print(f"\nfootprint: {per_tenant:.0f} KiB a tenant (round 1); after delete: round 1 "
           f"{first[2]:.1f} MiB, round {last[0]} {last[2]:.1f} MiB "
           f"(growth {(last[2] - first[2]) / max(1, last[0] - first[0]):.2f} MiB a round)")
+    create = sorted(c for c, _ in timings)[len(timings) // 2]
+    delete = sorted(d for _, d in timings)[len(timings) // 2]
+    print(f"wall time a tenant ({args.workers} clients, median round): create {create:.2f} ms, "
+          f"delete {delete:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ pub mod journal;
 pub mod ledger;
 pub mod listen;
 pub mod listener;
+pub mod memory;
 pub mod metrics;
 pub mod money;
 pub mod providers;

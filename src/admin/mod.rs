@@ -98,15 +98,15 @@ fn bearer_is(headers: &header::HeaderMap, token: &str) -> bool {
 
 /// Admin token check, then readiness (metrics answer before the sandbox is ready).
 async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(token) = &state.settings.admin_token {
-        if !bearer_is(req.headers(), token) {
-            return AdminError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "this sandbox was started with --admin-token; send Authorization: Bearer <token>",
-            )
-            .into_response();
-        }
+    if let Some(token) = &state.settings.admin_token
+        && !bearer_is(req.headers(), token)
+    {
+        return AdminError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this sandbox was started with --admin-token; send Authorization: Bearer <token>",
+        )
+        .into_response();
     }
     if !state.is_ready() && req.uri().path() != "/_sandbox/metrics" {
         return AdminError::new(

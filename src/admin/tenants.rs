@@ -75,6 +75,7 @@ pub(super) async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AdminError> {
     state.registry.delete(&id)?;
+    crate::memory::release_freed();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,6 +89,7 @@ pub(super) async fn reset(
         TenantView::of(&tenant)
     })
     .await?;
+    crate::memory::release_freed();
     Ok(Json(view))
 }
 
