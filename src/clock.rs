@@ -128,6 +128,29 @@ impl ClockMode {
     }
 }
 
+/// The clock authentication counts on (scenario `clock.auth`). Real clients sign
+/// requests and count token lifetimes on the wall clock and know nothing of the tenant
+/// clock, so by default a moved or frozen tenant clock never breaks them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuthClock {
+    /// A signed timestamp is fresh within its window of the wall clock or of the tenant
+    /// clock; credentials lapse on the wall clock. The default.
+    #[default]
+    Wall,
+    /// Freshness windows and credential lifetimes count on the tenant clock only, for
+    /// suites that test expiry by moving the tenant clock.
+    Tenant,
+}
+
+impl AuthClock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Wall => "wall",
+            Self::Tenant => "tenant",
+        }
+    }
+}
+
 /// A tenant's virtual clock. Never moves backwards: `jump_to` and `freeze_at` refuse an
 /// earlier instant, so records written in clock order stay in time order.
 #[derive(Debug, Clone)]
@@ -139,6 +162,8 @@ pub struct Clock {
     anchor_wall_ms: i64,
     /// How many tenant milliseconds a running clock moves per wall millisecond.
     scale: u32,
+    /// The clock authentication counts on.
+    auth: AuthClock,
 }
 
 impl Clock {
@@ -148,6 +173,7 @@ impl Clock {
             frozen_at: at,
             anchor_wall_ms: 0,
             scale: 1,
+            auth: AuthClock::Wall,
         }
     }
 
@@ -158,6 +184,7 @@ impl Clock {
             frozen_at: start,
             anchor_wall_ms: wall_millis(),
             scale: 1,
+            auth: AuthClock::Wall,
         }
     }
 
@@ -175,6 +202,51 @@ impl Clock {
 
     pub fn scale(&self) -> u32 {
         self.scale
+    }
+
+    /// The same clock, authenticating on `auth`.
+    pub fn with_auth(mut self, auth: AuthClock) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    pub fn auth(&self) -> AuthClock {
+        self.auth
+    }
+
+    /// Whether a client's timestamp (unix seconds) is within `window` seconds of the
+    /// tenant clock or, authenticating on the wall clock, of the wall clock.
+    pub fn is_fresh(&self, timestamp_secs: i64, window: u64) -> bool {
+        let near = |now: Timestamp| timestamp_secs.abs_diff(now.as_secs()) <= window;
+        near(self.now()) || (self.auth == AuthClock::Wall && near(wall_now()))
+    }
+
+    /// Where a credential issued now for `seconds` lapses on the wall clock, when the
+    /// tenant authenticates on it (`None` on the tenant clock).
+    pub fn wall_expiry(&self, seconds: i64) -> Option<Timestamp> {
+        (self.auth == AuthClock::Wall).then(|| wall_now().plus_secs(seconds))
+    }
+
+    /// Whether a credential with these expiries has been lapsed for `grace` seconds:
+    /// on the wall clock when it carries a wall expiry and the tenant authenticates on
+    /// the wall clock, otherwise on the tenant clock (credentials restored from an
+    /// export carry none).
+    pub fn has_lapsed(
+        &self,
+        tenant_expiry: Timestamp,
+        wall: Option<Timestamp>,
+        grace: i64,
+    ) -> bool {
+        match (self.auth, wall) {
+            (AuthClock::Wall, Some(wall)) => wall.plus_secs(grace) <= wall_now(),
+            _ => tenant_expiry.plus_secs(grace) <= self.now(),
+        }
+    }
+
+    /// The wall clock's reading when the tenant authenticates on it, for credentials
+    /// that remember when they were seen (HyperCard nonces).
+    pub fn auth_wall_now(&self) -> Option<Timestamp> {
+        (self.auth == AuthClock::Wall).then(wall_now)
     }
 
     pub fn mode(&self) -> ClockMode {
@@ -223,7 +295,9 @@ impl Clock {
     /// Lets a frozen clock run again from the instant it shows.
     pub fn resume(&mut self) {
         if self.mode == ClockMode::Frozen {
-            *self = Self::running_from(self.frozen_at).with_scale(self.scale);
+            *self = Self::running_from(self.frozen_at)
+                .with_scale(self.scale)
+                .with_auth(self.auth);
         }
     }
 }
@@ -326,5 +400,40 @@ mod tests {
         clock.resume();
         assert_eq!(clock.mode(), ClockMode::Running);
         assert!(clock.now() >= start.plus_secs(3600));
+    }
+
+    #[test]
+    fn auth_counts_on_the_wall_clock_unless_told_the_tenant_clock() {
+        let past = at("2024-01-01T00:00:00Z");
+        let wall = wall_now().as_secs();
+        let mut clock = Clock::frozen(past);
+        assert!(clock.is_fresh(wall, 300), "wall time is fresh by default");
+        assert!(
+            clock.is_fresh(past.as_secs() + 299, 300),
+            "so is tenant time"
+        );
+        assert!(!clock.is_fresh(wall - 3600, 300));
+        assert!(clock.wall_expiry(60).is_some());
+        assert!(!clock.has_lapsed(past, clock.wall_expiry(60), 0));
+        assert!(
+            clock.has_lapsed(past.plus_secs(3600), Some(past), 0),
+            "lapsed on the wall"
+        );
+        clock.resume();
+        assert_eq!(clock.auth(), AuthClock::Wall, "resume keeps the auth clock");
+
+        let clock = Clock::frozen(past).with_auth(AuthClock::Tenant);
+        assert!(
+            !clock.is_fresh(wall, 300),
+            "wall time is stale on the tenant clock"
+        );
+        assert!(clock.is_fresh(past.as_secs() - 300, 300));
+        assert_eq!(clock.wall_expiry(60), None);
+        assert!(
+            !clock.has_lapsed(past.plus_secs(1), Some(past), 0),
+            "tenant clock decides"
+        );
+        assert!(clock.has_lapsed(past, None, 0));
+        assert_eq!(clock.auth_wall_now(), None);
     }
 }

@@ -12,8 +12,10 @@ use rust_decimal::Decimal;
 
 use super::activity;
 use super::error::ScenarioError;
-use super::schema::{ClockModeSpec, Generator, HoldStateSpec, KindSpec, Scenario, Snapshot};
-use crate::clock::{self, Clock, Timestamp};
+use super::schema::{
+    AuthClockSpec, ClockModeSpec, Generator, HoldStateSpec, KindSpec, Scenario, Snapshot,
+};
+use crate::clock::{self, AuthClock, Clock, Timestamp};
 use crate::ids::{IdGen, IdState};
 use crate::ledger::{
     AccountKind, AccountRecord, AccountSpec, EntryDraft, EntryId, EntryRecord, HoldDraft,
@@ -327,6 +329,9 @@ pub fn build_world_at(
     }
     if let Some(scale) = scenario.clock.time_scale {
         world.clock = world.clock.clone().with_scale(scale);
+    }
+    if scenario.clock.auth == AuthClockSpec::Tenant {
+        world.clock = world.clock.clone().with_auth(AuthClock::Tenant);
     }
     if let Some(webhooks) = &scenario.webhooks {
         world.webhooks.config = webhooks.clone();

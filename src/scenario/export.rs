@@ -4,11 +4,11 @@
 
 use super::build::kind_spec;
 use super::schema::{
-    Amount, ClockModeSpec, ClockSpec, CurrencyCode, HoldStateSpec, IdsSnapshot, LedgerSection,
-    RngSnapshot, Scenario, SnapAccount, SnapEntry, SnapEvent, SnapHold, SnapLeg, Snapshot, Time,
-    U128, Version,
+    Amount, AuthClockSpec, ClockModeSpec, ClockSpec, CurrencyCode, HoldStateSpec, IdsSnapshot,
+    LedgerSection, RngSnapshot, Scenario, SnapAccount, SnapEntry, SnapEvent, SnapHold, SnapLeg,
+    Snapshot, Time, U128, Version,
 };
-use crate::clock::ClockMode;
+use crate::clock::{AuthClock, ClockMode};
 use crate::ledger::HoldState;
 use crate::tenant::World;
 
@@ -27,6 +27,10 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                 ClockMode::Running => ClockModeSpec::Running,
             },
             time_scale: (world.clock.scale() != 1).then(|| world.clock.scale()),
+            auth: match world.clock.auth() {
+                AuthClock::Wall => AuthClockSpec::Wall,
+                AuthClock::Tenant => AuthClockSpec::Tenant,
+            },
         },
         ledger: LedgerSection::default(),
         activity: Vec::new(),

@@ -90,6 +90,26 @@ pub struct ClockSpec {
     /// retries and settlements hours apart happen in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_scale: Option<u32>,
+    /// The clock authentication counts on: `wall` (the default: signed timestamps are
+    /// fresh near the wall clock or the tenant clock, credentials lapse on the wall
+    /// clock, so a moved tenant clock never breaks a real client) or `tenant` (both
+    /// count on the tenant clock, to test expiry by moving it).
+    #[serde(default, skip_serializing_if = "AuthClockSpec::is_default")]
+    pub auth: AuthClockSpec,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthClockSpec {
+    #[default]
+    Wall,
+    Tenant,
+}
+
+impl AuthClockSpec {
+    fn is_default(&self) -> bool {
+        *self == Self::Wall
+    }
 }
 
 impl ClockSpec {

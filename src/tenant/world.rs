@@ -208,7 +208,7 @@ impl World {
         let mut standing = self.now().min(upto);
         while let Some(event) = self.scheduler.pop_due(upto) {
             standing = standing.max(event.due);
-            self.clock = Clock::frozen(standing);
+            self.clock = Clock::frozen(standing).with_auth(saved.auth());
             match self.handlers.get(&event.kind) {
                 Some(handler) => match handler(self, &event) {
                     Ok(()) => report.fired += 1,

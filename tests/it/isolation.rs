@@ -123,7 +123,9 @@ async fn opcard_tokens_of_twin_tenants_differ_and_reach_only_their_issuer() {
 
 #[tokio::test]
 async fn codes_and_tokens_stay_within_their_bound_and_expired_ones_leave_the_export() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(
+        crate::interlace::SCENARIO,
+    ));
     // A frozen clock: nothing expires, so only the bound keeps the codes in check.
     let mut codes = Vec::new();
     for _ in 0..1_500 {

@@ -15,6 +15,8 @@ mod hypercard;
 mod opcard;
 // Interlace: OAuth, cards, transfers, card transactions, card negatives.
 mod interlace;
+// Authentication and the tenant clock: wall-clock clients survive time travel.
+mod auth_clock;
 // Isolation and bounds: credentials reach only their tenant; codes and tokens stay bounded.
 mod isolation;
 // Fault and latency injection: rules, envelopes, selectors, journal, sockets.

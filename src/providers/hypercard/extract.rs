@@ -1,8 +1,9 @@
 //! The signed-request extractor every HyperCard endpoint takes: reads the JSON body,
 //! finds the tenant (`X-Sandbox-Tenant`, else the `api-key`), and verifies the
 //! SHA256withRSA signature over the canonical string. The timestamp window (300 s from
-//! the tenant clock) and nonce reuse (10 minutes) are checked under the tenant lock,
-//! together with the operation, by [`Signed::run`].
+//! the wall clock or the tenant clock; the tenant clock only under `clock.auth: tenant`)
+//! and nonce reuse (10 minutes) are checked under the tenant lock, together with the
+//! operation, by [`Signed::run`].
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use super::error::{Code, HcError, Ok as Done};
 use super::ops;
 use super::state::SignatureMode;
 use super::wire::Body;
+use crate::clock::AuthClock;
 use crate::http_util::header_text;
 use crate::providers::Provider;
 use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
@@ -186,7 +188,6 @@ impl Signed {
         if self.mode == SignatureMode::Off {
             return Ok(());
         }
-        let now = world.now().as_secs();
         let timestamp: i64 = self
             .timestamp
             .as_deref()
@@ -195,11 +196,19 @@ impl Signed {
                 HcError::new(Code::A0002, "the timestamp header must be unix seconds")
             })?;
         // abs_diff cannot overflow, whatever i64 the client sent.
-        if timestamp.abs_diff(now) > TIMESTAMP_WINDOW_SECONDS.unsigned_abs() {
+        if !world
+            .clock
+            .is_fresh(timestamp, TIMESTAMP_WINDOW_SECONDS.unsigned_abs())
+        {
+            let now = world.now().as_secs();
+            let clocks = match world.clock.auth() {
+                AuthClock::Wall => "the wall clock and from the tenant clock",
+                AuthClock::Tenant => "the tenant clock (the scenario says clock.auth: tenant)",
+            };
             return Err(HcError::new(
                 Code::A0002,
                 format!(
-                    "timestamp {timestamp} is more than {TIMESTAMP_WINDOW_SECONDS} s from the tenant clock ({now}); GET /_sandbox/tenants/{}/clock shows it",
+                    "timestamp {timestamp} is more than {TIMESTAMP_WINDOW_SECONDS} s from {clocks} ({now}); GET /_sandbox/tenants/{}/clock shows it",
                     self.tenant.id
                 ),
             ));

@@ -372,7 +372,16 @@ pub struct HypercardState {
 
 /// The nonce window: the newest nonces first in, first out.
 #[derive(Debug, Clone)]
-pub(crate) struct Nonces(Issued<Timestamp>);
+pub(crate) struct Nonces(Issued<Seen>);
+
+/// When a nonce was seen: on the tenant clock, and on the wall clock when the tenant
+/// authenticates on it (a timestamp may then be fresh on either clock, so a nonce is
+/// remembered until ten minutes have passed on both).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seen {
+    tenant: Timestamp,
+    wall: Option<Timestamp>,
+}
 
 impl Default for Nonces {
     fn default() -> Self {
@@ -417,21 +426,36 @@ impl HypercardState {
         index
     }
 
-    /// Remembers `nonce` of `api_key` for ten minutes from `now`; false when it was
-    /// seen within that time. Nonces are kept in arrival order, so expired ones are
-    /// swept from the oldest end (amortised O(1) a request); beyond the limit the
-    /// oldest is forgotten even inside the window, so memory stays bounded on a frozen
-    /// clock too (README, "Bounds": replay detection then covers the newest
-    /// `--nonce-limit` nonces).
-    pub(crate) fn remember_nonce(&mut self, api_key: &str, nonce: &str, now: Timestamp) -> bool {
-        let expired =
-            |seen: &Timestamp| now.as_millis().saturating_sub(seen.as_millis()) >= NONCE_WINDOW_MS;
+    /// Remembers `nonce` of `api_key` for ten minutes from `now` (the tenant clock)
+    /// and, when given, from `wall` (the wall clock, when the tenant authenticates on
+    /// it); false when it was seen within that time. Nonces are kept in arrival order,
+    /// so expired ones are swept from the oldest end (amortised O(1) a request); beyond
+    /// the limit the oldest is forgotten even inside the window, so memory stays
+    /// bounded on a frozen clock too (README, "Bounds": replay detection then covers
+    /// the newest `--nonce-limit` nonces).
+    pub(crate) fn remember_nonce(
+        &mut self,
+        api_key: &str,
+        nonce: &str,
+        now: Timestamp,
+        wall: Option<Timestamp>,
+    ) -> bool {
+        let past = |then: Timestamp, now: Timestamp| {
+            now.as_millis().saturating_sub(then.as_millis()) >= NONCE_WINDOW_MS
+        };
+        let expired = |seen: &Seen| {
+            past(seen.tenant, now)
+                && match (seen.wall, wall) {
+                    (Some(then), Some(wall)) => past(then, wall),
+                    _ => true,
+                }
+        };
         self.nonces.0.sweep(expired);
         let key = format!("{api_key}\n{nonce}");
         match self.nonces.0.get(&key) {
             Some(seen) if !expired(seen) => false,
             _ => {
-                self.nonces.0.insert(key, now);
+                self.nonces.0.insert(key, Seen { tenant: now, wall });
                 true
             }
         }
@@ -534,28 +558,28 @@ mod tests {
     fn nonces_are_refused_for_ten_minutes_and_expired_ones_are_swept() {
         let mut state = HypercardState::default();
         let t0 = Timestamp::from_secs(1_000);
-        assert!(state.remember_nonce("k", "n", t0));
-        assert!(!state.remember_nonce("k", "n", t0));
+        assert!(state.remember_nonce("k", "n", t0, None));
+        assert!(!state.remember_nonce("k", "n", t0, None));
         assert!(
-            state.remember_nonce("other", "n", t0),
+            state.remember_nonce("other", "n", t0, None),
             "nonces are per api-key"
         );
         let just_before = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS - 1);
-        assert!(!state.remember_nonce("k", "n", just_before));
+        assert!(!state.remember_nonce("k", "n", just_before, None));
         for i in 0..100 {
-            assert!(state.remember_nonce("k", &format!("bulk-{i}"), t0));
+            assert!(state.remember_nonce("k", &format!("bulk-{i}"), t0, None));
         }
         assert_eq!(state.nonces.len(), 102);
         // Ten minutes on, the first new nonce sweeps every one from t0.
         let later = Timestamp::from_millis(t0.as_millis() + NONCE_WINDOW_MS);
-        assert!(state.remember_nonce("k", "late", later));
+        assert!(state.remember_nonce("k", "late", later, None));
         assert_eq!(state.nonces.len(), 1);
         assert!(
-            state.remember_nonce("k", "n", later),
+            state.remember_nonce("k", "n", later, None),
             "the window has passed"
         );
-        assert!(!state.remember_nonce("k", "n", later));
-        assert!(!state.remember_nonce("k", "late", later));
+        assert!(!state.remember_nonce("k", "n", later, None));
+        assert!(!state.remember_nonce("k", "late", later, None));
     }
 
     #[test]
@@ -564,16 +588,33 @@ mod tests {
         state.nonces.set_limit(50);
         let now = Timestamp::from_secs(1_000);
         for i in 0..10_000 {
-            assert!(state.remember_nonce("k", &format!("n-{i}"), now));
+            assert!(state.remember_nonce("k", &format!("n-{i}"), now, None));
             assert!(state.nonces.len() <= 50);
         }
         assert!(
-            !state.remember_nonce("k", "n-9999", now),
+            !state.remember_nonce("k", "n-9999", now, None),
             "the newest are kept"
         );
         assert!(
-            state.remember_nonce("k", "n-0", now),
+            state.remember_nonce("k", "n-0", now, None),
             "the oldest went first"
         );
+    }
+
+    #[test]
+    fn on_the_wall_clock_a_nonce_is_kept_until_ten_minutes_pass_on_both_clocks() {
+        let mut state = HypercardState::default();
+        let (t0, w0) = (Timestamp::from_secs(1_000), Timestamp::from_secs(9_000));
+        assert!(state.remember_nonce("k", "n", t0, Some(w0)));
+        let day_on = t0.plus_secs(86_400);
+        assert!(
+            !state.remember_nonce("k", "n", day_on, Some(w0.plus_secs(1))),
+            "a tenant clock moved a day on does not forget a nonce a wall-clock client just sent"
+        );
+        assert!(
+            !state.remember_nonce("k", "n", t0, Some(w0.plus_secs(3_600))),
+            "nor does the wall clock while the tenant clock stands"
+        );
+        assert!(state.remember_nonce("k", "n", day_on, Some(w0.plus_secs(600))));
     }
 }

@@ -25,6 +25,9 @@ pub struct Client {
 pub struct AuthCode {
     pub client_id: String,
     pub expires_at: Timestamp,
+    /// Where it lapses on the wall clock when the tenant authenticates on it (never
+    /// exported: a restored code lapses on the tenant clock).
+    pub wall_expires_at: Option<Timestamp>,
     pub used: bool,
 }
 
@@ -32,6 +35,8 @@ pub struct AuthCode {
 pub struct AccessToken {
     pub client_id: String,
     pub expires_at: Timestamp,
+    /// As for [`AuthCode::wall_expires_at`].
+    pub wall_expires_at: Option<Timestamp>,
 }
 
 /// Account type: 0 API client, 1 API client's customer.

@@ -33,6 +33,9 @@ pub struct Client {
 pub struct Token {
     pub app_key: String,
     pub expires_at: Timestamp,
+    /// Where it lapses on the wall clock when the tenant authenticates on it (never
+    /// exported: a restored token lapses on the tenant clock).
+    pub wall_expires_at: Option<Timestamp>,
 }
 
 /// A card programme ("account card type") and its card accounts.

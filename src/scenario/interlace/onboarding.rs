@@ -489,6 +489,7 @@ pub(super) fn restore(
                 DisplayToken {
                     card_id: t.card_id.clone(),
                     expires_at: t.expires_at.0,
+                    wall_expires_at: None,
                     used: t.used,
                 },
             )

@@ -351,7 +351,9 @@ pub(in crate::scenario) fn export(
             .collect(),
         next_display: g.next_display,
     };
-    // Codes and tokens in issue order (which the bound drops from), expired ones left out.
+    // Codes and tokens in issue order (which the bound drops from), those expired on the
+    // tenant clock left out: an export never depends on the wall clock, and restored
+    // credentials lapse on the tenant clock.
     let now = world.now();
     let codes: Vec<SnapCode> = state
         .codes
@@ -671,6 +673,7 @@ pub(in crate::scenario) fn restore(
                 AuthCode {
                     client_id: c.client_id.clone(),
                     expires_at: c.expires_at.0,
+                    wall_expires_at: None,
                     used: c.used,
                 },
             )
@@ -685,6 +688,7 @@ pub(in crate::scenario) fn restore(
                 AccessToken {
                     client_id: t.client_id.clone(),
                     expires_at: t.expires_at.0,
+                    wall_expires_at: None,
                 },
             )
         })

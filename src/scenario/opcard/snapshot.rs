@@ -405,6 +405,7 @@ pub(in crate::scenario) fn restore(
                 Token {
                     app_key: t.app_key.clone(),
                     expires_at: t.expires_at.0,
+                    wall_expires_at: None,
                 },
             )
         })

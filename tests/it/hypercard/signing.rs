@@ -113,7 +113,8 @@ async fn a_timestamp_more_than_300_s_from_the_tenant_clock_gets_a0002() {
 
 #[tokio::test]
 async fn a_nonce_reused_within_ten_minutes_gets_a0005() {
-    let app = TestApp::from_yaml(SCENARIO);
+    // Ten minutes pass on the tenant clock alone under clock.auth: tenant.
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(SCENARIO));
     let client = Client::new(&app);
     let key = PrivateKey::from_pem(keys::MERCHANT_PRIVATE_KEY_PEM).expect("key");
     let sign = || {

@@ -69,7 +69,7 @@ async fn unversioned_oauth_paths_answer_bare_objects_and_v3_paths_the_envelope()
 
 #[tokio::test]
 async fn a_reused_or_expired_code_and_a_wrong_secret_are_401() {
-    let app = TestApp::from_yaml(SCENARIO);
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(SCENARIO));
     let code = app
         .get("/open-api/oauth/authorize?clientId=client-1")
         .await
@@ -114,7 +114,7 @@ async fn a_reused_or_expired_code_and_a_wrong_secret_are_401() {
 
 #[tokio::test]
 async fn tokens_expire_after_a_day_and_refresh_rotates() {
-    let app = TestApp::from_yaml(SCENARIO);
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(SCENARIO));
     let code = app
         .get("/open-api/oauth/authorize?clientId=client-1")
         .await

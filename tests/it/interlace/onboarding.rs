@@ -603,7 +603,8 @@ async fn kyc_refusals_name_what_is_wrong_and_an_unknown_bin_is_refused() {
 
 #[tokio::test]
 async fn before_initialisation_010021_strict_bins_check_phones_and_the_display_page_opens_once() {
-    let app = TestApp::from_yaml(SCENARIO);
+    // The display token's five minutes pass on the tenant clock under clock.auth: tenant.
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(SCENARIO));
     let token = login(&app).await;
     let sub = register(&app, &token, "kim@example.com").await;
     pass_kyc(&app, &token, &sub).await;

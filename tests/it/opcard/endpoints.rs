@@ -25,7 +25,7 @@ fn trace_matches(answer: &crate::support::Answer) -> Value {
 
 #[tokio::test]
 async fn tokens_are_issued_checked_and_expire_on_the_tenant_clock() {
-    let app = TestApp::from_yaml(SCENARIO);
+    let app = TestApp::from_yaml(&crate::auth_clock::on_tenant_clock(SCENARIO));
     let issued = app
         .post(
             "/card-api/v1/auth/token",

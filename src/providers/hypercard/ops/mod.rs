@@ -200,5 +200,6 @@ fn positive(amount: Decimal, field: &str) -> Result<(), HcError> {
 /// Remembers a nonce for ten minutes; false when it was seen within that time.
 pub(crate) fn remember_nonce(world: &mut World, api_key: &str, nonce: &str) -> bool {
     let now = world.now();
-    world.hypercard.remember_nonce(api_key, nonce, now)
+    let wall = world.clock.auth_wall_now();
+    world.hypercard.remember_nonce(api_key, nonce, now, wall)
 }

@@ -477,18 +477,21 @@ pub fn display_token(
         )));
     }
     let now = world.now();
+    let clock = &world.clock;
     world
         .interlace
         .onboarding
         .display_tokens
-        .sweep(|t| t.used || t.expires_at <= now);
+        .sweep(|t| t.used || clock.has_lapsed(t.expires_at, t.wall_expires_at, 0));
     let token = world.secret(32);
     let expires_at = now.plus_secs(DISPLAY_TOKEN_SECONDS);
+    let wall_expires_at = world.clock.wall_expiry(DISPLAY_TOKEN_SECONDS);
     world.interlace.onboarding.display_tokens.insert(
         token.clone(),
         DisplayToken {
             card_id: card_id.to_owned(),
             expires_at,
+            wall_expires_at,
             used: false,
         },
     );
@@ -497,7 +500,7 @@ pub fn display_token(
 
 /// Uses a card-display token: the card it opens, once, within 5 minutes.
 pub fn use_display_token(world: &mut World, token: &str) -> Result<usize, IlError> {
-    let now = world.now();
+    let clock = world.clock.clone();
     let t = world
         .interlace
         .onboarding
@@ -509,7 +512,7 @@ pub fn use_display_token(world: &mut World, token: &str) -> Result<usize, IlErro
             "this card-display token was used already",
         ));
     }
-    if now >= t.expires_at {
+    if clock.has_lapsed(t.expires_at, t.wall_expires_at, 0) {
         return Err(IlError::unauthorized("this card-display token has expired"));
     }
     t.used = true;

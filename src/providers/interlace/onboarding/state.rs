@@ -129,6 +129,9 @@ pub struct Cardholder {
 pub struct DisplayToken {
     pub card_id: String,
     pub expires_at: Timestamp,
+    /// Where it lapses on the wall clock when the tenant authenticates on it (never
+    /// exported).
+    pub wall_expires_at: Option<Timestamp>,
     pub used: bool,
 }
 

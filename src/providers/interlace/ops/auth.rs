@@ -1,5 +1,6 @@
-//! OAuth: single-use codes (5 minutes), access tokens (86400 s on the tenant clock) and
-//! single-use refresh tokens. Each kind keeps at most the tenant's credential limit
+//! OAuth: single-use codes (5 minutes), access tokens (86400 s) and single-use refresh
+//! tokens. Lifetimes count on the clock the tenant authenticates on (`Clock::auth`:
+//! the wall clock unless the scenario says `clock.auth: tenant`). Each kind keeps at most the tenant's credential limit
 //! (oldest dropped first); expired codes and tokens are swept an hour after they
 //! expire (so a late caller still hears "expired"), when new ones are issued.
 
@@ -22,17 +23,20 @@ pub fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> 
         )));
     }
     let now = world.now();
+    let clock = &world.clock;
     world
         .interlace
         .codes
-        .sweep(|c| c.expires_at.plus_secs(SWEEP_GRACE_SECONDS) <= now);
+        .sweep(|c| clock.has_lapsed(c.expires_at, c.wall_expires_at, SWEEP_GRACE_SECONDS));
     let code = world.secret(32);
     let expires_at = now.plus_secs(CODE_SECONDS);
+    let wall_expires_at = world.clock.wall_expiry(CODE_SECONDS);
     world.interlace.codes.insert(
         code.clone(),
         AuthCode {
             client_id: client_id.to_owned(),
             expires_at,
+            wall_expires_at,
             used: false,
         },
     );
@@ -44,19 +48,22 @@ const SWEEP_GRACE_SECONDS: i64 = 3600;
 
 fn issue(world: &mut World, client_id: &str) -> (String, String) {
     let now = world.now();
+    let clock = &world.clock;
     let swept = world
         .interlace
         .tokens
-        .sweep(|t| t.expires_at.plus_secs(SWEEP_GRACE_SECONDS) <= now);
+        .sweep(|t| clock.has_lapsed(t.expires_at, t.wall_expires_at, SWEEP_GRACE_SECONDS));
     world.interlace.retired.extend(swept);
     let access = world.secret(40);
     let refresh = world.secret(64);
     let expires_at = now.plus_secs(TOKEN_SECONDS);
+    let wall_expires_at = world.clock.wall_expiry(TOKEN_SECONDS);
     let dropped = world.interlace.tokens.insert(
         access.clone(),
         AccessToken {
             client_id: client_id.to_owned(),
             expires_at,
+            wall_expires_at,
         },
     );
     world.interlace.retired.extend(dropped);
@@ -86,9 +93,15 @@ pub fn access_token(
             "clientSecret does not match the clientId",
         ));
     }
-    let now = world.now();
+    let clock = world.clock.clone();
     match world.interlace.codes.get_mut(code) {
-        Some(c) if c.client_id == client_id && !c.used && c.expires_at > now => c.used = true,
+        Some(c)
+            if c.client_id == client_id
+                && !c.used
+                && !clock.has_lapsed(c.expires_at, c.wall_expires_at, 0) =>
+        {
+            c.used = true
+        }
         Some(c) if c.used => {
             return Err(IlError::unauthorized(
                 "the code was used already; get a new one from oauth/authorize",
@@ -127,11 +140,12 @@ pub fn refresh(
     Ok(issue(world, client_id))
 }
 
-/// Accepts an access token that exists and has not expired on the tenant clock.
+/// Accepts an access token that exists and has not lapsed (on the clock the tenant
+/// authenticates on).
 pub fn check_token(world: &World, token: &str) -> Result<(), IlError> {
     enabled(world)?;
     match world.interlace.tokens.get(token) {
-        Some(t) if t.expires_at > world.now() => Ok(()),
+        Some(t) if !world.clock.has_lapsed(t.expires_at, t.wall_expires_at, 0) => Ok(()),
         Some(_) => Err(IlError::unauthorized(
             "the access token has expired; get a new one (oauth/access-token or oauth/refresh-token)",
         )),
