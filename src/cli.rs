@@ -215,12 +215,39 @@ pub struct ServeArgs {
     /// Log format on stderr
     #[arg(long, env = "SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+    /// The sandbox's log level (dependencies log warnings); without it, `RUST_LOG`
+    /// decides, else `info` (one line per request)
+    #[arg(long, env = "SANDBOX_LOG_LEVEL", value_enum)]
+    pub log_level: Option<LogLevel>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
 }
 
 /// The most requests one journal may keep.
@@ -238,6 +265,7 @@ pub struct Config {
     pub journal_size: usize,
     pub limits: crate::tenant::Limits,
     pub log_format: LogFormat,
+    pub log_level: Option<LogLevel>,
     /// The global rules `--latency` and `--error-rate` stand for.
     pub fault_rules: Vec<FaultRule>,
     pub max_fault_delay: Duration,
@@ -341,6 +369,7 @@ impl Config {
                 nonces: args.nonce_limit,
             },
             log_format: args.log_format,
+            log_level: args.log_level,
             webhook_url: args.webhook_url,
             ready_file: args.ready_file,
         })

@@ -27,7 +27,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(config.log_format);
+    telemetry::init(config.log_format, config.log_level);
     match runtime().block_on(commands::serve(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

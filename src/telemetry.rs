@@ -1,19 +1,64 @@
-//! Logging setup: `tracing` to stderr, pretty or JSON, filtered by `RUST_LOG` (default:
-//! info for the sandbox, warnings for its dependencies).
+//! Logging setup: `tracing` to stderr, pretty or JSON. The filter is `--log-level` for
+//! the sandbox (dependencies at warn) when given, else `RUST_LOG`, else info for the
+//! sandbox and warnings for its dependencies. Colours only when stderr is a terminal and
+//! `NO_COLOR` is unset or empty, so a CI log never carries escape codes.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::LogFormat;
+use crate::cli::{LogFormat, LogLevel};
 
-pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn,card_sandbox=info"));
+/// The filter the flags and environment ask for.
+fn filter(level: Option<LogLevel>) -> EnvFilter {
+    match level {
+        Some(level) => EnvFilter::new(format!("warn,card_sandbox={}", level.as_str())),
+        None => EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new("warn,card_sandbox=info")),
+    }
+}
+
+/// Whether to colour the pretty format: a terminal, and no `NO_COLOR` (see no-color.org).
+fn colours(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+pub fn init(format: LogFormat, level: Option<LogLevel>) {
+    let ansi = colours(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(filter(level))
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     // A second init (tests) keeps the first subscriber, which is what we want.
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_only_on_a_terminal_without_no_color() {
+        assert!(colours(true, None));
+        assert!(
+            colours(true, Some("".into())),
+            "an empty NO_COLOR does not count"
+        );
+        assert!(!colours(true, Some("1".into())));
+        assert!(!colours(false, None));
+    }
+
+    #[test]
+    fn the_level_flag_names_the_sandbox_and_keeps_dependencies_at_warn() {
+        assert_eq!(
+            filter(Some(LogLevel::Debug)).to_string(),
+            "card_sandbox=debug,warn"
+        );
+    }
 }

@@ -567,3 +567,58 @@ async fn sigterm_answers_in_flight_requests_and_exits_within_the_grace_period_de
     );
     drop((mid_headers, mid_body));
 }
+
+#[tokio::test]
+async fn each_provider_request_logs_one_json_line_with_tenant_and_status_and_no_colours() {
+    let log_path =
+        std::env::temp_dir().join(format!("card-sandbox-log-test-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).expect("a log file");
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the binary prints its address");
+    let url = line.trim().rsplit(' ').next().expect("a URL").to_owned();
+    let client = reqwest::Client::new();
+    wait_until_ready(&client, &url).await;
+    let answer = client
+        .get(format!("{url}/open-api/v3/cards/wallets"))
+        .header("x-sandbox-tenant", "default")
+        .header("x-request-id", "log-test-1")
+        .send()
+        .await
+        .expect("an answer");
+    let status = answer.status().as_u16();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(wait_for_exit(&mut child).success());
+    let text = std::fs::read_to_string(&log_path).expect("the log");
+    let _ = std::fs::remove_file(&log_path);
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI escapes off a terminal: {text}"
+    );
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| l.contains("log-test-1"))
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line per request: {text}");
+    let fields = &lines[0]["fields"];
+    assert_eq!(fields["tenant"], "default", "{fields}");
+    assert_eq!(fields["provider"], "interlace");
+    assert_eq!(fields["method"], "GET");
+    assert_eq!(fields["path"], "/open-api/v3/cards/wallets");
+    assert_eq!(fields["status"], status);
+    assert_eq!(lines[0]["level"], "INFO");
+    assert!(fields["duration_ms"].is_number(), "{fields}");
+}
