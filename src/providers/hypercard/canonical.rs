@@ -315,6 +315,24 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_worked_example() {
+        let body: Map<String, Value> = serde_json::from_str(
+            r#"{"card_id":"123","meta":{"k":1,"n":"O'Neil"},"tags":[true,"x"],"note":""}"#,
+        )
+        .expect("valid test JSON");
+        let headers = [
+            ("api-key", "k"),
+            ("nonce", "n1"),
+            ("timestamp", "1700000000"),
+            ("version", "1.0"),
+        ];
+        assert_eq!(
+            canonical_string(&headers, &body),
+            r#"api-key=k&card_id=123&meta={"k":1,"n":"O"Neil"}&nonce=n1&tags=[True,"x"]&timestamp=1700000000&version=1.0"#
+        );
+    }
+
+    #[test]
     fn fact_sheet_example() {
         assert_eq!(
             from_text(r#"{"a": {"k": 1, "n": "O'Neil"}, "b": [true, "x"]}"#),
