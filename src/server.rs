@@ -1,10 +1,11 @@
-//! The HTTP server: application state, the router with its layers (request ids, version
-//! header, journal and metrics, panic catching, body limit), the JSON fallbacks for
-//! unknown routes and methods, startup loading, and `serve` with graceful shutdown.
+//! The HTTP server: the router with its layers (request ids, version header, journal
+//! and metrics, panic catching, body limit), the JSON fallbacks for unknown routes and
+//! methods, startup loading, and `serve` with graceful shutdown. Only `main`, `commands`
+//! and `lib` import it; the types handlers share live in `request/`.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,7 +14,6 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -22,114 +22,14 @@ use tower_http::request_id::{
 use crate::admin::{self, AdminError};
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
-use crate::metrics::Metrics;
-use crate::providers::{Provider, hypercard, interlace, opcard};
+use crate::providers::Provider;
+use crate::request::{
+    AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, ResolvedTenant, TENANT_HEADER,
+};
 use crate::scenario::NamedScenario;
-use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
-
-/// The largest request body the sandbox reads: 1 MiB.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// The header that picks a tenant for a provider request.
-pub const TENANT_HEADER: &str = "x-sandbox-tenant";
+use crate::tenant::{DEFAULT_TENANT, TenantError};
 
 static VERSION_HEADER: HeaderName = HeaderName::from_static("x-sandbox-version");
-
-/// Settings the handlers read; fixed once the server is bound.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// When set, the admin API (health and ready excepted) needs this bearer token.
-    pub admin_token: Option<String>,
-    /// The base of links the sandbox hands out (file URLs in provider responses).
-    pub public_url: String,
-    /// The longest delay an injected fault may add to one answer.
-    pub max_fault_delay: Duration,
-    /// Where webhooks go for providers a tenant's scenario gives no URL.
-    pub webhook_url: Option<String>,
-    /// The longest a request body may take to arrive, from its headers on.
-    pub body_timeout: Duration,
-}
-
-impl Settings {
-    /// No admin token, links to `public_url`, the default 60 s fault delay cap.
-    pub fn new(public_url: impl Into<String>) -> Self {
-        Self {
-            admin_token: None,
-            public_url: public_url.into(),
-            max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
-            webhook_url: None,
-            body_timeout: DEFAULT_BODY_TIMEOUT,
-        }
-    }
-}
-
-/// The default of `--body-timeout`.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default of `--shutdown-grace`.
-pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// The default of `--max-fault-delay`.
-pub const DEFAULT_MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
-
-/// What every handler can reach. Every layer and extractor clones it, so it is one
-/// `Arc` (one shared counter per clone, not one per field).
-#[derive(Debug, Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The fields behind [`AppState`] (reached through `Deref`: `state.registry`).
-#[derive(Debug)]
-pub struct Shared {
-    pub registry: Arc<Registry>,
-    pub metrics: Arc<Metrics>,
-    pub settings: Arc<Settings>,
-    ready: AtomicBool,
-    shutdown: watch::Sender<bool>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    pub fn new(registry: Registry, settings: Settings) -> Self {
-        registry.set_public_url(&settings.public_url);
-        registry.set_admin_token(settings.admin_token.as_deref());
-        registry.set_default_webhook_url(settings.webhook_url.as_deref());
-        Self(Arc::new(Shared {
-            registry: Arc::new(registry),
-            metrics: Arc::new(Metrics::new()),
-            settings: Arc::new(settings),
-            ready: AtomicBool::new(false),
-            shutdown: watch::Sender::new(false),
-        }))
-    }
-
-    /// Tells injected delays to stop waiting: the server is shutting down.
-    pub fn begin_shutdown(&self) {
-        self.shutdown.send_replace(true);
-    }
-
-    /// Sleeps `duration` unless shutdown begins first; whether it slept it all.
-    pub async fn pause(&self, duration: Duration) -> bool {
-        let mut shutdown = self.shutdown.subscribe();
-        tokio::select! {
-            () = tokio::time::sleep(duration) => true,
-            _ = shutdown.wait_for(|down| *down) => false,
-        }
-    }
-
-    pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::Acquire)
-    }
-
-    pub fn set_ready(&self) {
-        self.ready.store(true, Ordering::Release);
-    }
-}
 
 /// Registers the startup scenarios by name (the embedded default first, so a file named
 /// `default.yaml` replaces it), creates tenant `default` from the first of `scenarios`,
@@ -167,9 +67,7 @@ pub fn load_startup(
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(admin::router(&state))
-        .merge(hypercard::router())
-        .merge(opcard::router())
-        .merge(interlace::router())
+        .merge(provider_routes())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -181,6 +79,13 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
         .layer(from_fn_with_state(state.clone(), crate::body::read_first))
         .with_state(state)
+}
+
+/// Every provider's routes.
+fn provider_routes() -> Router<AppState> {
+    Provider::ALL
+        .into_iter()
+        .fold(Router::new(), |router, p| router.merge(p.face().router()))
 }
 
 /// Serves `app` on an already-bound listener until `shutdown` completes, then lets
@@ -239,11 +144,6 @@ impl MakeRequestId for SequentialIds {
             .map(RequestId::new)
     }
 }
-
-/// Which provider a response came from, set by provider handlers that resolved the
-/// tenant from a credential rather than the `X-Sandbox-Tenant` header.
-#[derive(Debug, Clone)]
-pub struct ResolvedTenant(pub String);
 
 /// Carries the matched route template from routing to `observe` (outer layers run
 /// before routing, so they cannot read `MatchedPath` from the request).
@@ -330,29 +230,6 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     response
 }
 
-/// What the fault middleware tells `observe` about a request: the rules that fired and
-/// the tenant it found (kept even when the request's future is dropped).
-#[derive(Debug, Clone, Default)]
-pub struct FaultNote(Arc<std::sync::Mutex<(Vec<String>, Option<String>)>>);
-
-impl FaultNote {
-    pub fn set(&self, fired: Vec<String>, tenant: Option<String>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = (fired, tenant);
-    }
-
-    fn take(&self) -> (Vec<String>, Option<String>) {
-        std::mem::take(
-            &mut *self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
-    }
-}
-
 /// A journal record that files itself: when the answer is ready, or with status 0
 /// when the request's future is dropped (a fault reset or closed its connection).
 struct PendingRecord {
@@ -397,10 +274,8 @@ impl Drop for PendingRecord {
 /// Unknown routes answer in the envelope of the provider whose path space they are in.
 async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
-        Some(Provider::Hypercard) => hypercard::not_found(&method, &uri),
-        Some(Provider::Opcard) => opcard::not_found(&state, &method, &uri),
-        Some(Provider::Interlace) => interlace::not_found(&method, &uri),
-        _ => admin_not_found(&method, &uri).into_response(),
+        Some(p) => p.face().not_found(&state, &method, &uri),
+        None => admin_not_found(&method, &uri).into_response(),
     }
 }
 
@@ -417,10 +292,8 @@ fn admin_not_found(method: &Method, uri: &Uri) -> AdminError {
 
 async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
-        Some(Provider::Hypercard) => hypercard::method_not_allowed(&method, &uri),
-        Some(Provider::Opcard) => opcard::method_not_allowed(&state, &method, &uri),
-        Some(Provider::Interlace) => interlace::method_not_allowed(&method, &uri),
-        _ => AdminError::new(
+        Some(p) => p.face().method_not_allowed(&state, &method, &uri),
+        None => AdminError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             format!("{} does not accept {method}", uri.path()),

@@ -110,7 +110,7 @@ fn body_error(rejection: &BytesRejection) -> AdminError {
             "body_too_large",
             format!(
                 "the body is larger than the {} byte limit",
-                crate::server::BODY_LIMIT
+                crate::request::BODY_LIMIT
             ),
         )
     } else {

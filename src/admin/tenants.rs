@@ -15,9 +15,9 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::{Provider, hypercard, interlace, opcard};
+use crate::providers::{Provider, interlace};
+use crate::request::AppState;
 use crate::scenario::{self, NamedScenario};
-use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
 
 /// The longest single clock advance: a century, in seconds.
@@ -225,68 +225,18 @@ pub(super) async fn simulate(
             ),
         )
     };
-    match provider.as_str() {
-        "hypercard" => {
-            let outcome = tenant.with(|w| {
-                if w.hypercard.settings.is_none() {
-                    return Some(Err(hypercard::HcError::param(
-                        "this tenant's scenario has no hypercard section",
-                    )));
-                }
-                hypercard::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(simulation_error(&e)),
-            }
-        }
-        "opcard" => {
-            let outcome = tenant.with(|w| {
-                if w.opcard.settings.is_none() {
-                    return Some(Err(opcard::OpError::param(
-                        "this tenant's scenario has no opcard section",
-                    )));
-                }
-                opcard::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(opcard_error(&e)),
-            }
-        }
-        "interlace" => {
-            let outcome = tenant.with(|w| {
-                if !w.interlace.enabled {
-                    return Some(Err(interlace::IlError::param(
-                        "this tenant's scenario has no interlace section",
-                    )));
-                }
-                interlace::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(interlace_error(&e)),
-            }
-        }
-        _ => Err(unknown()),
-    }
-}
-
-/// Interlace's refusal, in the admin API's shape.
-fn interlace_error(e: &interlace::IlError) -> AdminError {
-    use interlace::Code;
-    let (status, code) = match e.code {
-        Code::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::BalanceMissing | Code::NoKyc | Code::InsufficientBalance | Code::NotAllowed => {
-            (StatusCode::CONFLICT, "not_possible")
-        }
-        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    let Some(face) = Provider::from_name(&provider).map(Provider::face) else {
+        return Err(unknown());
     };
-    AdminError::new(status, code, format!("{} ({})", e.message, e.code.as_str()))
+    match tenant.with(|w| face.simulate(w, &event, &body))? {
+        None => Err(unknown()),
+        Some(Ok(simulated)) => Ok(simulated),
+        Some(Err(refusal)) => Err(AdminError::new(
+            refusal.status,
+            refusal.code,
+            refusal.message,
+        )),
+    }
 }
 
 /// The `key` of a file link.
@@ -361,32 +311,6 @@ pub(super) async fn interlace_batches(
     let tenant = state.registry.get(&id)?;
     let links = state.registry.file_links(&id);
     Ok(Json(tenant.with(|w| interlace::files::batches(w, &links))?))
-}
-
-/// OPCard's refusal, in the admin API's shape.
-fn opcard_error(e: &opcard::OpError) -> AdminError {
-    use opcard::Code;
-    let (status, code) = match e.code {
-        Code::NotFound => (StatusCode::NOT_FOUND, "card_not_found"),
-        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::Conflict | Code::InsufficientBalance => (StatusCode::CONFLICT, "not_possible"),
-        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-    };
-    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
-}
-
-/// A provider's refusal, in the admin API's shape.
-fn simulation_error(e: &hypercard::HcError) -> AdminError {
-    use hypercard::Code;
-    let (status, code) = match e.code {
-        Code::A0004 => (StatusCode::NOT_FOUND, "card_not_found"),
-        Code::A0003 => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::A0000 | Code::A0005 | Code::A0006 | Code::A0008 | Code::A0010 | Code::A0011 => {
-            (StatusCode::CONFLICT, "not_possible")
-        }
-        Code::A0001 | Code::A0002 | Code::B0000 => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-    };
-    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
 }
 
 /// Runs blocking work (world building, exports) off the async workers.

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
+use crate::request::BodyError;
 
 /// The error codes the sandbox answers with (HyperCard's error-code appendix; quirks.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +85,18 @@ impl HcError {
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
+    }
+}
+
+/// A body the shared reader refused, in this provider's envelope (413 for one too large).
+impl From<BodyError> for HcError {
+    fn from(e: BodyError) -> Self {
+        let status = e.status();
+        let error = Self::param(e.to_string());
+        match status {
+            Some(status) => error.with_status(status),
+            None => error,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod card_details;
 mod error;
 mod extract;
+pub(super) mod face;
 mod handlers;
 pub mod keys;
 pub mod ops;
@@ -31,7 +32,7 @@ use axum::routing::post;
 
 pub use error::{Code, HcError};
 
-use crate::server::AppState;
+use crate::request::AppState;
 
 /// Every HyperCard route, in the order of HyperCard's documentation.
 pub(crate) fn router() -> Router<AppState> {

@@ -10,6 +10,7 @@
 
 mod error;
 mod extract;
+pub(super) mod face;
 pub mod files;
 pub mod global;
 mod handlers;
@@ -28,9 +29,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::{Code, IlError};
-pub(crate) use extract::{client_key as client_credential, token_key as token_credential};
 
-use crate::server::AppState;
+use crate::request::AppState;
 use global::handlers as gh;
 use onboarding::handlers as oh;
 

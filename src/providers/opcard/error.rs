@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
+use crate::request::BodyError;
 
 /// The header that repeats the envelope's `trace_id`.
 pub(super) static TRACE_HEADER: HeaderName = HeaderName::from_static("x-trace-id");
@@ -76,6 +77,18 @@ impl OpError {
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
+    }
+}
+
+/// A body the shared reader refused, in this provider's envelope (413 for one too large).
+impl From<BodyError> for OpError {
+    fn from(e: BodyError) -> Self {
+        let status = e.status();
+        let error = Self::param(e.to_string());
+        match status {
+            Some(status) => error.with_status(status),
+            None => error,
+        }
     }
 }
 

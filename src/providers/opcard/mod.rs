@@ -9,6 +9,7 @@
 
 mod error;
 mod extract;
+pub(super) mod face;
 mod handlers;
 pub mod ops;
 mod query;
@@ -23,9 +24,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::{Code, OpError};
-pub(crate) use extract::{app_key as app_key_credential, token_key as token_credential};
 
-use crate::server::AppState;
+use crate::request::AppState;
 
 /// Every OPCard route: the documented ones in the order of the documentation, then the
 /// sandbox's own.

@@ -102,8 +102,7 @@ pub(super) fn card_coin(world: &World, card_id: &str) -> Currency {
         .hypercard
         .card_by_id(card_id)
         .map(|c| world.hypercard.products[world.hypercard.cards[c].product].card_coin)
-        .or_else(|| Currency::parse("USD").ok())
-        .expect("USD is in the currency table")
+        .unwrap_or(Currency::USD)
 }
 
 /// The latest successful consumption on `card_id` with something left to refund.

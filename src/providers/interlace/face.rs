@@ -1,0 +1,177 @@
+//! Interlace's face (`providers::Face`): what the rest of the house calls — routes and
+//! fallbacks, credentials and inventory, simulations, scheduled events and the
+//! notification format — so nothing outside this folder names Interlace's modules.
+
+use axum::Json;
+use axum::Router;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use super::error::{Code, IlError};
+use super::{extract, global, negatives, onboarding, simulate, webhooks, wire};
+use crate::clock::Timestamp;
+use crate::providers::{Face, Refusal, Unsigned};
+use crate::request::AppState;
+use crate::scheduler::Handlers;
+use crate::tenant::World;
+use crate::webhooks::{Delivery, Policy};
+
+/// Interlace, as the house sees it.
+#[derive(Debug)]
+pub(crate) struct Interlace;
+
+impl Face for Interlace {
+    fn router(&self) -> Router<AppState> {
+        super::router()
+    }
+
+    fn not_found(&self, _: &AppState, method: &Method, uri: &Uri) -> Response {
+        super::not_found(method, uri)
+    }
+
+    fn method_not_allowed(&self, _: &AppState, method: &Method, uri: &Uri) -> Response {
+        super::method_not_allowed(method, uri)
+    }
+
+    fn credential_key(&self, headers: &HeaderMap) -> Option<String> {
+        super::credential_key(headers)
+    }
+
+    fn fault_response(
+        &self,
+        _: &AppState,
+        status: StatusCode,
+        code: Option<&str>,
+        message: &str,
+    ) -> Response {
+        super::fault_response(status, code, message)
+    }
+
+    fn credential_keys(&self, world: &World) -> Vec<String> {
+        let state = &world.interlace;
+        let clients = state
+            .clients
+            .iter()
+            .map(|c| extract::client_key(&c.client_id));
+        let tokens = state.tokens.keys().map(|t| extract::token_key(t));
+        clients.chain(tokens).collect()
+    }
+
+    fn set_credential_limit(&self, world: &mut World, limit: usize) {
+        let state = &mut world.interlace;
+        state.codes.set_limit(limit);
+        state.tokens.set_limit(limit);
+        state.refresh_tokens.set_limit(limit);
+        state.onboarding.display_tokens.set_limit(limit);
+    }
+
+    fn credentials(&self, world: &World) -> Value {
+        let credentials: Vec<_> = world
+            .interlace
+            .clients
+            .iter()
+            .map(|c| wire::AdminCredential {
+                client_id: c.client_id.clone(),
+                client_secret: c.client_secret.clone(),
+            })
+            .collect();
+        serde_json::to_value(credentials).unwrap_or_default()
+    }
+
+    fn inventory(&self, world: &World) -> Value {
+        let state = &world.interlace;
+        let inventory = wire::AdminInventory {
+            accounts: state.accounts.iter().map(|a| a.id.clone()).collect(),
+            cards: state.cards.iter().map(|c| c.id.clone()).collect(),
+            business_accounts: state
+                .global
+                .business_accounts
+                .iter()
+                .map(|b| b.id.clone())
+                .collect(),
+            legal_entities: state
+                .global
+                .legal_entities
+                .iter()
+                .map(|l| l.id.clone())
+                .collect(),
+        };
+        serde_json::to_value(inventory).unwrap_or_default()
+    }
+
+    fn simulations(&self) -> &'static [&'static str] {
+        &simulate::EVENTS
+    }
+
+    fn simulate(
+        &self,
+        world: &mut World,
+        event: &str,
+        body: &Map<String, Value>,
+    ) -> Option<Result<Response, Refusal>> {
+        if !world.interlace.enabled {
+            return Some(Err(refusal(&IlError::param(
+                "this tenant's scenario has no interlace section",
+            ))));
+        }
+        let outcome = simulate::run(world, event, body)?;
+        Some(
+            outcome
+                .map(|simulated| Json(simulated).into_response())
+                .map_err(|e| refusal(&e)),
+        )
+    }
+
+    fn register_events(&self, handlers: &mut Handlers<World>) {
+        handlers.register(negatives::DAILY_STAT, negatives::daily_stat);
+        handlers.register(
+            global::ops::LEGAL_ENTITY_STEP,
+            global::ops::legal_entity_step,
+        );
+        handlers.register(global::ops::TRANSACTION_STEP, global::ops::transaction_step);
+        handlers.register(onboarding::ops::KYC_REVIEW, onboarding::ops::kyc_review);
+        handlers.register(
+            onboarding::ops::CARDHOLDER_REVIEW,
+            onboarding::ops::cardholder_review,
+        );
+    }
+
+    fn webhook_request(
+        &self,
+        world: &mut World,
+        delivery: &Delivery,
+        now: Timestamp,
+    ) -> Result<Unsigned, String> {
+        webhooks::request(world, delivery, now)
+    }
+
+    fn webhook_policy(&self) -> Policy {
+        webhooks::POLICY
+    }
+
+    fn webhook_accepted(&self, status: u16, body: &[u8]) -> bool {
+        webhooks::accepted(status, body)
+    }
+
+    fn webhook_expected(&self) -> &'static str {
+        webhooks::EXPECTED
+    }
+}
+
+/// A refused simulation, in the admin API's terms.
+fn refusal(e: &IlError) -> Refusal {
+    let (status, code) = match e.code {
+        Code::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Code::BalanceMissing | Code::NoKyc | Code::InsufficientBalance | Code::NotAllowed => {
+            (StatusCode::CONFLICT, "not_possible")
+        }
+        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    Refusal {
+        status,
+        code,
+        message: format!("{} ({})", e.message, e.code.as_str()),
+    }
+}

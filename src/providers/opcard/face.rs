@@ -1,0 +1,160 @@
+//! OPCard's face (`providers::Face`): what the rest of the house calls — routes and
+//! fallbacks, credentials and inventory, simulations and scheduled events — so nothing
+//! outside this folder names OPCard's modules. OPCard documents no webhooks.
+
+use axum::Json;
+use axum::Router;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use super::error::{Code, OpError};
+use super::{extract, ops, simulate, wire};
+use crate::clock::Timestamp;
+use crate::providers::{Face, Refusal, Unsigned};
+use crate::request::AppState;
+use crate::scheduler::Handlers;
+use crate::tenant::World;
+use crate::webhooks::{Delivery, Policy};
+
+/// What a receiver is told when an OPCard delivery is attempted at all.
+const NO_WEBHOOKS: &str = "OPCard documents no webhooks";
+
+/// OPCard, as the house sees it.
+#[derive(Debug)]
+pub(crate) struct Opcard;
+
+impl Face for Opcard {
+    fn router(&self) -> Router<AppState> {
+        super::router()
+    }
+
+    fn not_found(&self, state: &AppState, method: &Method, uri: &Uri) -> Response {
+        super::not_found(state, method, uri)
+    }
+
+    fn method_not_allowed(&self, state: &AppState, method: &Method, uri: &Uri) -> Response {
+        super::method_not_allowed(state, method, uri)
+    }
+
+    fn credential_key(&self, headers: &HeaderMap) -> Option<String> {
+        super::credential_key(headers)
+    }
+
+    fn fault_response(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        code: Option<&str>,
+        message: &str,
+    ) -> Response {
+        super::fault_response(state, status, code, message)
+    }
+
+    fn credential_keys(&self, world: &World) -> Vec<String> {
+        let state = &world.opcard;
+        let clients = state.clients.iter().flat_map(|c| {
+            let app = extract::app_key(&c.app_key);
+            let token = c.static_token.as_deref().map(extract::token_key);
+            std::iter::once(app).chain(token)
+        });
+        let tokens = state.tokens.keys().map(|t| extract::token_key(t));
+        clients.chain(tokens).collect()
+    }
+
+    fn set_credential_limit(&self, world: &mut World, limit: usize) {
+        world.opcard.tokens.set_limit(limit);
+    }
+
+    fn credentials(&self, world: &World) -> Value {
+        let credentials: Vec<_> = world
+            .opcard
+            .clients
+            .iter()
+            .map(|c| wire::AdminCredential {
+                app_key: c.app_key.clone(),
+                app_secret: c.app_secret.clone(),
+                token: c.static_token.clone(),
+            })
+            .collect();
+        serde_json::to_value(credentials).unwrap_or_default()
+    }
+
+    fn inventory(&self, world: &World) -> Value {
+        let state = &world.opcard;
+        let inventory = wire::AdminInventory {
+            programs: state.programs.iter().map(|p| p.value).collect(),
+            cards: state.cards.iter().map(|c| c.card_id.to_string()).collect(),
+        };
+        serde_json::to_value(inventory).unwrap_or_default()
+    }
+
+    fn simulations(&self) -> &'static [&'static str] {
+        &simulate::EVENTS
+    }
+
+    fn simulate(
+        &self,
+        world: &mut World,
+        event: &str,
+        body: &Map<String, Value>,
+    ) -> Option<Result<Response, Refusal>> {
+        if world.opcard.settings.is_none() {
+            return Some(Err(refusal(&OpError::param(
+                "this tenant's scenario has no opcard section",
+            ))));
+        }
+        let outcome = simulate::run(world, event, body)?;
+        Some(
+            outcome
+                .map(|simulated| Json(simulated).into_response())
+                .map_err(|e| refusal(&e)),
+        )
+    }
+
+    fn register_events(&self, handlers: &mut Handlers<World>) {
+        handlers.register(ops::LOAD_CONFIRM, ops::confirm_load);
+        handlers.register(ops::MONTHLY_BILL, ops::monthly_bill);
+    }
+
+    fn webhook_request(
+        &self,
+        _: &mut World,
+        _: &Delivery,
+        _: Timestamp,
+    ) -> Result<Unsigned, String> {
+        Err(NO_WEBHOOKS.to_owned())
+    }
+
+    /// Never used: nothing is ever queued for OPCard.
+    fn webhook_policy(&self) -> Policy {
+        Policy {
+            retry_delays_s: &[],
+            timeout: std::time::Duration::from_secs(10),
+            give_up_after_s: None,
+        }
+    }
+
+    fn webhook_accepted(&self, _: u16, _: &[u8]) -> bool {
+        false
+    }
+
+    fn webhook_expected(&self) -> &'static str {
+        NO_WEBHOOKS
+    }
+}
+
+/// A refused simulation, in the admin API's terms.
+fn refusal(e: &OpError) -> Refusal {
+    let (status, code) = match e.code {
+        Code::NotFound => (StatusCode::NOT_FOUND, "card_not_found"),
+        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Code::Conflict | Code::InsufficientBalance => (StatusCode::CONFLICT, "not_possible"),
+        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    Refusal {
+        status,
+        code,
+        message: format!("{} ({})", e.msg, e.code.as_str()),
+    }
+}
