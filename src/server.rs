@@ -27,7 +27,7 @@ use crate::request::{
     AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, ResolvedTenant, TENANT_HEADER,
 };
 use crate::scenario::NamedScenario;
-use crate::tenant::{DEFAULT_TENANT, TenantError};
+use crate::tenant::{DEFAULT_TENANT, TenantError, count_world_locks};
 
 static VERSION_HEADER: HeaderName = HeaderName::from_static("x-sandbox-version");
 
@@ -159,7 +159,16 @@ async fn tag_route(req: Request, next: Next) -> Response {
 /// Adds the version header, counts the request in the metrics and files it in the
 /// request journal (admin requests are counted but not journaled). A request whose
 /// connection a fault cut is journaled with status 0 when its future is dropped.
-async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+///
+/// The whole request runs inside [`count_world_locks`]: its world-lock acquisitions
+/// (fault decision, handler, journal time) come back as a [`crate::tenant::LockCount`] extension.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut response, locks) = count_world_locks(observe_counted(state, req, next)).await;
+    response.extensions_mut().insert(locks);
+    response
+}
+
+async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Response {
     let watch = Stopwatch::start();
     let method = req.method().clone();
     let path = req.uri().path();

@@ -98,20 +98,18 @@ pub(super) async fn export(
     Path(id): Path<String>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
+    // The snapshot is taken under the tenant lock; the YAML is written after it.
     let yaml = blocking(move || {
-        tenant.with(|w| {
+        let exported = tenant.with(|w| {
             let description = format!(
                 "export of tenant {} (scenario {}) at {}",
                 tenant.id,
                 tenant.scenario.name,
                 w.now()
             );
-            scenario::to_yaml(&scenario::export_scenario(
-                w,
-                &tenant.scenario.scenario,
-                description,
-            ))
-        })
+            scenario::export_scenario(w, &tenant.scenario.scenario, description)
+        })?;
+        Ok(scenario::to_yaml(&exported))
     })
     .await?;
     Ok((
