@@ -7,6 +7,7 @@
 
 mod activity;
 mod build;
+mod check;
 mod error;
 mod export;
 mod hypercard;
@@ -46,7 +47,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             location,
         }
     })?;
-    build::check_static(file, &scenario)?;
+    check::check_static(file, &scenario)?;
     Ok(scenario)
 }
 
