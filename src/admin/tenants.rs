@@ -254,13 +254,14 @@ pub(super) async fn file(
     headers: HeaderMap,
 ) -> Result<Response, AdminError> {
     let link = Query::<FileKey>::try_from_uri(&uri).map_or(FileKey { key: None }, |q| q.0);
-    let card_display = provider == "interlace" && kind == "card-display";
+    let face = Provider::from_name(&provider).map(Provider::face);
+    let by_token = face.is_some_and(|f| f.file_opens_by_token(&kind));
     if let Some(token) = &state.settings.admin_token {
         let keyed = link
             .key
             .as_deref()
             .is_some_and(|key| crate::file_links::key_opens(token, &id, key));
-        if !card_display && !keyed && !super::bearer_is(&headers, token) {
+        if !by_token && !keyed && !super::bearer_is(&headers, token) {
             return Err(AdminError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -270,34 +271,25 @@ pub(super) async fn file(
         }
     }
     let tenant = state.registry.get(&id)?;
-    if card_display {
-        let page = tenant.with(|w| interlace::onboarding::display::page(w, &name))?;
-        return match page {
-            Ok(html) => {
-                Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
-            }
-            Err(e) => Err(AdminError::new(
-                StatusCode::GONE,
-                "card_display_token",
-                format!(
-                    "{} (a card-display token opens the page once, within 5 minutes)",
-                    e.message
-                ),
-            )),
-        };
-    }
-    let text = match provider.as_str() {
-        "interlace" => tenant.with(|w| interlace::files::file(w, &kind, &name))?,
-        _ => None,
+    let found = match face {
+        Some(face) => tenant.with(|w| face.file(w, &kind, &name))?,
+        None => None,
     };
-    let text = text.ok_or_else(|| {
-        AdminError::new(
+    match found {
+        Some(Ok(file)) => {
+            Ok(([(header::CONTENT_TYPE, file.content_type)], file.text).into_response())
+        }
+        Some(Err(refusal)) => Err(AdminError::new(
+            refusal.status,
+            refusal.code,
+            refusal.message,
+        )),
+        None => Err(AdminError::new(
             StatusCode::NOT_FOUND,
             "file_not_found",
             format!("no file {provider}/{kind}/{name} in tenant {id:?}"),
-        )
-    })?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
+        )),
+    }
 }
 
 /// `GET /_sandbox/tenants/{t}/interlace/batches`: the BatchHook objects built with each

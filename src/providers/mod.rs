@@ -48,6 +48,13 @@ pub struct Refusal {
     pub message: String,
 }
 
+/// A file a provider's answers link to, as `GET /_sandbox/files/...` serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderFile {
+    pub content_type: &'static str,
+    pub text: String,
+}
+
 /// Everything the house needs from one provider. Each provider implements it in its
 /// `face.rs`; callers reach it through [`Provider::face`].
 pub trait Face: Sync {
@@ -96,6 +103,23 @@ pub trait Face: Sync {
         event: &str,
         body: &Map<String, Value>,
     ) -> Option<Result<Response, Refusal>>;
+
+    /// Whether files of `kind` open with a one-time token of their own (their name),
+    /// never with a link key or the admin token's say-so.
+    fn file_opens_by_token(&self, _kind: &str) -> bool {
+        false
+    }
+
+    /// The file `kind`/`name` the provider's answers linked to; `None` when there is no
+    /// such file.
+    fn file(
+        &self,
+        _world: &mut World,
+        _kind: &str,
+        _name: &str,
+    ) -> Option<Result<ProviderFile, Refusal>> {
+        None
+    }
 
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);

@@ -9,13 +9,16 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, IlError};
-use super::{extract, global, negatives, onboarding, simulate, webhooks, wire};
+use super::{extract, files, global, negatives, onboarding, simulate, webhooks, wire};
 use crate::clock::Timestamp;
-use crate::providers::{Face, Refusal, Unsigned};
+use crate::providers::{Face, ProviderFile, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scheduler::Handlers;
 use crate::tenant::World;
 use crate::webhooks::{Delivery, Policy};
+
+/// The file kind of a card-display page, opened by its one-time token.
+const CARD_DISPLAY: &str = "card-display";
 
 /// Interlace, as the house sees it.
 #[derive(Debug)]
@@ -121,6 +124,40 @@ impl Face for Interlace {
                 .map(|simulated| Json(simulated).into_response())
                 .map_err(|e| refusal(&e)),
         )
+    }
+
+    fn file_opens_by_token(&self, kind: &str) -> bool {
+        kind == CARD_DISPLAY
+    }
+
+    fn file(
+        &self,
+        world: &mut World,
+        kind: &str,
+        name: &str,
+    ) -> Option<Result<ProviderFile, Refusal>> {
+        if kind == CARD_DISPLAY {
+            return Some(match onboarding::display::page(world, name) {
+                Ok(html) => Ok(ProviderFile {
+                    content_type: "text/html; charset=utf-8",
+                    text: html,
+                }),
+                Err(e) => Err(Refusal {
+                    status: StatusCode::GONE,
+                    code: "card_display_token",
+                    message: format!(
+                        "{} (a card-display token opens the page once, within 5 minutes)",
+                        e.message
+                    ),
+                }),
+            });
+        }
+        files::file(world, kind, name).map(|text| {
+            Ok(ProviderFile {
+                content_type: "text/csv; charset=utf-8",
+                text,
+            })
+        })
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {
