@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::clock::Timestamp;
 use crate::request::AppState;
 use crate::scheduler::Handlers;
-use crate::tenant::World;
+use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
 
 pub mod hypercard;
@@ -84,8 +84,9 @@ pub trait Face: Sync {
     /// The registry keys of every credential `world` answers to for this provider.
     fn credential_keys(&self, world: &World) -> Vec<String>;
 
-    /// Bounds every map of credentials the provider issues to `limit` live entries.
-    fn set_credential_limit(&self, world: &mut World, limit: usize);
+    /// Applies the registry's bounds to what clients can make the provider keep in
+    /// `world` (issued credentials, remembered nonces).
+    fn apply_limits(&self, world: &mut World, limits: &Limits);
 
     /// The credentials the admin API shows for a tenant (`credentials.<provider>`).
     fn credentials(&self, world: &World) -> Value;

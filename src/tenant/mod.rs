@@ -485,8 +485,7 @@ impl Registry {
             world.webhooks.config.fill_missing_urls(url);
         }
         let limits = *read(&self.limits);
-        world.set_credential_limit(limits.credentials);
-        world.hypercard.nonces.set_limit(limits.nonces);
+        world.apply_limits(&limits);
         Ok(world)
     }
 

@@ -79,10 +79,10 @@ impl World {
         self.clock.now()
     }
 
-    /// Bounds every map of issued credentials to `limit` live entries.
-    pub fn set_credential_limit(&mut self, limit: usize) {
+    /// Applies the registry's bounds to everything clients can make each provider keep.
+    pub fn apply_limits(&mut self, limits: &super::Limits) {
         for provider in Provider::ALL {
-            provider.face().set_credential_limit(self, limit);
+            provider.face().apply_limits(self, limits);
         }
     }
 

@@ -14,7 +14,7 @@ use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scheduler::Handlers;
-use crate::tenant::World;
+use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
 
 /// HyperCard, as the house sees it.
@@ -57,7 +57,9 @@ impl Face for Hypercard {
             .collect()
     }
 
-    fn set_credential_limit(&self, _: &mut World, _: usize) {}
+    fn apply_limits(&self, world: &mut World, limits: &Limits) {
+        world.hypercard.nonces.set_limit(limits.nonces);
+    }
 
     fn credentials(&self, world: &World) -> Value {
         let credentials: Vec<_> = world

@@ -14,7 +14,7 @@ use crate::clock::Timestamp;
 use crate::providers::{Face, ProviderFile, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scheduler::Handlers;
-use crate::tenant::World;
+use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
 
 /// The file kind of a card-display page, opened by its one-time token.
@@ -61,12 +61,15 @@ impl Face for Interlace {
         clients.chain(tokens).collect()
     }
 
-    fn set_credential_limit(&self, world: &mut World, limit: usize) {
+    fn apply_limits(&self, world: &mut World, limits: &Limits) {
         let state = &mut world.interlace;
-        state.codes.set_limit(limit);
-        state.tokens.set_limit(limit);
-        state.refresh_tokens.set_limit(limit);
-        state.onboarding.display_tokens.set_limit(limit);
+        state.codes.set_limit(limits.credentials);
+        state.tokens.set_limit(limits.credentials);
+        state.refresh_tokens.set_limit(limits.credentials);
+        state
+            .onboarding
+            .display_tokens
+            .set_limit(limits.credentials);
     }
 
     fn credentials(&self, world: &World) -> Value {

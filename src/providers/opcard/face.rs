@@ -14,7 +14,7 @@ use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scheduler::Handlers;
-use crate::tenant::World;
+use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
 
 /// What a receiver is told when an OPCard delivery is attempted at all.
@@ -62,8 +62,8 @@ impl Face for Opcard {
         clients.chain(tokens).collect()
     }
 
-    fn set_credential_limit(&self, world: &mut World, limit: usize) {
-        world.opcard.tokens.set_limit(limit);
+    fn apply_limits(&self, world: &mut World, limits: &Limits) {
+        world.opcard.tokens.set_limit(limits.credentials);
     }
 
     fn credentials(&self, world: &World) -> Value {
