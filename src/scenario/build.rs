@@ -133,13 +133,13 @@ fn generate(
         }
     }
     if let Some(section) = &scenario.hypercard {
-        super::hypercard::build(file, &mut world, section)?;
+        crate::providers::hypercard::scenario::build(file, &mut world, section)?;
     }
     if let Some(section) = &scenario.opcard {
-        super::opcard::build(file, &mut world, section)?;
+        crate::providers::opcard::scenario::build(file, &mut world, section)?;
     }
     if let Some(section) = &scenario.interlace {
-        super::interlace::build(file, &mut world, section)?;
+        crate::providers::interlace::scenario::build(file, &mut world, section)?;
     }
     activity::run(&mut world, &scenario.activity, start)
         .map_err(|(path, e)| ScenarioError::new(file, path, e))?;
@@ -169,8 +169,8 @@ fn generate(
         world.schedule_hold_expiry(hold);
     }
     if let Some(section) = &scenario.hypercard {
-        super::hypercard::apply_statuses(file, &mut world, section)?;
-        super::hypercard::apply_applications(file, &mut world, section)?;
+        crate::providers::hypercard::scenario::apply_statuses(file, &mut world, section)?;
+        crate::providers::hypercard::scenario::apply_applications(file, &mut world, section)?;
     }
     Ok(world)
 }
@@ -279,13 +279,13 @@ fn restore(
         }
     }
     if let Some(hypercard) = &snapshot.hypercard {
-        super::hypercard::restore(file, &mut world, hypercard)?;
+        crate::providers::hypercard::scenario::restore(file, &mut world, hypercard)?;
     }
     if let Some(opcard) = &snapshot.opcard {
-        super::opcard::restore(file, &mut world, opcard)?;
+        crate::providers::opcard::scenario::restore(file, &mut world, opcard)?;
     }
     if let Some(interlace) = &snapshot.interlace {
-        super::interlace::restore(file, &mut world, interlace)?;
+        crate::providers::interlace::scenario::restore(file, &mut world, interlace)?;
     }
     world.scheduler = Scheduler::restore(
         snapshot

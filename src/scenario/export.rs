@@ -111,21 +111,21 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                 })
                 .collect(),
             next_event_seq: world.scheduler.next_seq(),
-            hypercard: super::hypercard::export(
+            hypercard: crate::providers::hypercard::scenario::export(
                 world,
                 source.hypercard.as_ref().or(source
                     .snapshot
                     .as_ref()
                     .and_then(|s| s.hypercard.as_ref().map(|h| &h.section))),
             ),
-            opcard: super::opcard::export(
+            opcard: crate::providers::opcard::scenario::export(
                 world,
                 source.opcard.as_ref().or(source
                     .snapshot
                     .as_ref()
                     .and_then(|s| s.opcard.as_ref().map(|o| &o.section))),
             ),
-            interlace: super::interlace::export(
+            interlace: crate::providers::interlace::scenario::export(
                 world,
                 source.interlace.as_ref().or(source
                     .snapshot

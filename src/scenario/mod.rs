@@ -10,9 +10,6 @@ mod build;
 mod check;
 mod error;
 mod export;
-mod hypercard;
-mod interlace;
-mod opcard;
 pub mod schema;
 
 pub use build::{build_world, build_world_at, resolve_start};

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod ops;
 mod query;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod signature;
 pub mod simulate;
 pub mod state;

@@ -18,6 +18,7 @@ pub mod negatives;
 pub mod onboarding;
 pub mod ops;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod simulate;
 pub mod state;
 pub mod webhooks;

@@ -14,6 +14,7 @@ mod handlers;
 pub mod ops;
 mod query;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod simulate;
 pub mod state;
 pub mod wire;

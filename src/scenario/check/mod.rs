@@ -18,13 +18,13 @@ pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), Scenar
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     check_settings(scenario).map_err(|(path, message)| err(path, message))?;
     if let Some(section) = &scenario.hypercard {
-        super::hypercard::check(file, section)?;
+        crate::providers::hypercard::scenario::check(file, section)?;
     }
     if let Some(section) = &scenario.opcard {
-        super::opcard::check(file, section)?;
+        crate::providers::opcard::scenario::check(file, section)?;
     }
     if let Some(section) = &scenario.interlace {
-        super::interlace::check(file, section)?;
+        crate::providers::interlace::scenario::check(file, section)?;
     }
     let accounts = ledger::check(scenario).map_err(|(path, message)| err(path, message))?;
     activity::check(scenario, &accounts).map_err(|(path, message)| err(path, message))

@@ -4,8 +4,8 @@
 
 mod snapshot;
 
-pub(super) use snapshot::HypercardSnapshot;
-pub(in crate::scenario) use snapshot::{export, restore};
+pub(crate) use snapshot::HypercardSnapshot;
+pub(crate) use snapshot::{export, restore};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,8 +13,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::error::ScenarioError;
-use super::schema::{Amount, CurrencyCode};
 use crate::money::Currency;
 use crate::providers::hypercard::keys;
 use crate::providers::hypercard::ops;
@@ -22,6 +20,8 @@ use crate::providers::hypercard::signature::PublicKey;
 use crate::providers::hypercard::state::{
     ApplicationRule, Merchant, Product, ReviewOutcome, Settings, SignatureMode,
 };
+use crate::scenario::ScenarioError;
+use crate::scenario::schema::{Amount, CurrencyCode};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -300,7 +300,7 @@ const DEFAULT_RATES: [(&str, &str); 9] = [
 ];
 
 /// Checks what parsing alone cannot (references, key material, limits).
-pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), ScenarioError> {
+pub(crate) fn check(file: &str, section: &HypercardSection) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     for code in section.usd_rates.keys() {
         Currency::parse(code)
@@ -413,7 +413,7 @@ fn amount_or(value: Option<Amount>, default: &str) -> Decimal {
 }
 
 /// Settings, merchants and products: everything but money and cards.
-pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(), String> {
+pub(crate) fn setup(world: &mut World, section: &HypercardSection) -> Result<(), String> {
     let mut usd_rates: BTreeMap<String, Decimal> = DEFAULT_RATES
         .iter()
         .map(|(c, r)| ((*c).to_owned(), r.parse().unwrap_or_default()))
@@ -490,7 +490,7 @@ pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(),
 
 /// Builds the section into a fresh world at history start: settings, merchants and
 /// their balances, products and cards.
-pub(super) fn build(
+pub(crate) fn build(
     file: &str,
     world: &mut World,
     section: &HypercardSection,
@@ -534,7 +534,7 @@ pub(super) fn build(
 
 /// Files the declared applications at `clock.start` and brings each to its stage
 /// through the same operations the API and the tenant clock use.
-pub(super) fn apply_applications(
+pub(crate) fn apply_applications(
     file: &str,
     world: &mut World,
     section: &HypercardSection,
@@ -591,7 +591,7 @@ pub(super) fn apply_applications(
 
 /// Brings the declared cards to their `status` at `clock.start`, through the freeze and
 /// cancel operations.
-pub(super) fn apply_statuses(
+pub(crate) fn apply_statuses(
     file: &str,
     world: &mut World,
     section: &HypercardSection,
