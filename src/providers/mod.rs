@@ -15,6 +15,8 @@ use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
 use crate::request::AppState;
+use crate::scenario::schema::Snapshot;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
@@ -122,6 +124,43 @@ pub trait Face: Sync {
         None
     }
 
+    /// Whether `scenario` declares the provider's section.
+    fn has_section(&self, scenario: &Scenario) -> bool;
+
+    /// Checks the provider's section of `scenario`, if it declares one (at parse time).
+    fn check_section(&self, file: &str, scenario: &Scenario) -> Result<(), ScenarioError>;
+
+    /// Builds the provider's section into `world`, before the history is generated.
+    fn build_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError>;
+
+    /// Applies what the section sets for the clock's start, after the history and the
+    /// ledger's holds (HyperCard's card statuses and applications).
+    fn finish_section(
+        &self,
+        _file: &str,
+        _world: &mut World,
+        _scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        Ok(())
+    }
+
+    /// Writes the provider's part of an export into `snapshot`; `source` is the
+    /// scenario the tenant was built from (its section, or its snapshot's).
+    fn export_snapshot(&self, world: &World, source: &Scenario, snapshot: &mut Snapshot);
+
+    /// Restores the provider's part of `snapshot` into a world whose ledger is restored.
+    fn restore_snapshot(
+        &self,
+        file: &str,
+        world: &mut World,
+        snapshot: &Snapshot,
+    ) -> Result<(), ScenarioError>;
+
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);
 
@@ -154,6 +193,10 @@ pub enum Provider {
 
 impl Provider {
     pub const ALL: [Self; 3] = [Self::Interlace, Self::Opcard, Self::Hypercard];
+
+    /// The order scenario sections are checked, built and restored in: building draws
+    /// from the tenant's id stream, so this order fixes every generated id.
+    pub const SECTION_ORDER: [Self; 3] = [Self::Hypercard, Self::Opcard, Self::Interlace];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -18,6 +18,7 @@ use crate::ledger::{
     HoldRecord, HoldState, Ledger, LedgerSnapshot, Metadata,
 };
 use crate::money::Currency;
+use crate::providers::Provider;
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
 use crate::tenant::World;
@@ -132,14 +133,8 @@ fn generate(
                 .map_err(|e| err(format!("{at}.balance"), &e))?;
         }
     }
-    if let Some(section) = &scenario.hypercard {
-        crate::providers::hypercard::scenario::build(file, &mut world, section)?;
-    }
-    if let Some(section) = &scenario.opcard {
-        crate::providers::opcard::scenario::build(file, &mut world, section)?;
-    }
-    if let Some(section) = &scenario.interlace {
-        crate::providers::interlace::scenario::build(file, &mut world, section)?;
+    for provider in Provider::SECTION_ORDER {
+        provider.face().build_section(file, &mut world, scenario)?;
     }
     activity::run(&mut world, &scenario.activity, start)
         .map_err(|(path, e)| ScenarioError::new(file, path, e))?;
@@ -168,9 +163,8 @@ fn generate(
             .map_err(|e| err(format!("{at}.amount"), &e))?;
         world.schedule_hold_expiry(hold);
     }
-    if let Some(section) = &scenario.hypercard {
-        crate::providers::hypercard::scenario::apply_statuses(file, &mut world, section)?;
-        crate::providers::hypercard::scenario::apply_applications(file, &mut world, section)?;
+    for provider in Provider::SECTION_ORDER {
+        provider.face().finish_section(file, &mut world, scenario)?;
     }
     Ok(world)
 }
@@ -278,14 +272,10 @@ fn restore(
             ));
         }
     }
-    if let Some(hypercard) = &snapshot.hypercard {
-        crate::providers::hypercard::scenario::restore(file, &mut world, hypercard)?;
-    }
-    if let Some(opcard) = &snapshot.opcard {
-        crate::providers::opcard::scenario::restore(file, &mut world, opcard)?;
-    }
-    if let Some(interlace) = &snapshot.interlace {
-        crate::providers::interlace::scenario::restore(file, &mut world, interlace)?;
+    for provider in Provider::SECTION_ORDER {
+        provider
+            .face()
+            .restore_snapshot(file, &mut world, snapshot)?;
     }
     world.scheduler = Scheduler::restore(
         snapshot

@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, HcError};
-use super::{ops, simulate, webhooks, wire};
+use super::{ops, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
+use crate::scenario::schema::Snapshot;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
@@ -109,6 +111,62 @@ impl Face for Hypercard {
                 .map(|simulated| Json(simulated).into_response())
                 .map_err(|e| refusal(&e)),
         )
+    }
+
+    fn has_section(&self, scenario: &Scenario) -> bool {
+        scenario.hypercard.is_some()
+    }
+
+    fn check_section(&self, file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
+        scenario
+            .hypercard
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::check(file, section))
+    }
+
+    fn build_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        scenario
+            .hypercard
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::build(file, world, section))
+    }
+
+    fn finish_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        let Some(section) = &scenario.hypercard else {
+            return Ok(());
+        };
+        scenario::apply_statuses(file, world, section)?;
+        scenario::apply_applications(file, world, section)
+    }
+
+    fn export_snapshot(&self, world: &World, source: &Scenario, snapshot: &mut Snapshot) {
+        let section = source.hypercard.as_ref().or(source
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.hypercard.as_ref().map(|h| &h.section)));
+        snapshot.hypercard = scenario::export(world, section);
+    }
+
+    fn restore_snapshot(
+        &self,
+        file: &str,
+        world: &mut World,
+        snapshot: &Snapshot,
+    ) -> Result<(), ScenarioError> {
+        snapshot
+            .hypercard
+            .as_ref()
+            .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, IlError};
-use super::{extract, files, global, negatives, onboarding, simulate, webhooks, wire};
+use super::{extract, files, global, negatives, onboarding, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
 use crate::providers::{Face, ProviderFile, Refusal, Unsigned};
 use crate::request::AppState;
+use crate::scenario::schema::Snapshot;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
@@ -161,6 +163,49 @@ impl Face for Interlace {
                 text,
             })
         })
+    }
+
+    fn has_section(&self, scenario: &Scenario) -> bool {
+        scenario.interlace.is_some()
+    }
+
+    fn check_section(&self, file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
+        scenario
+            .interlace
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::check(file, section))
+    }
+
+    fn build_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        scenario
+            .interlace
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::build(file, world, section))
+    }
+
+    fn export_snapshot(&self, world: &World, source: &Scenario, snapshot: &mut Snapshot) {
+        let section = source.interlace.as_ref().or(source
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.interlace.as_ref().map(|h| &h.section)));
+        snapshot.interlace = scenario::export(world, section);
+    }
+
+    fn restore_snapshot(
+        &self,
+        file: &str,
+        world: &mut World,
+        snapshot: &Snapshot,
+    ) -> Result<(), ScenarioError> {
+        snapshot
+            .interlace
+            .as_ref()
+            .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

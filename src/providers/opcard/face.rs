@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, OpError};
-use super::{extract, ops, simulate, wire};
+use super::{extract, ops, scenario, simulate, wire};
 use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
+use crate::scenario::schema::Snapshot;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
@@ -110,6 +112,49 @@ impl Face for Opcard {
                 .map(|simulated| Json(simulated).into_response())
                 .map_err(|e| refusal(&e)),
         )
+    }
+
+    fn has_section(&self, scenario: &Scenario) -> bool {
+        scenario.opcard.is_some()
+    }
+
+    fn check_section(&self, file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
+        scenario
+            .opcard
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::check(file, section))
+    }
+
+    fn build_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        scenario
+            .opcard
+            .as_ref()
+            .map_or(Ok(()), |section| scenario::build(file, world, section))
+    }
+
+    fn export_snapshot(&self, world: &World, source: &Scenario, snapshot: &mut Snapshot) {
+        let section = source.opcard.as_ref().or(source
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.opcard.as_ref().map(|h| &h.section)));
+        snapshot.opcard = scenario::export(world, section);
+    }
+
+    fn restore_snapshot(
+        &self,
+        file: &str,
+        world: &mut World,
+        snapshot: &Snapshot,
+    ) -> Result<(), ScenarioError> {
+        snapshot
+            .opcard
+            .as_ref()
+            .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

@@ -1,7 +1,7 @@
 //! The checks a scenario needs beyond its types, run by `parse` so that a scenario that
 //! parses can be built (short of running out of money in a generator): the clock,
 //! webhook and fault settings and what a snapshot excludes (here), each provider
-//! section (its own `check`), the ledger's accounts and holds (`ledger.rs`), and the
+//! section (its face's `check_section`), the ledger's accounts and holds (`ledger.rs`), and the
 //! activity generators (`activity.rs`). Every refusal names its key path.
 
 mod activity;
@@ -12,19 +12,14 @@ use rust_decimal::Decimal;
 use super::error::ScenarioError;
 use super::schema::Scenario;
 use crate::money::Currency;
+use crate::providers::Provider;
 
 /// Checks that need several keys at once, in the order the file reads.
 pub(crate) fn check_static(file: &str, scenario: &Scenario) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     check_settings(scenario).map_err(|(path, message)| err(path, message))?;
-    if let Some(section) = &scenario.hypercard {
-        crate::providers::hypercard::scenario::check(file, section)?;
-    }
-    if let Some(section) = &scenario.opcard {
-        crate::providers::opcard::scenario::check(file, section)?;
-    }
-    if let Some(section) = &scenario.interlace {
-        crate::providers::interlace::scenario::check(file, section)?;
+    for provider in Provider::SECTION_ORDER {
+        provider.face().check_section(file, scenario)?;
     }
     let accounts = ledger::check(scenario).map_err(|(path, message)| err(path, message))?;
     activity::check(scenario, &accounts).map_err(|(path, message)| err(path, message))
@@ -67,11 +62,7 @@ fn check_settings(scenario: &Scenario) -> Result<(), Refused> {
             "a scenario with a snapshot cannot also declare ledger or activity; the snapshot already holds the whole state".to_owned(),
         ));
     }
-    if scenario.snapshot.is_some()
-        && (scenario.hypercard.is_some()
-            || scenario.opcard.is_some()
-            || scenario.interlace.is_some())
-    {
+    if scenario.snapshot.is_some() && Provider::ALL.iter().any(|p| p.face().has_section(scenario)) {
         return Err((
             "snapshot".to_owned(),
             "a scenario with a snapshot cannot also declare provider sections; the snapshot holds them".to_owned(),

@@ -5,7 +5,7 @@
 mod snapshot;
 
 pub(crate) use snapshot::HypercardSnapshot;
-pub(crate) use snapshot::{export, restore};
+pub(super) use snapshot::{export, restore};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -300,7 +300,7 @@ const DEFAULT_RATES: [(&str, &str); 9] = [
 ];
 
 /// Checks what parsing alone cannot (references, key material, limits).
-pub(crate) fn check(file: &str, section: &HypercardSection) -> Result<(), ScenarioError> {
+pub(super) fn check(file: &str, section: &HypercardSection) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     for code in section.usd_rates.keys() {
         Currency::parse(code)
@@ -490,7 +490,7 @@ pub(crate) fn setup(world: &mut World, section: &HypercardSection) -> Result<(),
 
 /// Builds the section into a fresh world at history start: settings, merchants and
 /// their balances, products and cards.
-pub(crate) fn build(
+pub(super) fn build(
     file: &str,
     world: &mut World,
     section: &HypercardSection,
@@ -534,7 +534,7 @@ pub(crate) fn build(
 
 /// Files the declared applications at `clock.start` and brings each to its stage
 /// through the same operations the API and the tenant clock use.
-pub(crate) fn apply_applications(
+pub(super) fn apply_applications(
     file: &str,
     world: &mut World,
     section: &HypercardSection,
@@ -591,7 +591,7 @@ pub(crate) fn apply_applications(
 
 /// Brings the declared cards to their `status` at `clock.start`, through the freeze and
 /// cancel operations.
-pub(crate) fn apply_statuses(
+pub(super) fn apply_statuses(
     file: &str,
     world: &mut World,
     section: &HypercardSection,

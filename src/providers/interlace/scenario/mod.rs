@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use onboarding::{CardholderDecl, OnboardingDecl, SnapOnboarding};
 pub use snapshot::InterlaceSnapshot;
-pub(crate) use snapshot::{export, restore};
+pub(super) use snapshot::{export, restore};
 
 use crate::money::Currency;
 use crate::providers::interlace::global::ops as global;
@@ -176,7 +176,7 @@ pub struct CardDecl {
     pub card_mode: Option<String>,
 }
 
-pub(crate) fn check(file: &str, section: &InterlaceSection) -> Result<(), ScenarioError> {
+pub(super) fn check(file: &str, section: &InterlaceSection) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     let mut keys = Vec::new();
     for (i, a) in section.accounts.iter().enumerate() {
@@ -393,7 +393,7 @@ pub(crate) fn setup(world: &mut World, section: &InterlaceSection) {
 }
 
 /// Builds the section into a fresh world at history start.
-pub(crate) fn build(
+pub(super) fn build(
     file: &str,
     world: &mut World,
     section: &InterlaceSection,

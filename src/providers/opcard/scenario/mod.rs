@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use snapshot::OpcardSnapshot;
-pub(crate) use snapshot::{export, restore};
+pub(super) use snapshot::{export, restore};
 
 use crate::money::Currency;
 use crate::providers::opcard::ops;
@@ -104,7 +104,7 @@ const DEFAULT_RATES: [(&str, &str); 8] = [
 ];
 
 /// Checks what parsing alone cannot.
-pub(crate) fn check(file: &str, section: &OpcardSection) -> Result<(), ScenarioError> {
+pub(super) fn check(file: &str, section: &OpcardSection) -> Result<(), ScenarioError> {
     let err = |path: String, message: String| ScenarioError::new(file, path, message);
     for code in section.usd_rates.keys() {
         Currency::parse(code)
@@ -175,7 +175,7 @@ pub(crate) fn setup(world: &mut World, section: &OpcardSection) {
 
 /// Builds the section into a fresh world at history start: programs and their accounts,
 /// opening loads (confirmed as the clock moves on), cards, and the first monthly bill.
-pub(crate) fn build(
+pub(super) fn build(
     file: &str,
     world: &mut World,
     section: &OpcardSection,
