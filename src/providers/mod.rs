@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
 use crate::request::AppState;
-use crate::scenario::schema::Snapshot;
+use crate::scenario::activity::Step;
+use crate::scenario::schema::{Generator, Snapshot};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
@@ -59,7 +60,7 @@ pub struct ProviderFile {
 
 /// Everything the house needs from one provider. Each provider implements it in its
 /// `face.rs`; callers reach it through [`Provider::face`].
-pub trait Face: Sync {
+pub(crate) trait Face: Sync {
     /// Every route of the provider.
     fn router(&self) -> Router<AppState>;
 
@@ -161,6 +162,17 @@ pub trait Face: Sync {
         snapshot: &Snapshot,
     ) -> Result<(), ScenarioError>;
 
+    /// Draws the steps of activity item number `generator` when it is one of the
+    /// provider's generators (the others are left alone).
+    fn draw_activity(
+        &self,
+        world: &mut World,
+        generator: usize,
+        item: Generator<'_>,
+        start: Timestamp,
+        steps: &mut Vec<Step>,
+    );
+
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);
 
@@ -207,7 +219,7 @@ impl Provider {
     }
 
     /// The provider's face: the one place its folder is named from outside it.
-    pub fn face(self) -> &'static dyn Face {
+    pub(crate) fn face(self) -> &'static dyn Face {
         match self {
             Self::Interlace => &interlace::face::Interlace,
             Self::Opcard => &opcard::face::Opcard,

@@ -5,7 +5,7 @@
 //! The schema types never leave this module's boundary into the ledger: conversion goes
 //! through ledger constructors, so a scenario that loads is a valid ledger.
 
-mod activity;
+pub(crate) mod activity;
 mod build;
 mod check;
 mod error;

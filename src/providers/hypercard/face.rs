@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, HcError};
-use super::{ops, scenario, simulate, webhooks, wire};
+use super::{activity, ops, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
-use crate::scenario::schema::Snapshot;
+use crate::scenario::activity::Step;
+use crate::scenario::schema::{Generator, Snapshot};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
@@ -167,6 +168,19 @@ impl Face for Hypercard {
             .hypercard
             .as_ref()
             .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
+    }
+
+    fn draw_activity(
+        &self,
+        world: &mut World,
+        generator: usize,
+        item: Generator<'_>,
+        start: Timestamp,
+        steps: &mut Vec<Step>,
+    ) {
+        if let Generator::Hypercard(spec) = item {
+            activity::draw(world, generator, spec, start, steps);
+        }
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

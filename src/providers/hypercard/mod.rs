@@ -9,6 +9,7 @@
 //! (`quirks.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` changes ledger and records together).
 
+mod activity;
 pub mod canonical;
 pub mod card_details;
 mod error;

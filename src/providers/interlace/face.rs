@@ -9,11 +9,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, IlError};
-use super::{extract, files, global, negatives, onboarding, scenario, simulate, webhooks, wire};
+use super::{
+    activity, extract, files, global, negatives, onboarding, scenario, simulate, webhooks, wire,
+};
 use crate::clock::Timestamp;
 use crate::providers::{Face, ProviderFile, Refusal, Unsigned};
 use crate::request::AppState;
-use crate::scenario::schema::Snapshot;
+use crate::scenario::activity::Step;
+use crate::scenario::schema::{Generator, Snapshot};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
@@ -206,6 +209,23 @@ impl Face for Interlace {
             .interlace
             .as_ref()
             .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
+    }
+
+    fn draw_activity(
+        &self,
+        world: &mut World,
+        generator: usize,
+        item: Generator<'_>,
+        start: Timestamp,
+        steps: &mut Vec<Step>,
+    ) {
+        match item {
+            Generator::Interlace(spec) => activity::draw(world, generator, spec, start, steps),
+            Generator::InterlaceBusiness(spec) => {
+                global::activity::draw(world, generator, spec, start, steps);
+            }
+            _ => {}
+        }
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

@@ -8,6 +8,7 @@
 //! (`quirks.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` and `negatives.rs` change ledger and records together).
 
+mod activity;
 mod error;
 mod extract;
 pub(super) mod face;

@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::error::{Code, OpError};
-use super::{extract, ops, scenario, simulate, wire};
+use super::{activity, extract, ops, scenario, simulate, wire};
 use crate::clock::Timestamp;
 use crate::providers::{Face, Refusal, Unsigned};
 use crate::request::AppState;
-use crate::scenario::schema::Snapshot;
+use crate::scenario::activity::Step;
+use crate::scenario::schema::{Generator, Snapshot};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::Handlers;
 use crate::tenant::{Limits, World};
@@ -155,6 +156,19 @@ impl Face for Opcard {
             .opcard
             .as_ref()
             .map_or(Ok(()), |snap| scenario::restore(file, world, snap))
+    }
+
+    fn draw_activity(
+        &self,
+        world: &mut World,
+        generator: usize,
+        item: Generator<'_>,
+        start: Timestamp,
+        steps: &mut Vec<Step>,
+    ) {
+        if let Generator::Opcard(spec) = item {
+            activity::draw(world, generator, spec, start, steps);
+        }
     }
 
     fn register_events(&self, handlers: &mut Handlers<World>) {

@@ -7,6 +7,7 @@
 //! (`quirks.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` changes ledger and records together).
 
+mod activity;
 mod error;
 mod extract;
 pub(super) mod face;
