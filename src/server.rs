@@ -24,7 +24,8 @@ use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
 use crate::providers::Provider;
 use crate::request::{
-    AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, ResolvedTenant, TENANT_HEADER,
+    AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, InternalError, ResolvedTenant,
+    TENANT_HEADER,
 };
 use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, TenantError, count_world_locks};
@@ -229,6 +230,9 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
         status,
         elapsed.as_secs_f64(),
     );
+    if let Some(internal) = response.extensions().get::<InternalError>() {
+        tracing::error!(provider = provider_label, %method, route, status, error = %internal.0, "internal error");
+    }
     if let Some(pending) = pending.as_mut() {
         if let Some(tenant) = response.extensions().get::<ResolvedTenant>() {
             pending.record.tenant = Some(tenant.0.clone());
@@ -312,13 +316,16 @@ async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: 
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!(
-        "a request handler panicked; the tenant's state was kept only if its ledger passed every invariant"
-    );
-    AdminError::new(
+    let mut response = AdminError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "the sandbox hit an internal error answering this request; nothing was changed",
     )
-    .into_response()
+    .into_response();
+    // `observe` logs it, with the route.
+    InternalError::mark(
+        &mut response,
+        "a request handler panicked; the tenant's state was kept only if its ledger passed every invariant",
+    );
+    response
 }

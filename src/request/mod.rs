@@ -10,7 +10,7 @@ mod state;
 mod tenant;
 
 pub use body::{BODY_LIMIT, BodyError, read_object};
-pub use note::{FaultNote, ResolvedTenant};
+pub use note::{FaultNote, InternalError, ResolvedTenant};
 pub use state::{
     AppState, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_FAULT_DELAY, DEFAULT_SHUTDOWN_GRACE, Settings,
     Shared,

@@ -1,5 +1,6 @@
 //! Request and response extensions the journal (`server::observe`) reads: the fault
-//! middleware's [`FaultNote`] and a provider handler's [`ResolvedTenant`].
+//! middleware's [`FaultNote`], a provider handler's [`ResolvedTenant`], and the
+//! [`InternalError`] an envelope carries when the sandbox itself failed.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,5 +22,18 @@ impl FaultNote {
     /// The rules that fired and the tenant, leaving the note empty.
     pub fn take(&self) -> (Vec<String>, Option<String>) {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The sandbox's own failure behind an answer (an internal-error code or a 500),
+/// attached by the envelope that rendered it; `server::observe` logs it, once per
+/// request, the only place internal errors are logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalError(pub String);
+
+impl InternalError {
+    /// Marks `response` as answering an internal error described by `message`.
+    pub fn mark(response: &mut axum::response::Response, message: &str) {
+        response.extensions_mut().insert(Self(message.to_owned()));
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
-use crate::request::BodyError;
+use crate::request::{BodyError, InternalError};
 
 /// The error codes the sandbox answers with (HyperCard's error-code appendix; quirks.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,12 +123,17 @@ pub(super) struct Envelope<T: Serialize> {
 
 impl IntoResponse for HcError {
     fn into_response(self) -> Response {
+        let internal = (self.code == Code::B0000).then(|| self.msg.clone());
         let body: Envelope<()> = Envelope {
             code: self.code.as_str(),
             msg: self.msg,
             data: None,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
+        }
+        response
     }
 }
 

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
-use crate::request::BodyError;
+use crate::request::{BodyError, InternalError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
@@ -171,7 +171,12 @@ pub(super) fn response(status: StatusCode, body: Vec<u8>) -> Response {
 
 impl IntoResponse for IlError {
     fn into_response(self) -> Response {
+        let internal = (self.code == Code::Internal).then(|| self.message.clone());
         let (status, body) = render::<()>(Err(self));
-        response(status, body)
+        let mut response = response(status, body);
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
+        }
+        response
     }
 }

@@ -13,14 +13,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::error::{self, IlError};
+use super::error::{self, Code, IlError};
 use super::ops;
 use super::state::Remembered;
 use super::wire::{Body, Query};
 use crate::file_links::FileLinks;
 use crate::http_util::header_text;
 use crate::providers::Provider;
-use crate::request::{self, AppState, ResolvedTenant, Unresolved};
+use crate::request::{self, AppState, InternalError, ResolvedTenant, Unresolved};
 use crate::tenant::{Tenant, World};
 
 /// The credential key an access token is filed under in the registry.
@@ -109,6 +109,7 @@ impl Authed {
         &self,
         op: impl FnOnce(&mut World, &Self) -> Result<T, IlError>,
     ) -> Response {
+        let mut internal = None;
         let outcome = self.tenant.with(|w| {
             if let Err(e) = ops::check_token(w, &self.token) {
                 return error::render::<()>(Err(e));
@@ -134,6 +135,11 @@ impl Authed {
             }
             let result = op(w, self);
             let succeeded = result.is_ok();
+            if let Err(e) = &result
+                && e.code == Code::Internal
+            {
+                internal = Some(e.message.clone());
+            }
             let (status, body) = error::render(result);
             if let (Some(key), true) = (key, succeeded) {
                 w.interlace.idempotency.insert(
@@ -149,7 +155,13 @@ impl Authed {
         });
         let resolved = Extension(ResolvedTenant(self.tenant.id.clone()));
         match outcome {
-            Ok((status, body)) => (resolved, error::response(status, body)).into_response(),
+            Ok((status, body)) => {
+                let mut response = (resolved, error::response(status, body)).into_response();
+                if let Some(message) = internal {
+                    InternalError::mark(&mut response, &message);
+                }
+                response
+            }
             Err(e) => (
                 resolved,
                 IlError::new(super::error::Code::Internal, e.to_string()),
