@@ -6,7 +6,9 @@
 //! network would drive (consumption, withdrawal, refund, handling fee).
 //!
 //! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
-//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! (`quirks.rs`), its scenario section and export snapshot (`scenario/`) and history
+//! generator (`activity.rs`); the rest of the house reaches it only through its face
+//! (`face.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` changes ledger and records together).
 
 mod activity;
