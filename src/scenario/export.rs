@@ -129,5 +129,5 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
 pub fn to_yaml(scenario: &Scenario) -> String {
     // Every field serialises to plain strings, numbers, lists and mappings, which the
     // YAML writer always accepts.
-    serde_norway::to_string(scenario).unwrap_or_else(|e| format!("# export failed: {e}\n"))
+    yaml_serde::to_string(scenario).unwrap_or_else(|e| format!("# export failed: {e}\n"))
 }

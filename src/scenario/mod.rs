@@ -31,7 +31,7 @@ pub struct NamedScenario {
 
 /// Parses YAML text. `file` names the source in error messages.
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let deserializer = serde_norway::Deserializer::from_str(text);
+    let deserializer = yaml_serde::Deserializer::from_str(text);
     let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
