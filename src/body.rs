@@ -22,7 +22,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::server::{AppState, BODY_LIMIT};
+use crate::request::{AppState, BODY_LIMIT};
 
 fn timed_out(limit: std::time::Duration) -> axum::Error {
     axum::Error::new(std::io::Error::new(

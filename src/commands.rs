@@ -16,7 +16,8 @@ use crate::cli::{Config, HealthcheckArgs, ListenArgs, SignArgs, SignFormat};
 use crate::ids::IdGen;
 use crate::providers::hypercard::keys::PLATFORM_PUBLIC_KEY_PEM;
 use crate::providers::hypercard::signature::{PrivateKey, PublicKey, sign_request};
-use crate::server::{self, AppState, Settings};
+use crate::request::{AppState, Settings};
+use crate::server;
 use crate::tenant::{Registry, core_handlers};
 use crate::{clock, scenario};
 

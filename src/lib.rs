@@ -13,6 +13,8 @@
 //! - [`scenario`]: the YAML format, building a world from it, exporting a world to it.
 //! - [`journal`], [`metrics`]: what was asked, and how often and how fast.
 //! - `admin`: the `/_sandbox/` API. [`providers`]: the emulated APIs' path spaces.
+//! - [`request`]: what every API surface shares about a request (application state,
+//!   settings, tenant resolution, the JSON body reader, journal extensions).
 //! - [`server`]: router, layers, startup loading and graceful shutdown; [`cli`]: the
 //!   command line and its validated [`cli::Config`]; [`commands`]: what each command does.
 //! - [`listen`]: `card-sandbox listen`, the webhook receiver for developers.
@@ -36,6 +38,7 @@ pub mod memory;
 pub mod metrics;
 pub mod money;
 pub mod providers;
+pub mod request;
 pub mod rng;
 pub mod scenario;
 pub mod scheduler;
@@ -44,7 +47,8 @@ pub mod telemetry;
 pub mod tenant;
 pub mod webhooks;
 
-pub use server::{AppState, Settings, app, load_startup, serve, shutdown_signal};
+pub use request::{AppState, Settings};
+pub use server::{app, load_startup, serve, shutdown_signal};
 
 /// The version in `x-sandbox-version` and `GET /_sandbox/health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

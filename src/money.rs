@@ -101,6 +101,10 @@ static CURRENCIES: &[CurrencyInfo] = &[
 ];
 
 impl Currency {
+    /// US dollars, the first row of the table: the default wherever a provider or a
+    /// scenario names no currency.
+    pub const USD: Self = Self(0);
+
     /// Looks a code up case-insensitively (`"usd"`, `"USD"` and `"Usd"` are the same).
     pub fn parse(code: &str) -> Result<Self, MoneyError> {
         CURRENCIES
@@ -269,6 +273,12 @@ mod tests {
 
     fn usd() -> Currency {
         Currency::parse("USD").expect("USD is in the table")
+    }
+
+    #[test]
+    fn the_usd_constant_is_the_table_row_of_usd() {
+        assert_eq!(Currency::USD.code(), "USD");
+        assert_eq!(Currency::USD, usd());
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The HTTP server: application state, the router with its layers (request ids, version
-//! header, journal and metrics, panic catching, body limit), the JSON fallbacks for
-//! unknown routes and methods, startup loading, and `serve` with graceful shutdown.
+//! The HTTP server: the router with its layers (request ids, version header, journal
+//! and metrics, panic catching, body limit), the JSON fallbacks for unknown routes and
+//! methods, startup loading, and `serve` with graceful shutdown. Only `main`, `commands`
+//! and `lib` import it; the types handlers share live in `request/`.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,7 +14,6 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -22,114 +22,15 @@ use tower_http::request_id::{
 use crate::admin::{self, AdminError};
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
-use crate::metrics::Metrics;
-use crate::providers::{Provider, hypercard, interlace, opcard};
+use crate::providers::Provider;
+use crate::request::{
+    AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, InternalError, ResolvedTenant,
+    TENANT_HEADER,
+};
 use crate::scenario::NamedScenario;
-use crate::tenant::{DEFAULT_TENANT, Registry, TenantError};
-
-/// The largest request body the sandbox reads: 1 MiB.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// The header that picks a tenant for a provider request.
-pub const TENANT_HEADER: &str = "x-sandbox-tenant";
+use crate::tenant::{DEFAULT_TENANT, TenantError, count_world_locks};
 
 static VERSION_HEADER: HeaderName = HeaderName::from_static("x-sandbox-version");
-
-/// Settings the handlers read; fixed once the server is bound.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// When set, the admin API (health and ready excepted) needs this bearer token.
-    pub admin_token: Option<String>,
-    /// The base of links the sandbox hands out (file URLs in provider responses).
-    pub public_url: String,
-    /// The longest delay an injected fault may add to one answer.
-    pub max_fault_delay: Duration,
-    /// Where webhooks go for providers a tenant's scenario gives no URL.
-    pub webhook_url: Option<String>,
-    /// The longest a request body may take to arrive, from its headers on.
-    pub body_timeout: Duration,
-}
-
-impl Settings {
-    /// No admin token, links to `public_url`, the default 60 s fault delay cap.
-    pub fn new(public_url: impl Into<String>) -> Self {
-        Self {
-            admin_token: None,
-            public_url: public_url.into(),
-            max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
-            webhook_url: None,
-            body_timeout: DEFAULT_BODY_TIMEOUT,
-        }
-    }
-}
-
-/// The default of `--body-timeout`.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default of `--shutdown-grace`.
-pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// The default of `--max-fault-delay`.
-pub const DEFAULT_MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
-
-/// What every handler can reach. Every layer and extractor clones it, so it is one
-/// `Arc` (one shared counter per clone, not one per field).
-#[derive(Debug, Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The fields behind [`AppState`] (reached through `Deref`: `state.registry`).
-#[derive(Debug)]
-pub struct Shared {
-    pub registry: Arc<Registry>,
-    pub metrics: Arc<Metrics>,
-    pub settings: Arc<Settings>,
-    ready: AtomicBool,
-    shutdown: watch::Sender<bool>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    pub fn new(registry: Registry, settings: Settings) -> Self {
-        registry.set_public_url(&settings.public_url);
-        registry.set_admin_token(settings.admin_token.as_deref());
-        registry.set_default_webhook_url(settings.webhook_url.as_deref());
-        Self(Arc::new(Shared {
-            registry: Arc::new(registry),
-            metrics: Arc::new(Metrics::new()),
-            settings: Arc::new(settings),
-            ready: AtomicBool::new(false),
-            shutdown: watch::Sender::new(false),
-        }))
-    }
-
-    /// Tells injected delays to stop waiting: the server is shutting down.
-    pub fn begin_shutdown(&self) {
-        self.shutdown.send_replace(true);
-    }
-
-    /// Sleeps `duration` unless shutdown begins first; whether it slept it all.
-    pub async fn pause(&self, duration: Duration) -> bool {
-        let mut shutdown = self.shutdown.subscribe();
-        tokio::select! {
-            () = tokio::time::sleep(duration) => true,
-            _ = shutdown.wait_for(|down| *down) => false,
-        }
-    }
-
-    pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::Acquire)
-    }
-
-    pub fn set_ready(&self) {
-        self.ready.store(true, Ordering::Release);
-    }
-}
 
 /// Registers the startup scenarios by name (the embedded default first, so a file named
 /// `default.yaml` replaces it), creates tenant `default` from the first of `scenarios`,
@@ -167,9 +68,7 @@ pub fn load_startup(
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(admin::router(&state))
-        .merge(hypercard::router())
-        .merge(opcard::router())
-        .merge(interlace::router())
+        .merge(provider_routes())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -181,6 +80,13 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
         .layer(from_fn_with_state(state.clone(), crate::body::read_first))
         .with_state(state)
+}
+
+/// Every provider's routes.
+fn provider_routes() -> Router<AppState> {
+    Provider::ALL
+        .into_iter()
+        .fold(Router::new(), |router, p| router.merge(p.face().router()))
 }
 
 /// Serves `app` on an already-bound listener until `shutdown` completes, then lets
@@ -240,11 +146,6 @@ impl MakeRequestId for SequentialIds {
     }
 }
 
-/// Which provider a response came from, set by provider handlers that resolved the
-/// tenant from a credential rather than the `X-Sandbox-Tenant` header.
-#[derive(Debug, Clone)]
-pub struct ResolvedTenant(pub String);
-
 /// Carries the matched route template from routing to `observe` (outer layers run
 /// before routing, so they cannot read `MatchedPath` from the request).
 async fn tag_route(req: Request, next: Next) -> Response {
@@ -259,7 +160,16 @@ async fn tag_route(req: Request, next: Next) -> Response {
 /// Adds the version header, counts the request in the metrics and files it in the
 /// request journal (admin requests are counted but not journaled). A request whose
 /// connection a fault cut is journaled with status 0 when its future is dropped.
-async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+///
+/// The whole request runs inside [`count_world_locks`]: its world-lock acquisitions
+/// (fault decision, handler, journal time) come back as a [`crate::tenant::LockCount`] extension.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut response, locks) = count_world_locks(observe_counted(state, req, next)).await;
+    response.extensions_mut().insert(locks);
+    response
+}
+
+async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Response {
     let watch = Stopwatch::start();
     let method = req.method().clone();
     let path = req.uri().path();
@@ -320,6 +230,9 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         status,
         elapsed.as_secs_f64(),
     );
+    if let Some(internal) = response.extensions().get::<InternalError>() {
+        tracing::error!(provider = provider_label, %method, route, status, error = %internal.0, "internal error");
+    }
     if let Some(pending) = pending.as_mut() {
         if let Some(tenant) = response.extensions().get::<ResolvedTenant>() {
             pending.record.tenant = Some(tenant.0.clone());
@@ -328,29 +241,6 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         pending.file();
     }
     response
-}
-
-/// What the fault middleware tells `observe` about a request: the rules that fired and
-/// the tenant it found (kept even when the request's future is dropped).
-#[derive(Debug, Clone, Default)]
-pub struct FaultNote(Arc<std::sync::Mutex<(Vec<String>, Option<String>)>>);
-
-impl FaultNote {
-    pub fn set(&self, fired: Vec<String>, tenant: Option<String>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = (fired, tenant);
-    }
-
-    fn take(&self) -> (Vec<String>, Option<String>) {
-        std::mem::take(
-            &mut *self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
-    }
 }
 
 /// A journal record that files itself: when the answer is ready, or with status 0
@@ -415,10 +305,8 @@ impl Drop for PendingRecord {
 /// Unknown routes answer in the envelope of the provider whose path space they are in.
 async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
-        Some(Provider::Hypercard) => hypercard::not_found(&method, &uri),
-        Some(Provider::Opcard) => opcard::not_found(&state, &method, &uri),
-        Some(Provider::Interlace) => interlace::not_found(&method, &uri),
-        _ => admin_not_found(&method, &uri).into_response(),
+        Some(p) => p.face().not_found(&state, &method, &uri),
+        None => admin_not_found(&method, &uri).into_response(),
     }
 }
 
@@ -435,10 +323,8 @@ fn admin_not_found(method: &Method, uri: &Uri) -> AdminError {
 
 async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     match Provider::for_path(uri.path()) {
-        Some(Provider::Hypercard) => hypercard::method_not_allowed(&method, &uri),
-        Some(Provider::Opcard) => opcard::method_not_allowed(&state, &method, &uri),
-        Some(Provider::Interlace) => interlace::method_not_allowed(&method, &uri),
-        _ => AdminError::new(
+        Some(p) => p.face().method_not_allowed(&state, &method, &uri),
+        None => AdminError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             format!("{} does not accept {method}", uri.path()),
@@ -448,13 +334,16 @@ async fn method_not_allowed(State(state): State<AppState>, method: Method, uri: 
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!(
-        "a request handler panicked; the tenant's state was kept only if its ledger passed every invariant"
-    );
-    AdminError::new(
+    let mut response = AdminError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "the sandbox hit an internal error answering this request; nothing was changed",
     )
-    .into_response()
+    .into_response();
+    // `observe` logs it, with the route.
+    InternalError::mark(
+        &mut response,
+        "a request handler panicked; the tenant's state was kept only if its ledger passed every invariant",
+    );
+    response
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::wire::{ErrorBody, ErrorDetail};
+use crate::request::InternalError;
 use crate::tenant::TenantError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,13 +38,19 @@ impl AdminError {
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
+        let internal =
+            (self.status == StatusCode::INTERNAL_SERVER_ERROR).then(|| self.message.clone());
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code,
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
+        }
+        response
     }
 }
 
@@ -110,7 +117,7 @@ fn body_error(rejection: &BytesRejection) -> AdminError {
             "body_too_large",
             format!(
                 "the body is larger than the {} byte limit",
-                crate::server::BODY_LIMIT
+                crate::request::BODY_LIMIT
             ),
         )
     } else {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{AdminError, AdminJson, AdminQuery};
 use crate::faults::{FaultRule, RuleError, RuleState};
-use crate::server::AppState;
+use crate::request::AppState;
 
 #[derive(Debug, Serialize)]
 pub(super) struct FaultList {

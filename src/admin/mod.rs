@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 
 pub(crate) use error::AdminError;
 
-use crate::server::AppState;
+use crate::request::AppState;
 
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let open = Router::new()

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::{AdminError, AdminQuery};
 use super::wire::{Health, RequestList, RequestView, RequestsQuery};
-use crate::server::AppState;
+use crate::request::AppState;
 use crate::tenant::RequestFilter;
 
 /// The most journal records one answer carries unless `limit` says otherwise.

@@ -15,9 +15,9 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::{Provider, hypercard, interlace, opcard};
+use crate::providers::{Provider, interlace};
+use crate::request::AppState;
 use crate::scenario::{self, NamedScenario};
-use crate::server::AppState;
 use crate::tenant::{RunReport, TenantError, mode_name};
 
 /// The longest single clock advance: a century, in seconds.
@@ -98,20 +98,18 @@ pub(super) async fn export(
     Path(id): Path<String>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
+    // The snapshot is taken under the tenant lock; the YAML is written after it.
     let yaml = blocking(move || {
-        tenant.with(|w| {
+        let exported = tenant.with(|w| {
             let description = format!(
                 "export of tenant {} (scenario {}) at {}",
                 tenant.id,
                 tenant.scenario.name,
                 w.now()
             );
-            scenario::to_yaml(&scenario::export_scenario(
-                w,
-                &tenant.scenario.scenario,
-                description,
-            ))
-        })
+            scenario::export_scenario(w, &tenant.scenario.scenario, description)
+        })?;
+        Ok(scenario::to_yaml(&exported))
     })
     .await?;
     Ok((
@@ -225,68 +223,18 @@ pub(super) async fn simulate(
             ),
         )
     };
-    match provider.as_str() {
-        "hypercard" => {
-            let outcome = tenant.with(|w| {
-                if w.hypercard.settings.is_none() {
-                    return Some(Err(hypercard::HcError::param(
-                        "this tenant's scenario has no hypercard section",
-                    )));
-                }
-                hypercard::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(simulation_error(&e)),
-            }
-        }
-        "opcard" => {
-            let outcome = tenant.with(|w| {
-                if w.opcard.settings.is_none() {
-                    return Some(Err(opcard::OpError::param(
-                        "this tenant's scenario has no opcard section",
-                    )));
-                }
-                opcard::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(opcard_error(&e)),
-            }
-        }
-        "interlace" => {
-            let outcome = tenant.with(|w| {
-                if !w.interlace.enabled {
-                    return Some(Err(interlace::IlError::param(
-                        "this tenant's scenario has no interlace section",
-                    )));
-                }
-                interlace::simulate::run(w, &event, &body)
-            })?;
-            match outcome {
-                None => Err(unknown()),
-                Some(Ok(simulated)) => Ok(Json(simulated).into_response()),
-                Some(Err(e)) => Err(interlace_error(&e)),
-            }
-        }
-        _ => Err(unknown()),
-    }
-}
-
-/// Interlace's refusal, in the admin API's shape.
-fn interlace_error(e: &interlace::IlError) -> AdminError {
-    use interlace::Code;
-    let (status, code) = match e.code {
-        Code::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::BalanceMissing | Code::NoKyc | Code::InsufficientBalance | Code::NotAllowed => {
-            (StatusCode::CONFLICT, "not_possible")
-        }
-        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    let Some(face) = Provider::from_name(&provider).map(Provider::face) else {
+        return Err(unknown());
     };
-    AdminError::new(status, code, format!("{} ({})", e.message, e.code.as_str()))
+    match tenant.with(|w| face.simulate(w, &event, &body))? {
+        None => Err(unknown()),
+        Some(Ok(simulated)) => Ok(simulated),
+        Some(Err(refusal)) => Err(AdminError::new(
+            refusal.status,
+            refusal.code,
+            refusal.message,
+        )),
+    }
 }
 
 /// The `key` of a file link.
@@ -306,13 +254,14 @@ pub(super) async fn file(
     headers: HeaderMap,
 ) -> Result<Response, AdminError> {
     let link = Query::<FileKey>::try_from_uri(&uri).map_or(FileKey { key: None }, |q| q.0);
-    let card_display = provider == "interlace" && kind == "card-display";
+    let face = Provider::from_name(&provider).map(Provider::face);
+    let by_token = face.is_some_and(|f| f.file_opens_by_token(&kind));
     if let Some(token) = &state.settings.admin_token {
         let keyed = link
             .key
             .as_deref()
             .is_some_and(|key| crate::file_links::key_opens(token, &id, key));
-        if !card_display && !keyed && !super::bearer_is(&headers, token) {
+        if !by_token && !keyed && !super::bearer_is(&headers, token) {
             return Err(AdminError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -322,34 +271,25 @@ pub(super) async fn file(
         }
     }
     let tenant = state.registry.get(&id)?;
-    if card_display {
-        let page = tenant.with(|w| interlace::onboarding::display::page(w, &name))?;
-        return match page {
-            Ok(html) => {
-                Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
-            }
-            Err(e) => Err(AdminError::new(
-                StatusCode::GONE,
-                "card_display_token",
-                format!(
-                    "{} (a card-display token opens the page once, within 5 minutes)",
-                    e.message
-                ),
-            )),
-        };
-    }
-    let text = match provider.as_str() {
-        "interlace" => tenant.with(|w| interlace::files::file(w, &kind, &name))?,
-        _ => None,
+    let found = match face {
+        Some(face) => tenant.with(|w| face.file(w, &kind, &name))?,
+        None => None,
     };
-    let text = text.ok_or_else(|| {
-        AdminError::new(
+    match found {
+        Some(Ok(file)) => {
+            Ok(([(header::CONTENT_TYPE, file.content_type)], file.text).into_response())
+        }
+        Some(Err(refusal)) => Err(AdminError::new(
+            refusal.status,
+            refusal.code,
+            refusal.message,
+        )),
+        None => Err(AdminError::new(
             StatusCode::NOT_FOUND,
             "file_not_found",
             format!("no file {provider}/{kind}/{name} in tenant {id:?}"),
-        )
-    })?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
+        )),
+    }
 }
 
 /// `GET /_sandbox/tenants/{t}/interlace/batches`: the BatchHook objects built with each
@@ -361,32 +301,6 @@ pub(super) async fn interlace_batches(
     let tenant = state.registry.get(&id)?;
     let links = state.registry.file_links(&id);
     Ok(Json(tenant.with(|w| interlace::files::batches(w, &links))?))
-}
-
-/// OPCard's refusal, in the admin API's shape.
-fn opcard_error(e: &opcard::OpError) -> AdminError {
-    use opcard::Code;
-    let (status, code) = match e.code {
-        Code::NotFound => (StatusCode::NOT_FOUND, "card_not_found"),
-        Code::BadParameter => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::Conflict | Code::InsufficientBalance => (StatusCode::CONFLICT, "not_possible"),
-        Code::Unauthorized | Code::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-    };
-    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
-}
-
-/// A provider's refusal, in the admin API's shape.
-fn simulation_error(e: &hypercard::HcError) -> AdminError {
-    use hypercard::Code;
-    let (status, code) = match e.code {
-        Code::A0004 => (StatusCode::NOT_FOUND, "card_not_found"),
-        Code::A0003 => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Code::A0000 | Code::A0005 | Code::A0006 | Code::A0008 | Code::A0010 | Code::A0011 => {
-            (StatusCode::CONFLICT, "not_possible")
-        }
-        Code::A0001 | Code::A0002 | Code::B0000 => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-    };
-    AdminError::new(status, code, format!("{} ({})", e.msg, e.code.as_str()))
 }
 
 /// Runs blocking work (world building, exports) off the async workers.

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::error::{AdminError, AdminJson};
 use crate::clock::Timestamp;
-use crate::server::AppState;
+use crate::request::AppState;
 use crate::webhooks::{Attempt, Delivery, Status, WebhookConfig};
 
 #[derive(Debug, Serialize)]

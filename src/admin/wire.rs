@@ -2,11 +2,12 @@
 //! strings; the clock also gives epoch milliseconds.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
 use crate::ledger::InvariantCheck;
-use crate::providers::hypercard;
+use crate::providers::Provider;
 use crate::tenant::{Tenant, TenantError, mode_name};
 
 #[derive(Debug, Serialize)]
@@ -74,81 +75,24 @@ pub(crate) struct TenantView {
     pub(crate) scenario: String,
     pub(crate) seed: u64,
     pub(crate) clock: ClockView,
-    pub(crate) credentials: Credentials,
-    pub(crate) inventory: Inventory,
+    /// Per provider (in `Provider::ALL` order), the credentials a tenant's scenario
+    /// declares, as each provider's face writes them.
+    pub(crate) credentials: Map<String, Value>,
+    /// Per provider, the ids a caller can use at once.
+    pub(crate) inventory: Map<String, Value>,
 }
 
 impl TenantView {
     pub(crate) fn of(tenant: &Tenant) -> Result<Self, TenantError> {
         let (clock, credentials, inventory) = tenant.with(|w| {
             let clock = ClockView::of(w.now(), mode_name(&w.clock));
-            let mut credentials = Credentials::default();
-            let mut inventory = Inventory::default();
-            credentials.hypercard = w
-                .hypercard
-                .merchants
-                .iter()
-                .map(|m| HypercardCredential {
-                    api_key: m.api_key.clone(),
-                    private_key_pem: m.private_key_pem.clone(),
-                    platform_public_key_pem: hypercard::keys::PLATFORM_PUBLIC_KEY_PEM.to_owned(),
-                })
-                .collect();
-            credentials.opcard = w
-                .opcard
-                .clients
-                .iter()
-                .map(|c| OpcardCredential {
-                    app_key: c.app_key.clone(),
-                    app_secret: c.app_secret.clone(),
-                    token: c.static_token.clone(),
-                })
-                .collect();
-            credentials.interlace = w
-                .interlace
-                .clients
-                .iter()
-                .map(|c| InterlaceCredential {
-                    client_id: c.client_id.clone(),
-                    client_secret: c.client_secret.clone(),
-                })
-                .collect();
-            inventory.interlace.accounts =
-                w.interlace.accounts.iter().map(|a| a.id.clone()).collect();
-            inventory.interlace.cards = w.interlace.cards.iter().map(|c| c.id.clone()).collect();
-            inventory.interlace.business_accounts = w
-                .interlace
-                .global
-                .business_accounts
-                .iter()
-                .map(|b| b.id.clone())
-                .collect();
-            inventory.interlace.legal_entities = w
-                .interlace
-                .global
-                .legal_entities
-                .iter()
-                .map(|l| l.id.clone())
-                .collect();
-            inventory.opcard.programs = w.opcard.programs.iter().map(|p| p.value).collect();
-            inventory.opcard.cards = w
-                .opcard
-                .cards
-                .iter()
-                .map(|c| c.card_id.to_string())
-                .collect();
-            inventory.hypercard.cards = w
-                .hypercard
-                .cards
-                .iter()
-                .map(|c| c.card_id.clone())
-                .collect();
-            inventory.hypercard.card_types = w
-                .hypercard
-                .products
-                .iter()
-                .map(|p| p.card_type_id.clone())
-                .collect();
+            let mut credentials = Map::new();
+            let mut inventory = Map::new();
+            for provider in Provider::ALL {
+                let face = provider.face();
+                credentials.insert(provider.name().to_owned(), face.credentials(w));
+                inventory.insert(provider.name().to_owned(), face.inventory(w));
+            }
             (clock, credentials, inventory)
         })?;
         Ok(Self {
@@ -172,65 +116,6 @@ impl TenantSummary {
             clock,
         })
     }
-}
-
-/// Per provider, the credentials a tenant's scenario declares (filled by each provider).
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct Credentials {
-    pub(crate) interlace: Vec<InterlaceCredential>,
-    pub(crate) opcard: Vec<OpcardCredential>,
-    pub(crate) hypercard: Vec<HypercardCredential>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InterlaceCredential {
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct OpcardCredential {
-    pub(crate) app_key: String,
-    pub(crate) app_secret: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) token: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct HypercardCredential {
-    pub(crate) api_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) private_key_pem: Option<String>,
-    pub(crate) platform_public_key_pem: String,
-}
-
-/// Per provider, the ids a caller can use at once (filled by each provider).
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct Inventory {
-    pub(crate) interlace: InterlaceInventory,
-    pub(crate) opcard: OpcardInventory,
-    pub(crate) hypercard: HypercardInventory,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct InterlaceInventory {
-    pub(crate) accounts: Vec<String>,
-    pub(crate) cards: Vec<String>,
-    pub(crate) business_accounts: Vec<String>,
-    pub(crate) legal_entities: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct OpcardInventory {
-    pub(crate) programs: Vec<u32>,
-    pub(crate) cards: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct HypercardInventory {
-    pub(crate) cards: Vec<String>,
-    pub(crate) card_types: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,10 +13,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::{Action, RequestFacts};
-use crate::http_util::header_text;
 use crate::listener::{Connection, Kill};
 use crate::providers::Provider;
-use crate::server::{AppState, FaultNote, TENANT_HEADER};
+use crate::request::{AppState, FaultNote, resolve_tenant};
 
 /// How often a trickled body sends a piece.
 const TRICKLE_TICK: Duration = Duration::from_millis(100);
@@ -26,12 +25,10 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
         return next.run(req).await;
     };
     let path = req.uri().path().to_owned();
-    let tenant = match header_text(req.headers(), TENANT_HEADER) {
-        Some(id) => state.registry.get(&id).ok(),
-        None => provider
-            .credential_key(req.headers())
-            .and_then(|key| state.registry.tenant_for_credential(provider, &key)),
-    };
+    let tenant = resolve_tenant(&state.registry, provider, req.headers(), || {
+        provider.credential_key(req.headers())
+    })
+    .ok();
     let facts = RequestFacts {
         provider: provider.name(),
         method: req.method().as_str(),

@@ -1,16 +1,25 @@
-//! The closed list of emulated providers and the path spaces they own.
+//! The closed list of emulated providers, the path spaces they own, and the one face
+//! each provider shows the rest of the house ([`Face`]).
 //!
-//! Each provider lives in its own folder (added by its issue) and never imports another;
-//! this module only knows which paths belong to which provider, for the request
-//! journal, metrics and error envelopes, and dispatches to each provider's credential
-//! lookup and fault envelope.
+//! Each provider lives in its own folder and never imports another. This module is the
+//! only place outside a provider's folder that names providers: [`Provider::face`] maps
+//! the enum to each provider's `face.rs`, and everything else (the router, the fault
+//! middleware, scheduled events, credentials, the admin API's views and simulations,
+//! webhook delivery) loops over [`Provider::ALL`] and calls the face, so no list of
+//! providers or simulations is written twice.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::Router;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
+use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
-use crate::server::AppState;
-use crate::tenant::World;
+use crate::request::AppState;
+use crate::scenario::activity::Step;
+use crate::scenario::schema::{Generator, Snapshot};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::scheduler::Handlers;
+use crate::tenant::{Limits, World};
 use crate::webhooks::{Delivery, Policy};
 
 pub mod hypercard;
@@ -27,6 +36,165 @@ pub struct Inspected {
     pub verdict: Result<(), String>,
 }
 
+/// Headers and body of one webhook attempt.
+pub type WebhookMessage = (Vec<(String, String)>, String);
+
+/// The signing half of a webhook attempt: what the tenant lock gathered (fields, keys,
+/// a nonce from the tenant's stream), signed and serialised after the lock is released.
+pub type Unsigned = Box<dyn FnOnce() -> WebhookMessage + Send>;
+
+/// A simulation a provider refused, in the terms the admin API answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A file a provider's answers link to, as `GET /_sandbox/files/...` serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderFile {
+    pub content_type: &'static str,
+    pub text: String,
+}
+
+/// Everything the house needs from one provider. Each provider implements it in its
+/// `face.rs`; callers reach it through [`Provider::face`].
+pub(crate) trait Face: Sync {
+    /// Every route of the provider.
+    fn router(&self) -> Router<AppState>;
+
+    /// An unknown path in the provider's path space: 404 in its envelope.
+    fn not_found(&self, state: &AppState, method: &Method, uri: &Uri) -> Response;
+
+    /// A known path with the wrong method: 405 in its envelope.
+    fn method_not_allowed(&self, state: &AppState, method: &Method, uri: &Uri) -> Response;
+
+    /// The registry key of the credential a request carries in its headers, for finding
+    /// its tenant before the handler runs (fault decisions).
+    fn credential_key(&self, headers: &HeaderMap) -> Option<String>;
+
+    /// An injected error in the provider's envelope; `code` replaces the provider's
+    /// internal-error (or rate-limit) code.
+    fn fault_response(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        code: Option<&str>,
+        message: &str,
+    ) -> Response;
+
+    /// The registry keys of every credential `world` answers to for this provider.
+    fn credential_keys(&self, world: &World) -> Vec<String>;
+
+    /// Applies the registry's bounds to what clients can make the provider keep in
+    /// `world` (issued credentials, remembered nonces).
+    fn apply_limits(&self, world: &mut World, limits: &Limits);
+
+    /// The credentials the admin API shows for a tenant (`credentials.<provider>`).
+    fn credentials(&self, world: &World) -> Value;
+
+    /// The ids a caller can use at once (`inventory.<provider>`).
+    fn inventory(&self, world: &World) -> Value;
+
+    /// The simulations `POST /_sandbox/tenants/{t}/simulate/{provider}/{event}` runs.
+    fn simulations(&self) -> &'static [&'static str];
+
+    /// Runs simulation `event` on the world; `None` when there is no such simulation.
+    fn simulate(
+        &self,
+        world: &mut World,
+        event: &str,
+        body: &Map<String, Value>,
+    ) -> Option<Result<Response, Refusal>>;
+
+    /// Whether files of `kind` open with a one-time token of their own (their name),
+    /// never with a link key or the admin token's say-so.
+    fn file_opens_by_token(&self, _kind: &str) -> bool {
+        false
+    }
+
+    /// The file `kind`/`name` the provider's answers linked to; `None` when there is no
+    /// such file.
+    fn file(
+        &self,
+        _world: &mut World,
+        _kind: &str,
+        _name: &str,
+    ) -> Option<Result<ProviderFile, Refusal>> {
+        None
+    }
+
+    /// Whether `scenario` declares the provider's section.
+    fn has_section(&self, scenario: &Scenario) -> bool;
+
+    /// Checks the provider's section of `scenario`, if it declares one (at parse time).
+    fn check_section(&self, file: &str, scenario: &Scenario) -> Result<(), ScenarioError>;
+
+    /// Builds the provider's section into `world`, before the history is generated.
+    fn build_section(
+        &self,
+        file: &str,
+        world: &mut World,
+        scenario: &Scenario,
+    ) -> Result<(), ScenarioError>;
+
+    /// Applies what the section sets for the clock's start, after the history and the
+    /// ledger's holds (HyperCard's card statuses and applications).
+    fn finish_section(
+        &self,
+        _file: &str,
+        _world: &mut World,
+        _scenario: &Scenario,
+    ) -> Result<(), ScenarioError> {
+        Ok(())
+    }
+
+    /// Writes the provider's part of an export into `snapshot`; `source` is the
+    /// scenario the tenant was built from (its section, or its snapshot's).
+    fn export_snapshot(&self, world: &World, source: &Scenario, snapshot: &mut Snapshot);
+
+    /// Restores the provider's part of `snapshot` into a world whose ledger is restored.
+    fn restore_snapshot(
+        &self,
+        file: &str,
+        world: &mut World,
+        snapshot: &Snapshot,
+    ) -> Result<(), ScenarioError>;
+
+    /// Draws the steps of activity item number `generator` when it is one of the
+    /// provider's generators (the others are left alone).
+    fn draw_activity(
+        &self,
+        world: &mut World,
+        generator: usize,
+        item: Generator<'_>,
+        start: Timestamp,
+        steps: &mut Vec<Step>,
+    );
+
+    /// Registers the provider's scheduled-event kinds.
+    fn register_events(&self, handlers: &mut Handlers<World>);
+
+    /// Gathers one webhook attempt under the tenant lock; the returned [`Unsigned`]
+    /// signs and renders it after the lock is released.
+    fn webhook_request(
+        &self,
+        world: &mut World,
+        delivery: &Delivery,
+        now: Timestamp,
+    ) -> Result<Unsigned, String>;
+
+    /// The retry schedule and receiver timeout of the provider's webhooks.
+    fn webhook_policy(&self) -> Policy;
+
+    /// Whether a receiver's answer counts as received.
+    fn webhook_accepted(&self, status: u16, body: &[u8]) -> bool;
+
+    /// What a receiver must answer, for the journal's error of a refused attempt.
+    fn webhook_expected(&self) -> &'static str;
+}
+
 /// An emulated provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Provider {
@@ -38,6 +206,10 @@ pub enum Provider {
 impl Provider {
     pub const ALL: [Self; 3] = [Self::Interlace, Self::Opcard, Self::Hypercard];
 
+    /// The order scenario sections are checked, built and restored in: building draws
+    /// from the tenant's id stream, so this order fixes every generated id.
+    pub const SECTION_ORDER: [Self; 3] = [Self::Hypercard, Self::Opcard, Self::Interlace];
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Interlace => "interlace",
@@ -46,14 +218,24 @@ impl Provider {
         }
     }
 
+    /// The provider's face: the one place its folder is named from outside it.
+    pub(crate) fn face(self) -> &'static dyn Face {
+        match self {
+            Self::Interlace => &interlace::face::Interlace,
+            Self::Opcard => &opcard::face::Opcard,
+            Self::Hypercard => &hypercard::face::Hypercard,
+        }
+    }
+
+    /// The provider called `name` (`"interlace"`), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     /// The simulations `POST /_sandbox/tenants/{t}/simulate/{provider}/{event}` runs for
     /// this provider: each provider's own table.
     pub fn simulations(self) -> &'static [&'static str] {
-        match self {
-            Self::Interlace => &interlace::simulate::EVENTS,
-            Self::Opcard => &opcard::simulate::EVENTS,
-            Self::Hypercard => &hypercard::simulate::EVENTS,
-        }
+        self.face().simulations()
     }
 
     /// The provider whose path space holds `path`, if any.
@@ -81,11 +263,7 @@ impl Provider {
     /// The registry key of the credential a request carries in its headers, for
     /// finding its tenant before the handler runs (fault decisions).
     pub fn credential_key(self, headers: &HeaderMap) -> Option<String> {
-        match self {
-            Self::Interlace => interlace::credential_key(headers),
-            Self::Opcard => opcard::credential_key(headers),
-            Self::Hypercard => hypercard::credential_key(headers),
-        }
+        self.face().credential_key(headers)
     }
 
     /// An injected error in this provider's envelope; `code` replaces the provider's
@@ -97,50 +275,7 @@ impl Provider {
         code: Option<&str>,
         message: &str,
     ) -> Response {
-        match self {
-            Self::Interlace => interlace::fault_response(status, code, message),
-            Self::Opcard => opcard::fault_response(state, status, code, message),
-            Self::Hypercard => hypercard::fault_response(status, code, message),
-        }
-    }
-}
-
-/// One attempt of a webhook delivery in its provider's format: headers and body.
-pub fn webhook_request(
-    world: &mut World,
-    delivery: &Delivery,
-    now: Timestamp,
-) -> Result<(Vec<(String, String)>, String), String> {
-    match delivery.provider {
-        Provider::Interlace => interlace::webhooks::request(world, delivery, now),
-        Provider::Hypercard => hypercard::webhooks::request(world, delivery, now),
-        Provider::Opcard => Err("OPCard documents no webhooks".to_owned()),
-    }
-}
-
-/// A provider's retry schedule and receiver timeout.
-pub fn webhook_policy(provider: Provider) -> Policy {
-    match provider {
-        Provider::Interlace | Provider::Opcard => interlace::webhooks::POLICY,
-        Provider::Hypercard => hypercard::webhooks::POLICY,
-    }
-}
-
-/// Whether a receiver's answer counts as received.
-pub fn webhook_accepted(provider: Provider, status: u16, body: &[u8]) -> bool {
-    match provider {
-        Provider::Interlace => interlace::webhooks::accepted(status, body),
-        Provider::Hypercard => hypercard::webhooks::accepted(status, body),
-        Provider::Opcard => false,
-    }
-}
-
-/// What a receiver must answer, for the journal's error of a refused attempt.
-pub fn webhook_expected(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Interlace => interlace::webhooks::EXPECTED,
-        Provider::Hypercard => hypercard::webhooks::EXPECTED,
-        Provider::Opcard => "OPCard documents no webhooks",
+        self.face().fault_response(state, status, code, message)
     }
 }
 

@@ -10,13 +10,14 @@ use super::schema::{
 };
 use crate::clock::{AuthClock, ClockMode};
 use crate::ledger::HoldState;
+use crate::providers::Provider;
 use crate::tenant::World;
 
 /// The scenario that rebuilds `world`. `description` says where it came from.
 pub fn export_scenario(world: &World, source: &Scenario, description: String) -> Scenario {
     let snapshot = world.ledger.snapshot();
     let ids = world.ids.state();
-    Scenario {
+    let mut exported = Scenario {
         version: Version,
         description: Some(description),
         seed: Some(world.seed),
@@ -115,34 +116,22 @@ pub fn export_scenario(world: &World, source: &Scenario, description: String) ->
                 })
                 .collect(),
             next_event_seq: world.scheduler.next_seq(),
-            hypercard: super::hypercard::export(
-                world,
-                source.hypercard.as_ref().or(source
-                    .snapshot
-                    .as_ref()
-                    .and_then(|s| s.hypercard.as_ref().map(|h| &h.section))),
-            ),
-            opcard: super::opcard::export(
-                world,
-                source.opcard.as_ref().or(source
-                    .snapshot
-                    .as_ref()
-                    .and_then(|s| s.opcard.as_ref().map(|o| &o.section))),
-            ),
-            interlace: super::interlace::export(
-                world,
-                source.interlace.as_ref().or(source
-                    .snapshot
-                    .as_ref()
-                    .and_then(|s| s.interlace.as_ref().map(|i| &i.section))),
-            ),
+            hypercard: None,
+            opcard: None,
+            interlace: None,
         }),
+    };
+    if let Some(snapshot) = exported.snapshot.as_mut() {
+        for provider in Provider::ALL {
+            provider.face().export_snapshot(world, source, snapshot);
+        }
     }
+    exported
 }
 
 /// Writes a scenario as YAML.
 pub fn to_yaml(scenario: &Scenario) -> String {
     // Every field serialises to plain strings, numbers, lists and mappings, which the
     // YAML writer always accepts.
-    serde_norway::to_string(scenario).unwrap_or_else(|e| format!("# export failed: {e}\n"))
+    yaml_serde::to_string(scenario).unwrap_or_else(|e| format!("# export failed: {e}\n"))
 }

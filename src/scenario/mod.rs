@@ -5,13 +5,11 @@
 //! The schema types never leave this module's boundary into the ledger: conversion goes
 //! through ledger constructors, so a scenario that loads is a valid ledger.
 
-mod activity;
+pub(crate) mod activity;
 mod build;
+mod check;
 mod error;
 mod export;
-mod hypercard;
-mod interlace;
-mod opcard;
 pub mod schema;
 
 pub use build::{build_world, build_world_at, resolve_start};
@@ -33,7 +31,7 @@ pub struct NamedScenario {
 
 /// Parses YAML text. `file` names the source in error messages.
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let deserializer = serde_norway::Deserializer::from_str(text);
+    let deserializer = yaml_serde::Deserializer::from_str(text);
     let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -46,7 +44,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             location,
         }
     })?;
-    build::check_static(file, &scenario)?;
+    check::check_static(file, &scenario)?;
     Ok(scenario)
 }
 

@@ -312,11 +312,11 @@ fn default_transfer_kind() -> String {
     "transfer".to_owned()
 }
 
-pub use super::interlace::{InterlaceSection, InterlaceSnapshot};
+pub use crate::providers::interlace::scenario::{InterlaceSection, InterlaceSnapshot};
 
-pub use super::opcard::{OpcardSection, OpcardSnapshot};
+pub use crate::providers::opcard::scenario::{OpcardSection, OpcardSnapshot};
 
-pub use super::hypercard::HypercardSection;
+pub use crate::providers::hypercard::scenario::HypercardSection;
 
 /// A tenant's full state. Written by exports; loading it restores the tenant exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -335,11 +335,11 @@ pub struct Snapshot {
     #[serde(default)]
     pub next_event_seq: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hypercard: Option<super::hypercard::HypercardSnapshot>,
+    pub hypercard: Option<crate::providers::hypercard::scenario::HypercardSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opcard: Option<super::opcard::OpcardSnapshot>,
+    pub opcard: Option<crate::providers::opcard::scenario::OpcardSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interlace: Option<super::interlace::InterlaceSnapshot>,
+    pub interlace: Option<crate::providers::interlace::scenario::InterlaceSnapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,12 +6,14 @@
 //! operation and never across an `.await` (handlers call [`Tenant::with`] with a
 //! synchronous closure). Building a world from a scenario happens outside every lock.
 
+mod locks;
 mod world;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
+pub use locks::{LockCount, count_world_locks};
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 
 use crate::clock::{TimeError, Timestamp};
@@ -97,6 +99,7 @@ impl Tenant {
     }
 
     fn lock_world(&self) -> Result<MutexGuard<'_, World>, TenantError> {
+        locks::counted();
         match self.world.lock() {
             Ok(guard) => Ok(guard),
             Err(poisoned) => {
@@ -421,17 +424,34 @@ impl Registry {
         read(&self.tenants).values().cloned().collect()
     }
 
-    /// Drops a tenant; its credentials then find the next oldest tenant declaring them.
+    /// Drops a tenant; its credentials then find the next tenant declaring them.
+    ///
+    /// Never holds a registry lock across a tenant's world lock: the survivors'
+    /// credentials are read one world at a time with no registry lock held, then filed
+    /// under the credentials lock alone.
     pub fn delete(&self, id: &str) -> Result<(), TenantError> {
         write(&self.tenants)
             .remove(id)
             .ok_or_else(|| TenantError::NotFound(id.to_owned()))?;
+        write(&self.credentials).retain(|_, owner| owner != id);
+        let survivors = self.list();
+        let declared: Vec<(String, Vec<(Provider, String)>)> = survivors
+            .iter()
+            .map(|t| {
+                let keys = t.with(|w| w.credential_keys()).unwrap_or_default();
+                (t.id.clone(), keys)
+            })
+            .collect();
+        let living: std::collections::BTreeSet<String> =
+            read(&self.tenants).keys().cloned().collect();
         let mut credentials = write(&self.credentials);
-        credentials.retain(|_, owner| owner != id);
-        for tenant in read(&self.tenants).values() {
-            let keys = tenant.with(|w| w.credential_keys()).unwrap_or_default();
+        for (tenant, keys) in declared {
+            // A tenant deleted meanwhile files nothing.
+            if !living.contains(&tenant) {
+                continue;
+            }
             for key in keys {
-                credentials.entry(key).or_insert_with(|| tenant.id.clone());
+                credentials.entry(key).or_insert_with(|| tenant.clone());
             }
         }
         Ok(())
@@ -465,8 +485,7 @@ impl Registry {
             world.webhooks.config.fill_missing_urls(url);
         }
         let limits = *read(&self.limits);
-        world.set_credential_limit(limits.credentials);
-        world.hypercard.nonces.set_limit(limits.nonces);
+        world.apply_limits(&limits);
         Ok(world)
     }
 

@@ -14,12 +14,9 @@ use crate::faults::FaultSet;
 use crate::ids::IdGen;
 use crate::ledger::{HoldId, Ledger};
 use crate::providers::Provider;
-use crate::providers::hypercard::ops::{RECHARGE_SETTLE, settle_recharge};
 use crate::providers::hypercard::state::HypercardState;
 use crate::providers::interlace::state::InterlaceState;
-use crate::providers::opcard;
 use crate::providers::opcard::state::OpcardState;
-use crate::providers::{hypercard, interlace};
 use crate::rng::DataRng;
 use crate::scheduler::{Event, Handlers, Scheduler};
 use crate::webhooks::WebhookState;
@@ -82,13 +79,11 @@ impl World {
         self.clock.now()
     }
 
-    /// Bounds every map of issued credentials to `limit` live entries.
-    pub fn set_credential_limit(&mut self, limit: usize) {
-        self.interlace.codes.set_limit(limit);
-        self.interlace.tokens.set_limit(limit);
-        self.interlace.refresh_tokens.set_limit(limit);
-        self.interlace.onboarding.display_tokens.set_limit(limit);
-        self.opcard.tokens.set_limit(limit);
+    /// Applies the registry's bounds to everything clients can make each provider keep.
+    pub fn apply_limits(&mut self, limits: &super::Limits) {
+        for provider in Provider::ALL {
+            provider.face().apply_limits(self, limits);
+        }
     }
 
     /// `len` hex characters for a credential (code, token): drawn from the seeded id
@@ -124,40 +119,14 @@ impl World {
 
     /// The credentials this world answers to, for finding a tenant from a request.
     pub fn credential_keys(&self) -> Vec<(Provider, String)> {
-        let hypercard = self
-            .hypercard
-            .merchants
-            .iter()
-            .map(|m| (Provider::Hypercard, m.api_key.clone()));
-        let opcard = self.opcard.clients.iter().flat_map(|c| {
-            let app = (Provider::Opcard, opcard::app_key_credential(&c.app_key));
-            let token = c
-                .static_token
-                .as_deref()
-                .map(|t| (Provider::Opcard, opcard::token_credential(t)));
-            std::iter::once(app).chain(token)
-        });
-        let tokens = self
-            .opcard
-            .tokens
-            .keys()
-            .map(|t| (Provider::Opcard, opcard::token_credential(t)));
-        let clients = self.interlace.clients.iter().map(|c| {
-            (
-                Provider::Interlace,
-                interlace::client_credential(&c.client_id),
-            )
-        });
-        let access = self
-            .interlace
-            .tokens
-            .keys()
-            .map(|t| (Provider::Interlace, interlace::token_credential(t)));
-        hypercard
-            .chain(opcard)
-            .chain(tokens)
-            .chain(clients)
-            .chain(access)
+        Provider::ALL
+            .into_iter()
+            .flat_map(|p| {
+                p.face()
+                    .credential_keys(self)
+                    .into_iter()
+                    .map(move |key| (p, key))
+            })
             .collect()
     }
 
@@ -232,37 +201,9 @@ impl World {
 pub fn core_handlers() -> Handlers<World> {
     let mut handlers = Handlers::new();
     handlers.register(HOLD_EXPIRE, expire_hold);
-    handlers.register(RECHARGE_SETTLE, settle_recharge);
-    handlers.register(
-        hypercard::ops::APPLICATION_REVIEW,
-        hypercard::ops::review_application,
-    );
-    handlers.register(
-        hypercard::ops::ACTIVATION_DONE,
-        hypercard::ops::finish_activation,
-    );
-    handlers.register(opcard::ops::LOAD_CONFIRM, opcard::ops::confirm_load);
-    handlers.register(opcard::ops::MONTHLY_BILL, opcard::ops::monthly_bill);
-    handlers.register(
-        interlace::negatives::DAILY_STAT,
-        interlace::negatives::daily_stat,
-    );
-    handlers.register(
-        interlace::global::ops::LEGAL_ENTITY_STEP,
-        interlace::global::ops::legal_entity_step,
-    );
-    handlers.register(
-        interlace::onboarding::ops::KYC_REVIEW,
-        interlace::onboarding::ops::kyc_review,
-    );
-    handlers.register(
-        interlace::onboarding::ops::CARDHOLDER_REVIEW,
-        interlace::onboarding::ops::cardholder_review,
-    );
-    handlers.register(
-        interlace::global::ops::TRANSACTION_STEP,
-        interlace::global::ops::transaction_step,
-    );
+    for provider in Provider::ALL {
+        provider.face().register_events(&mut handlers);
+    }
     handlers
 }
 
@@ -331,7 +272,7 @@ mod tests {
                 .open_account(AccountSpec {
                     key: key.to_owned(),
                     kind,
-                    currency: Currency::parse("USD").expect("known"),
+                    currency: Currency::USD,
                     allow_negative: kind.negative_by_default(),
                     opened_at: start,
                     metadata: Metadata::new(),

@@ -1,6 +1,12 @@
 //! Unit tests of the outbox: queueing, the queue limit, retry schedules and redelivery.
 
+use std::time::Duration;
+
+use serde_json::Value;
+
 use super::*;
+use crate::clock::Timestamp;
+use crate::providers::Provider;
 
 const POLICY: Policy = Policy {
     retry_delays_s: &[10, 30],

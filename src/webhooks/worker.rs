@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 
 use super::{Attempt, Mischief, Outbound, Policy, RESPONSE_KEPT};
 use crate::clock::{Stopwatch, Timestamp};
-use crate::providers;
+use crate::providers::{Provider, Unsigned};
 use crate::tenant::{Tenant, World};
 
 /// How often an idle worker looks for due attempts without being woken.
@@ -33,7 +33,8 @@ async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
             let Some(tenant) = tenant.upgrade() else {
                 return;
             };
-            while let Ok(Some((outbound, policy, at, mischief))) = tenant.with(next_attempt) {
+            while let Ok(Some((pending, policy, at, mischief))) = tenant.with(next_attempt) {
+                let outbound = pending.sign(mischief.bad_signature);
                 let attempt = if mischief.lost {
                     lost(&outbound, at)
                 } else {
@@ -60,9 +61,36 @@ async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
     }
 }
 
-/// The next due attempt, rendered in its provider's format; deliveries that cannot be
-/// rendered fail with the reason and the next one is looked at.
-fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp, Mischief)> {
+/// An attempt gathered under the tenant lock, not yet signed.
+struct Pending {
+    delivery: String,
+    provider: Provider,
+    url: String,
+    unsigned: Unsigned,
+}
+
+impl Pending {
+    /// Signs and renders the attempt (outside the tenant lock), spoiling the signature
+    /// when the misbehaviour asks for it.
+    fn sign(self, bad_signature: bool) -> Outbound {
+        let (mut headers, body) = (self.unsigned)();
+        if bad_signature {
+            corrupt_signature(&mut headers);
+        }
+        Outbound {
+            delivery: self.delivery,
+            provider: self.provider,
+            url: self.url,
+            headers,
+            body,
+        }
+    }
+}
+
+/// The next due attempt, gathered for its provider's format; deliveries that cannot be
+/// rendered fail with the reason and the next one is looked at. Signing waits until the
+/// lock is released ([`Pending::sign`]).
+fn next_attempt(w: &mut World) -> Option<(Pending, Policy, Timestamp, Mischief)> {
     loop {
         let now = w.now();
         let delivery = w.webhooks.take_due(now)?.clone();
@@ -77,24 +105,16 @@ fn next_attempt(w: &mut World) -> Option<(Outbound, Policy, Timestamp, Mischief)
             continue;
         };
         let mischief = w.webhooks.misbehave(&delivery);
-        match providers::webhook_request(w, &delivery, now) {
-            Ok((mut headers, body)) => {
-                if mischief.bad_signature {
-                    corrupt_signature(&mut headers);
-                }
-                let outbound = Outbound {
+        let face = delivery.provider.face();
+        match face.webhook_request(w, &delivery, now) {
+            Ok(unsigned) => {
+                let pending = Pending {
                     delivery: delivery.id,
                     provider: delivery.provider,
                     url,
-                    headers,
-                    body,
+                    unsigned,
                 };
-                return Some((
-                    outbound,
-                    providers::webhook_policy(delivery.provider),
-                    now,
-                    mischief,
-                ));
+                return Some((pending, face.webhook_policy(), now, mischief));
             }
             Err(reason) => w.webhooks.abandon(&delivery.id, reason),
         }
@@ -146,6 +166,7 @@ fn client() -> &'static reqwest::Client {
 }
 
 async fn send(outbound: &Outbound, policy: &Policy, at: Timestamp) -> Attempt {
+    let face = outbound.provider.face();
     let watch = Stopwatch::start();
     let mut request = client()
         .post(&outbound.url)
@@ -172,12 +193,11 @@ async fn send(outbound: &Outbound, policy: &Policy, at: Timestamp) -> Attempt {
             attempt.response_status = Some(status);
             match response.bytes().await {
                 Ok(body) => {
-                    attempt.ok = providers::webhook_accepted(outbound.provider, status, &body);
+                    attempt.ok = face.webhook_accepted(status, &body);
                     let kept = &body[..body.len().min(RESPONSE_KEPT)];
                     attempt.response_body = Some(String::from_utf8_lossy(kept).into_owned());
                     if !attempt.ok {
-                        attempt.error =
-                            Some(providers::webhook_expected(outbound.provider).to_owned());
+                        attempt.error = Some(face.webhook_expected().to_owned());
                     }
                 }
                 Err(e) => attempt.error = Some(error_text(&e)),

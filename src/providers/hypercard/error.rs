@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
+use crate::request::{BodyError, InternalError};
 
 /// The error codes the sandbox answers with (HyperCard's error-code appendix; quirks.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +88,18 @@ impl HcError {
     }
 }
 
+/// A body the shared reader refused, in this provider's envelope (413 for one too large).
+impl From<BodyError> for HcError {
+    fn from(e: BodyError) -> Self {
+        let status = e.status();
+        let error = Self::param(e.to_string());
+        match status {
+            Some(status) => error.with_status(status),
+            None => error,
+        }
+    }
+}
+
 impl From<LedgerError> for HcError {
     fn from(e: LedgerError) -> Self {
         match e {
@@ -110,12 +123,17 @@ pub(super) struct Envelope<T: Serialize> {
 
 impl IntoResponse for HcError {
     fn into_response(self) -> Response {
+        let internal = (self.code == Code::B0000).then(|| self.msg.clone());
         let body: Envelope<()> = Envelope {
             code: self.code.as_str(),
             msg: self.msg,
             data: None,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
+        }
+        response
     }
 }
 

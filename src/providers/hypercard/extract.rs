@@ -1,5 +1,6 @@
-//! The signed-request extractor every HyperCard endpoint takes: reads the JSON body,
-//! finds the tenant (`X-Sandbox-Tenant`, else the `api-key`), and verifies the
+//! The signed-request extractor every HyperCard endpoint takes: reads the JSON body
+//! (`request::read_object`), finds the tenant (`request::resolve_tenant`: the
+//! `X-Sandbox-Tenant` header, else the `api-key`), and verifies the
 //! SHA256withRSA signature over the canonical string. The timestamp window (300 s from
 //! the wall clock or the tenant clock; the tenant clock only under `clock.auth: tenant`)
 //! and nonce reuse (10 minutes) are checked under the tenant lock, together with the
@@ -8,12 +9,9 @@
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::canonical::canonical_string;
 use super::error::{Code, HcError, Ok as Done};
@@ -23,7 +21,7 @@ use super::wire::Body;
 use crate::clock::AuthClock;
 use crate::http_util::header_text;
 use crate::providers::Provider;
-use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
+use crate::request::{self, AppState, ResolvedTenant, Unresolved};
 use crate::tenant::{Tenant, World};
 
 /// How far a request's `timestamp` may be from the tenant clock, in seconds.
@@ -48,35 +46,20 @@ impl FromRequest<AppState> for Signed {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                HcError::param(format!(
-                    "the body is larger than the {} byte limit",
-                    crate::server::BODY_LIMIT
-                ))
-                .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-            } else {
-                HcError::param(format!("could not read the body: {}", e.body_text()))
-            }
-        })?;
-        let body = parse_body(&bytes)?;
+        let body = request::read_object(req).await.map_err(HcError::from)?;
         let api_key = header_text(&headers, "api-key")
             .ok_or_else(|| HcError::new(Code::A0001, "the api-key header is required"))?;
         check_nonce_shape(header_text(&headers, "nonce").as_deref())?;
-        let tenant = match header_text(&headers, TENANT_HEADER) {
-            Some(id) => state.registry.get(&id).map_err(|_| {
-                HcError::new(Code::A0001, format!("no tenant {id:?} (X-Sandbox-Tenant)"))
-            })?,
-            None => state
-                .registry
-                .tenant_for_credential(Provider::Hypercard, &api_key)
-                .ok_or_else(|| {
-                    HcError::new(
-                        Code::A0001,
-                        format!("api-key {api_key:?} belongs to no tenant; use a merchant api_key of the scenario or send X-Sandbox-Tenant"),
-                    )
-                })?,
-        };
+        let tenant = request::resolve_tenant(&state.registry, Provider::Hypercard, &headers, || {
+            Some(api_key.clone())
+        })
+        .map_err(|e| match e {
+            Unresolved::UnknownTenant(_) => HcError::new(Code::A0001, e.to_string()),
+            Unresolved::UnknownCredential => HcError::new(
+                Code::A0001,
+                format!("api-key {api_key:?} belongs to no tenant; use a merchant api_key of the scenario or send X-Sandbox-Tenant"),
+            ),
+        })?;
         let (mode, key) = tenant
             .with(|w| {
                 let mode = ops::settings(w)?.signatures;
@@ -149,17 +132,6 @@ fn check_nonce_shape(nonce: Option<&str>) -> Result<(), HcError> {
         ));
     }
     Ok(())
-}
-
-fn parse_body(bytes: &[u8]) -> Result<Body, HcError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Body::new());
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(HcError::param("the body must be a JSON object")),
-        Err(e) => Err(HcError::param(format!("the body is not valid JSON: {e}"))),
-    }
 }
 
 impl Signed {

@@ -6,18 +6,23 @@
 //! network would drive (consumption, withdrawal, refund, handling fee).
 //!
 //! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
-//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! (`quirks.rs`), its scenario section and export snapshot (`scenario/`) and history
+//! generator (`activity.rs`); the rest of the house reaches it only through its face
+//! (`face.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` changes ledger and records together).
 
+mod activity;
 pub mod canonical;
 pub mod card_details;
 mod error;
 mod extract;
+pub(super) mod face;
 mod handlers;
 pub mod keys;
 pub mod ops;
 mod query;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod signature;
 pub mod simulate;
 pub mod state;
@@ -31,7 +36,7 @@ use axum::routing::post;
 
 pub use error::{Code, HcError};
 
-use crate::server::AppState;
+use crate::request::AppState;
 
 /// Every HyperCard route, in the order of HyperCard's documentation.
 pub(crate) fn router() -> Router<AppState> {

@@ -533,7 +533,7 @@ mod tests {
             entry: None,
             detail: Detail::Cancel {
                 tx_amount: Decimal::ZERO,
-                card_coin: Currency::parse("USD").expect("USD is known"),
+                card_coin: Currency::USD,
                 refund_amount: Decimal::ZERO,
                 fee: Decimal::ZERO,
             },

@@ -11,7 +11,7 @@ use super::canonical::canonical_string;
 use super::keys::PLATFORM_PRIVATE_KEY_PEM;
 use super::signature::{PrivateKey, PublicKey, sign_request};
 use crate::clock::Timestamp;
-use crate::providers::Provider;
+use crate::providers::{Provider, Unsigned};
 use crate::tenant::World;
 use crate::webhooks::{Delivery, Policy};
 
@@ -108,18 +108,20 @@ pub(super) fn record(world: &mut World, index: usize) {
     }
 }
 
-/// The headers and body of one attempt.
+/// One attempt: the merchant, fields and nonce gathered under the tenant lock; the
+/// RSA signature (about 0.4 ms) made by the returned closure, after the lock.
 pub(crate) fn request(
     world: &mut World,
     delivery: &Delivery,
     now: Timestamp,
-) -> Result<(Vec<(String, String)>, String), String> {
+) -> Result<Unsigned, String> {
     let api_key = world
         .hypercard
         .merchants
         .first()
         .map(|m| m.api_key.clone())
         .ok_or("the tenant has no HyperCard merchant to notify")?;
+    let key = platform_key()?;
     let mut body = Map::new();
     body.insert(
         "notify_type".to_owned(),
@@ -131,18 +133,13 @@ pub(crate) fn request(
         }
     }
     let nonce = world.webhooks.hex(10);
-    let signed = sign_request(
-        platform_key()?,
-        &api_key,
-        now.as_secs(),
-        &nonce,
-        "1.0",
-        Some("en"),
-        &body,
-    );
-    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-    headers.extend(signed.into_iter().map(|(n, v)| (n.to_owned(), v)));
-    Ok((headers, Value::Object(body).to_string()))
+    let timestamp = now.as_secs();
+    Ok(Box::new(move || {
+        let signed = sign_request(key, &api_key, timestamp, &nonce, "1.0", Some("en"), &body);
+        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        headers.extend(signed.into_iter().map(|(n, v)| (n.to_owned(), v)));
+        (headers, Value::Object(body).to_string())
+    }))
 }
 
 /// HTTP 200 with an integer `code` of 1.

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
+use crate::request::{BodyError, InternalError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
@@ -80,6 +81,18 @@ impl IlError {
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
+    }
+}
+
+/// A body the shared reader refused, in this provider's envelope (413 for one too large).
+impl From<BodyError> for IlError {
+    fn from(e: BodyError) -> Self {
+        let status = e.status();
+        let error = Self::param(e.to_string());
+        match status {
+            Some(status) => error.with_status(status),
+            None => error,
+        }
     }
 }
 
@@ -158,7 +171,12 @@ pub(super) fn response(status: StatusCode, body: Vec<u8>) -> Response {
 
 impl IntoResponse for IlError {
     fn into_response(self) -> Response {
+        let internal = (self.code == Code::Internal).then(|| self.message.clone());
         let (status, body) = render::<()>(Err(self));
-        response(status, body)
+        let mut response = response(status, body);
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
+        }
+        response
     }
 }

@@ -7,22 +7,20 @@
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Query as AxumQuery, Request};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::error::{self, IlError};
+use super::error::{self, Code, IlError};
 use super::ops;
 use super::state::Remembered;
 use super::wire::{Body, Query};
 use crate::file_links::FileLinks;
 use crate::http_util::header_text;
 use crate::providers::Provider;
-use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
+use crate::request::{self, AppState, InternalError, ResolvedTenant, Unresolved};
 use crate::tenant::{Tenant, World};
 
 /// The credential key an access token is filed under in the registry.
@@ -41,44 +39,18 @@ pub(super) fn tenant_for(
     headers: &HeaderMap,
     key: &str,
 ) -> Result<Arc<Tenant>, IlError> {
-    match header_text(headers, TENANT_HEADER) {
-        Some(id) => state
-            .registry
-            .get(&id)
-            .map_err(|_| IlError::unauthorized(format!("no tenant {id:?} (X-Sandbox-Tenant)"))),
-        None => state
-            .registry
-            .tenant_for_credential(Provider::Interlace, key)
-            .ok_or_else(|| {
-                IlError::unauthorized(
-                    "unknown credential; get an access token through oauth/authorize and oauth/access-token, or send X-Sandbox-Tenant",
-                )
-            }),
-    }
+    request::resolve_tenant(&state.registry, Provider::Interlace, headers, || Some(key.to_owned()))
+        .map_err(|e| match e {
+            Unresolved::UnknownTenant(_) => IlError::unauthorized(e.to_string()),
+            Unresolved::UnknownCredential => IlError::unauthorized(
+                "unknown credential; get an access token through oauth/authorize and oauth/access-token, or send X-Sandbox-Tenant",
+            ),
+        })
 }
 
 /// Reads the body as a JSON object (empty for GET or an empty body).
-pub(super) async fn read_body(req: Request, state: &AppState) -> Result<Body, IlError> {
-    let is_get = req.method() == Method::GET;
-    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            IlError::param(format!(
-                "the body is larger than the {} byte limit",
-                crate::server::BODY_LIMIT
-            ))
-            .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-        } else {
-            IlError::param(format!("could not read the body: {}", e.body_text()))
-        }
-    })?;
-    if is_get || bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Body::new());
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(IlError::param("the body must be a JSON object")),
-        Err(e) => Err(IlError::param(format!("the body is not valid JSON: {e}"))),
-    }
+pub(super) async fn read_body(req: Request) -> Result<Body, IlError> {
+    request::read_object(req).await.map_err(IlError::from)
 }
 
 /// A request whose tenant is known (its token is checked by `run`).
@@ -99,9 +71,7 @@ impl FromRequest<AppState> for Authed {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut authed, req) = Self::head_only(req, state).map_err(IntoResponse::into_response)?;
-        authed.body = read_body(req, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        authed.body = read_body(req).await.map_err(IntoResponse::into_response)?;
         Ok(authed)
     }
 }
@@ -139,6 +109,7 @@ impl Authed {
         &self,
         op: impl FnOnce(&mut World, &Self) -> Result<T, IlError>,
     ) -> Response {
+        let mut internal = None;
         let outcome = self.tenant.with(|w| {
             if let Err(e) = ops::check_token(w, &self.token) {
                 return error::render::<()>(Err(e));
@@ -164,6 +135,11 @@ impl Authed {
             }
             let result = op(w, self);
             let succeeded = result.is_ok();
+            if let Err(e) = &result
+                && e.code == Code::Internal
+            {
+                internal = Some(e.message.clone());
+            }
             let (status, body) = error::render(result);
             if let (Some(key), true) = (key, succeeded) {
                 w.interlace.idempotency.insert(
@@ -179,7 +155,13 @@ impl Authed {
         });
         let resolved = Extension(ResolvedTenant(self.tenant.id.clone()));
         match outcome {
-            Ok((status, body)) => (resolved, error::response(status, body)).into_response(),
+            Ok((status, body)) => {
+                let mut response = (resolved, error::response(status, body)).into_response();
+                if let Some(message) = internal {
+                    InternalError::mark(&mut response, &message);
+                }
+                response
+            }
             Err(e) => (
                 resolved,
                 IlError::new(super::error::Code::Internal, e.to_string()),

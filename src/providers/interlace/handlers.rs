@@ -16,7 +16,7 @@ use super::wire::{
     TokenData, TransactionView, TransferView, WalletView,
 };
 use crate::providers::Provider;
-use crate::server::{AppState, ResolvedTenant};
+use crate::request::{AppState, ResolvedTenant};
 use crate::tenant::World;
 
 /// Whether an OAuth path answers in the envelope: the `/open-api/v3/oauth/...` paths do,
@@ -108,7 +108,7 @@ fn token_data(w: &World, (access, refresh): (String, String)) -> TokenData {
 pub(super) async fn access_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let envelope = enveloped(req.uri());
-    let body = match extract::read_body(req, &state).await {
+    let body = match extract::read_body(req).await {
         Ok(body) => body,
         Err(e) => return e.into_response(),
     };
@@ -137,7 +137,7 @@ pub(super) async fn access_token(State(state): State<AppState>, req: Request) ->
 /// `POST /open-api/v3/oauth/refresh-token` `{clientId, refreshToken}`.
 pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    let body = match extract::read_body(req, &state).await {
+    let body = match extract::read_body(req).await {
         Ok(body) => body,
         Err(e) => return e.into_response(),
     };

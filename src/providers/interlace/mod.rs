@@ -5,11 +5,15 @@
 //! bank would drive.
 //!
 //! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
-//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! (`quirks.rs`), its scenario section and export snapshot (`scenario/`) and history
+//! generator (`activity.rs`); the rest of the house reaches it only through its face
+//! (`face.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` and `negatives.rs` change ledger and records together).
 
+mod activity;
 mod error;
 mod extract;
+pub(super) mod face;
 pub mod files;
 pub mod global;
 mod handlers;
@@ -17,6 +21,7 @@ pub mod negatives;
 pub mod onboarding;
 pub mod ops;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod simulate;
 pub mod state;
 pub mod webhooks;
@@ -28,9 +33,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::{Code, IlError};
-pub(crate) use extract::{client_key as client_credential, token_key as token_credential};
 
-use crate::server::AppState;
+use crate::request::AppState;
 use global::handlers as gh;
 use onboarding::handlers as oh;
 

@@ -12,7 +12,7 @@ use sha2::Sha256;
 
 use super::wire::ms;
 use crate::clock::Timestamp;
-use crate::providers::Provider;
+use crate::providers::{Provider, Unsigned};
 use crate::tenant::World;
 use crate::webhooks::{Delivery, Policy};
 
@@ -119,18 +119,20 @@ pub(super) fn negative_batches(world: &mut World, pages: std::ops::Range<usize>)
     }
 }
 
-/// The headers and body of one attempt.
+/// One attempt: the client secret and body gathered under the tenant lock; the
+/// HMAC signature made by the returned closure, after the lock.
 pub(crate) fn request(
     world: &World,
     delivery: &Delivery,
     now: Timestamp,
-) -> Result<(Vec<(String, String)>, String), String> {
+) -> Result<Unsigned, String> {
     let secret = world
         .interlace
         .clients
         .first()
         .map(|c| c.client_secret.clone())
         .ok_or("the tenant has no Interlace client whose secret could sign the notification")?;
+    let mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
     let resource = delivery.payload.to_string();
     let body = serde_json::json!({
         "eventType": delivery.event,
@@ -141,16 +143,20 @@ pub(crate) fn request(
         "createTime": ms(delivery.created_at),
         "id": delivery.event_id,
     });
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
-    mac.update(resource.as_bytes());
-    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    let headers = vec![
-        ("Content-Type".to_owned(), "application/json".to_owned()),
-        ("Signature-Method".to_owned(), "HMAC-SHA256".to_owned()),
-        ("Signature".to_owned(), signature),
-        ("Timestamp".to_owned(), now.as_millis().to_string()),
-    ];
-    Ok((headers, body.to_string()))
+    let timestamp = now.as_millis().to_string();
+    Ok(Box::new(move || {
+        let mut mac = mac;
+        mac.update(resource.as_bytes());
+        let signature =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("Signature-Method".to_owned(), "HMAC-SHA256".to_owned()),
+            ("Signature".to_owned(), signature),
+            ("Timestamp".to_owned(), timestamp),
+        ];
+        (headers, body.to_string())
+    }))
 }
 
 /// HTTP 200 with `{"received": true}`.

@@ -286,3 +286,20 @@ pub struct BatchView {
     pub file_url: String,
     pub list: Vec<AccountNegativeView>,
 }
+
+/// A client's credentials as the admin API shows them (`credentials.interlace`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminCredential {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// The ids the admin API shows for a tenant (`inventory.interlace`).
+#[derive(Debug, Serialize)]
+pub struct AdminInventory {
+    pub accounts: Vec<String>,
+    pub cards: Vec<String>,
+    pub business_accounts: Vec<String>,
+    pub legal_entities: Vec<String>,
+}

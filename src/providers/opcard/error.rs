@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::ledger::LedgerError;
+use crate::request::{BodyError, InternalError};
 
 /// The header that repeats the envelope's `trace_id`.
 pub(super) static TRACE_HEADER: HeaderName = HeaderName::from_static("x-trace-id");
@@ -79,6 +80,18 @@ impl OpError {
     }
 }
 
+/// A body the shared reader refused, in this provider's envelope (413 for one too large).
+impl From<BodyError> for OpError {
+    fn from(e: BodyError) -> Self {
+        let status = e.status();
+        let error = Self::param(e.to_string());
+        match status {
+            Some(status) => error.with_status(status),
+            None => error,
+        }
+    }
+}
+
 impl From<LedgerError> for OpError {
     fn from(e: LedgerError) -> Self {
         match e {
@@ -113,6 +126,10 @@ impl<T: Serialize> IntoResponse for Reply<T> {
     /// Serialised straight to bytes: a detour through `serde_json::Value` would re-read
     /// the exact decimal numbers as floats (`1.0000000000` would become `1.0`).
     fn into_response(self) -> Response {
+        let internal = match &self.result {
+            Err(e) if e.code == Code::Internal => Some(e.msg.clone()),
+            _ => None,
+        };
         let (status, body) = match self.result {
             Ok(data) => (
                 StatusCode::OK,
@@ -146,6 +163,9 @@ impl<T: Serialize> IntoResponse for Reply<T> {
             .into_response();
         if let Ok(value) = HeaderValue::from_str(&self.trace_id) {
             response.headers_mut().insert(TRACE_HEADER.clone(), value);
+        }
+        if let Some(message) = internal {
+            InternalError::mark(&mut response, &message);
         }
         response
     }

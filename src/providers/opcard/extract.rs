@@ -6,19 +6,17 @@
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::error::{OpError, Reply};
 use super::ops;
 use super::wire::Body;
 use crate::http_util::header_text;
 use crate::providers::Provider;
-use crate::server::{AppState, ResolvedTenant, TENANT_HEADER};
+use crate::request::{self, AppState, ResolvedTenant, Unresolved};
 use crate::tenant::{Tenant, World};
 
 /// An OPCard request whose tenant is known (its token is checked by `run`).
@@ -50,27 +48,8 @@ pub(super) fn early(state: &AppState, error: OpError) -> Response {
 }
 
 /// Reads the body as a JSON object (empty for GET or an empty body).
-pub(super) async fn read_body(req: Request, state: &AppState) -> Result<Body, OpError> {
-    let is_get = req.method() == Method::GET;
-    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            OpError::param(format!(
-                "the body is larger than the {} byte limit",
-                crate::server::BODY_LIMIT
-            ))
-            .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-        } else {
-            OpError::param(format!("could not read the body: {}", e.body_text()))
-        }
-    })?;
-    if is_get || bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Body::new());
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(OpError::param("the body must be a JSON object")),
-        Err(e) => Err(OpError::param(format!("the body is not valid JSON: {e}"))),
-    }
+pub(super) async fn read_body(req: Request) -> Result<Body, OpError> {
+    request::read_object(req).await.map_err(OpError::from)
 }
 
 /// The tenant named by `X-Sandbox-Tenant`, else the one a credential key belongs to.
@@ -79,20 +58,13 @@ pub(super) fn tenant_for(
     headers: &HeaderMap,
     key: &str,
 ) -> Result<Arc<Tenant>, OpError> {
-    match header_text(headers, TENANT_HEADER) {
-        Some(id) => state
-            .registry
-            .get(&id)
-            .map_err(|_| OpError::unauthorized(format!("no tenant {id:?} (X-Sandbox-Tenant)"))),
-        None => state
-            .registry
-            .tenant_for_credential(Provider::Opcard, key)
-            .ok_or_else(|| {
-                OpError::unauthorized(
-                    "unknown credential; use a token from POST /card-api/v1/auth/token or a scenario's static token, or send X-Sandbox-Tenant",
-                )
-            }),
-    }
+    request::resolve_tenant(&state.registry, Provider::Opcard, headers, || Some(key.to_owned()))
+        .map_err(|e| match e {
+            Unresolved::UnknownTenant(_) => OpError::unauthorized(e.to_string()),
+            Unresolved::UnknownCredential => OpError::unauthorized(
+                "unknown credential; use a token from POST /card-api/v1/auth/token or a scenario's static token, or send X-Sandbox-Tenant",
+            ),
+        })
 }
 
 impl FromRequest<AppState> for Authed {
@@ -112,7 +84,7 @@ impl FromRequest<AppState> for Authed {
             })?;
         let tenant =
             tenant_for(state, &headers, &token_key(&token)).map_err(|e| early(state, e))?;
-        let body = read_body(req, state).await.map_err(|e| early(state, e))?;
+        let body = read_body(req).await.map_err(|e| early(state, e))?;
         Ok(Self {
             tenant,
             token,

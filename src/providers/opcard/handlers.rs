@@ -12,13 +12,13 @@ use super::state::RiskRule;
 use super::wire::{self, CardDetail, LoadData, ReleaseData, RiskRow, TokenData};
 use super::{ops, query};
 use crate::providers::Provider;
-use crate::server::{AppState, ResolvedTenant};
+use crate::request::{AppState, ResolvedTenant};
 use crate::tenant::World;
 
 /// `POST /card-api/v1/auth/token`: `{app_key, app_secret}` → `{token, expires_in}`.
 pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    let body = match extract::read_body(req, &state).await {
+    let body = match extract::read_body(req).await {
         Ok(body) => body,
         Err(e) => return extract::early(&state, e),
     };

@@ -4,15 +4,20 @@
 //! `card_limit_amount` every record carries; plus card-spend simulations billed monthly.
 //!
 //! Owns its wire format (`wire.rs`), envelope and codes (`error.rs`) and its oddities
-//! (`quirks.rs`). Never imports another provider; reaches state only through the
+//! (`quirks.rs`), its scenario section and export snapshot (`scenario/`) and history
+//! generator (`activity.rs`); the rest of the house reaches it only through its face
+//! (`face.rs`). Never imports another provider; reaches state only through the
 //! tenant's world (`ops.rs` changes ledger and records together).
 
+mod activity;
 mod error;
 mod extract;
+pub(super) mod face;
 mod handlers;
 pub mod ops;
 mod query;
 pub mod quirks;
+pub(crate) mod scenario;
 pub mod simulate;
 pub mod state;
 pub mod wire;
@@ -23,9 +28,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::{Code, OpError};
-pub(crate) use extract::{app_key as app_key_credential, token_key as token_credential};
 
-use crate::server::AppState;
+use crate::request::AppState;
 
 /// Every OPCard route: the documented ones in the order of the documentation, then the
 /// sandbox's own.

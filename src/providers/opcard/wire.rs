@@ -293,3 +293,19 @@ pub struct PayoutRow {
     pub amount: Box<RawValue>,
     pub issue_card_amount: Box<RawValue>,
 }
+
+/// A client's credentials as the admin API shows them (`credentials.opcard`).
+#[derive(Debug, Serialize)]
+pub struct AdminCredential {
+    pub app_key: String,
+    pub app_secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// The ids the admin API shows for a tenant (`inventory.opcard`).
+#[derive(Debug, Serialize)]
+pub struct AdminInventory {
+    pub programs: Vec<u32>,
+    pub cards: Vec<String>,
+}

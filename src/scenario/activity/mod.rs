@@ -4,29 +4,19 @@
 //! Every draw comes from the tenant's seeded data RNG, in a fixed order (all of one
 //! generator's draws, then the next generator's), so a seed gives the same history.
 //! Steps that cannot happen when their moment comes (a payer with nothing left, a
-//! refund with no consumption to refund) are skipped. Each generator draws in its own
-//! module (`transfers`, `hypercard`, `opcard`, `interlace`); this one orders the steps
-//! and carries them out.
+//! refund with no consumption to refund) are skipped. `transfers` draws here; each
+//! provider's generators live in its folder (`providers/<p>/activity.rs`) and are
+//! reached through its face (`Face::draw_activity`); this module orders the steps and
+//! carries them out.
 
-mod hypercard;
-mod interlace;
-mod interlace_business;
-mod opcard;
 mod transfers;
 
-use hypercard::{card_coin, draw_hypercard, last_consumption};
-use interlace::{IlKind, draw_interlace, perform_interlace};
-use interlace_business::{BizKind, draw_business, perform_business};
-use opcard::draw_opcard;
 use rust_decimal::Decimal;
 use transfers::{draw_transfers, transfer};
 
 use super::schema::{Activity, Generator};
 use crate::clock::Timestamp;
-use crate::money::Currency;
-use crate::providers::hypercard::ops as hc;
-use crate::providers::interlace::ops as il;
-use crate::providers::opcard::ops as op;
+use crate::providers::Provider;
 use crate::tenant::World;
 
 /// The longest history a generator may write, in days.
@@ -35,7 +25,7 @@ pub(crate) const MAX_DAYS: u32 = 3660;
 pub(crate) const MAX_COUNT: u32 = 2_000_000;
 
 /// Merchant category codes consumptions are drawn from, with what they sell.
-pub(super) const MCCS: [(&str, &str); 12] = [
+pub(crate) const MCCS: [(&str, &str); 12] = [
     ("5411", "GROCERY"),
     ("5812", "RESTAURANT"),
     ("5814", "FAST FOOD"),
@@ -66,85 +56,30 @@ pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
 }
 
 /// One generated step, ordered by time, then generator, then draw.
-struct Step {
-    time: Timestamp,
-    generator: usize,
-    draw: usize,
-    action: Action,
+pub(crate) struct Step {
+    pub(crate) time: Timestamp,
+    pub(crate) generator: usize,
+    pub(crate) draw: usize,
+    pub(crate) action: Action,
 }
 
-enum Action {
+/// What a step does when its moment comes.
+pub(crate) enum Action {
     Transfer {
         from: String,
         to: String,
         amount: Decimal,
         kind: String,
     },
-    Consume {
-        card: String,
-        amount: Decimal,
-        currency: Currency,
-        mcc: &'static str,
-        description: String,
-    },
-    Recharge {
-        card: String,
-        amount: Decimal,
-        trade_no: String,
-    },
-    Refund {
-        card: String,
-        partial: bool,
-    },
-    Fee {
-        card: String,
-    },
-    Withdraw {
-        card: String,
-        amount: Decimal,
-    },
-    BuyCoin {
-        card: String,
-        amount: Decimal,
-        trade_no: String,
-    },
-    OpSpend {
-        card_id: u64,
-        amount: Decimal,
-        currency: Currency,
-        merchant: String,
-        refund: bool,
-    },
-    OpLoad {
-        program: u32,
-        accounting: Currency,
-        bill: Currency,
-        amount: Decimal,
-    },
-    OpRelease {
-        program: u32,
-        currency: Currency,
-        amount: Decimal,
-    },
-    OpPayout {
-        program: u32,
-        currency: Currency,
-        amount: Decimal,
-    },
-    /// An Interlace global-account operation on business account `account` (index).
-    Biz {
-        kind: BizKind,
-        account: usize,
-        amount: Decimal,
-        counterparty: String,
-    },
-    /// An Interlace card operation; `kind` picks which.
-    Il {
-        kind: IlKind,
-        card: String,
-        amount: Decimal,
-        merchant: il::Merchant,
-    },
+    /// A provider's operation, drawn by its generator; false when it could not happen.
+    Provider(Box<dyn FnOnce(&mut World) -> bool>),
+}
+
+impl Action {
+    /// A provider's operation.
+    pub(crate) fn provider(operation: impl FnOnce(&mut World) -> bool + 'static) -> Self {
+        Self::Provider(Box::new(operation))
+    }
 }
 
 /// Runs every generator into `world`, ending with the clock before `start`. An error is
@@ -158,11 +93,12 @@ pub(crate) fn run(
     for (generator, a) in activity.iter().enumerate() {
         match a.generator() {
             Some(Generator::Transfers(t)) => draw_transfers(world, generator, t, start, &mut steps),
-            Some(Generator::Hypercard(h)) => draw_hypercard(world, generator, h, start, &mut steps),
-            Some(Generator::Opcard(o)) => draw_opcard(world, generator, o, start, &mut steps),
-            Some(Generator::Interlace(i)) => draw_interlace(world, generator, i, start, &mut steps),
-            Some(Generator::InterlaceBusiness(i)) => {
-                draw_business(world, generator, i, start, &mut steps)
+            Some(other) => {
+                for provider in Provider::ALL {
+                    provider
+                        .face()
+                        .draw_activity(world, generator, other, start, &mut steps);
+                }
             }
             None => {}
         }
@@ -173,7 +109,7 @@ pub(crate) fn run(
         world
             .advance_to(step.time)
             .map_err(|e| (format!("activity[{}]", step.generator), e.to_string()))?;
-        if !perform(world, &step.action) {
+        if !perform(world, step.action) {
             skipped += 1;
         }
     }
@@ -183,97 +119,26 @@ pub(crate) fn run(
     Ok(())
 }
 
-fn moment(world: &mut World, start: Timestamp, days: u32) -> Timestamp {
+/// A moment within the `days` before `start`, drawn from the tenant's data RNG.
+pub(crate) fn moment(world: &mut World, start: Timestamp, days: u32) -> Timestamp {
     let window = i64::from(days) * 86_400;
     start.plus_secs(-world.rng.int_between(1, window))
 }
 
-fn dec(units: i64) -> Decimal {
+/// A whole number of units as a decimal.
+pub(crate) fn dec(units: i64) -> Decimal {
     Decimal::from(units)
 }
 
 /// Carries out one step; false when it could not happen.
-fn perform(world: &mut World, action: &Action) -> bool {
+fn perform(world: &mut World, action: Action) -> bool {
     match action {
         Action::Transfer {
             from,
             to,
             amount,
             kind,
-        } => transfer(world, from, to, *amount, kind),
-        Action::Consume {
-            card,
-            amount,
-            currency,
-            mcc,
-            description,
-        } => hc::consume(world, card, *amount, *currency, mcc, description).is_ok(),
-        Action::Recharge {
-            card,
-            amount,
-            trade_no,
-        } => {
-            let usdt = Currency::parse("USDT").expect("USDT is in the currency table");
-            hc::recharge(world, card, trade_no, usdt, *amount, "").is_ok()
-        }
-        Action::Refund { card, partial } => match last_consumption(world, card, true) {
-            Some((tx_id, left)) => {
-                let amount = if *partial {
-                    Some((left / dec(2)).round_dp(2)).filter(|a| *a > Decimal::ZERO)
-                } else {
-                    None
-                };
-                hc::refund(world, &tx_id, amount, "REFUND").is_ok()
-            }
-            None => false,
-        },
-        Action::Fee { card } => match last_consumption(world, card, false) {
-            Some((tx_id, _)) => hc::fee(world, &tx_id, None).is_ok(),
-            None => false,
-        },
-        Action::Withdraw { card, amount } => {
-            let currency = card_coin(world, card);
-            hc::withdraw(world, card, *amount, currency, "ATM WITHDRAWAL").is_ok()
-        }
-        Action::BuyCoin {
-            card,
-            amount,
-            trade_no,
-        } => hc::buy_coin(world, card, *amount, trade_no).is_ok(),
-        Action::OpSpend {
-            card_id,
-            amount,
-            currency,
-            merchant,
-            refund,
-        } => op::card_spend(world, *card_id, *amount, *currency, merchant, *refund).is_ok(),
-        Action::OpLoad {
-            program,
-            accounting,
-            bill,
-            amount,
-        } => op::create_load(world, *program, *accounting, *bill, *amount).is_ok(),
-        Action::OpRelease {
-            program,
-            currency,
-            amount,
-        } => op::release(world, *program, *currency, *amount).is_ok(),
-        Action::OpPayout {
-            program,
-            currency,
-            amount,
-        } => op::payout(world, *program, *currency, *amount).is_ok(),
-        Action::Il {
-            kind,
-            card,
-            amount,
-            merchant,
-        } => perform_interlace(world, *kind, card, *amount, merchant),
-        Action::Biz {
-            kind,
-            account,
-            amount,
-            counterparty,
-        } => perform_business(world, *kind, *account, *amount, counterparty),
+        } => transfer(world, &from, &to, amount, &kind),
+        Action::Provider(operation) => operation(world),
     }
 }

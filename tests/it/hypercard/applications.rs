@@ -638,7 +638,7 @@ async fn every_refusal_of_the_first_mile() {
 async fn the_default_scenario_reaches_every_activation_and_detail_path() {
     let app = TestApp::embedded();
     let products = app.get("/_sandbox/tenants/default/export").await.text();
-    let export: serde_norway::Value = serde_norway::from_str(&products).expect("YAML");
+    let export: yaml_serde::Value = yaml_serde::from_str(&products).expect("YAML");
     let types = export["snapshot"]["hypercard"]["section"]["card_types"]
         .as_sequence()
         .expect("card types")

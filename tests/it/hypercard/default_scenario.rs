@@ -28,7 +28,7 @@ async fn the_default_scenario_has_cards_of_every_kind_and_every_business_type() 
     );
 
     let export = app.get("/_sandbox/tenants/default/export").await.text();
-    let export: serde_norway::Value = serde_norway::from_str(&export).expect("YAML");
+    let export: yaml_serde::Value = yaml_serde::from_str(&export).expect("YAML");
     let hypercard = &export["snapshot"]["hypercard"];
     let statuses: BTreeSet<u64> = hypercard["cards"]
         .as_sequence()

@@ -26,6 +26,20 @@ async fn a_request_signed_with_the_shipped_key_is_accepted() {
     assert_eq!(answer["code"], "00000", "{answer}");
 }
 
+/// A signed request locks its tenant's world four times: the fault decision, the
+/// merchant's key and signature mode (the signature is verified after the lock), the
+/// operation with its timestamp and nonce checks, and the journal's time.
+#[tokio::test]
+async fn a_signed_request_locks_its_world_four_times() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let client = Client::new(&app);
+    let answer = client
+        .post("/openapi/card/balance", json!({ "card_id": USD_CARD }))
+        .await;
+    assert_eq!(answer.json()["code"], "00000", "{}", answer.text());
+    assert_eq!(answer.world_locks, Some(4));
+}
+
 #[tokio::test]
 async fn a_request_signed_with_another_key_gets_a0001() {
     let app = TestApp::from_yaml(SCENARIO);

@@ -3,8 +3,27 @@
 use insta::assert_json_snapshot;
 use serde_json::json;
 
-use super::{SCENARIO, login};
+use super::{MAIN, SCENARIO, login};
 use crate::support::TestApp;
+
+/// A call with an access token locks its world three times: the fault decision, the
+/// token check with the operation, and the journal's time.
+#[tokio::test]
+async fn a_token_call_locks_its_world_three_times() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let token = login(&app).await;
+    let answer = super::send(
+        &app,
+        axum::http::Method::GET,
+        &token,
+        &format!("/open-api/v3/cards/wallets?accountId={MAIN}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.world_locks, Some(3));
+}
 
 #[tokio::test]
 async fn authorize_then_access_token_on_both_path_styles() {

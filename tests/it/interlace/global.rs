@@ -542,7 +542,7 @@ async fn the_default_scenario_has_every_status_both_directions_and_fees() {
         .clone();
     assert_eq!(bas.len(), 3);
     let export = app.get("/_sandbox/tenants/default/export").await.text();
-    let export: serde_norway::Value = serde_norway::from_str(&export).expect("YAML");
+    let export: yaml_serde::Value = yaml_serde::from_str(&export).expect("YAML");
     let global = &export["snapshot"]["interlace"]["global"];
     let statuses: std::collections::BTreeSet<&str> = global["legal_entities"]
         .as_sequence()

@@ -65,6 +65,33 @@ async fn tokens_are_issued_checked_and_expire_on_the_tenant_clock() {
     );
 }
 
+/// Issuing a token locks the world twice (the operation, then the journal's time: no
+/// credential finds a tenant for the fault decision); a call with the token three
+/// times (the fault decision, the token check with the operation, the journal's time).
+#[tokio::test]
+async fn token_requests_lock_their_world_two_and_three_times() {
+    let app = TestApp::from_yaml(SCENARIO);
+    let issued = app
+        .post(
+            "/card-api/v1/auth/token",
+            r#"{"app_key":"app-1","app_secret":"secret-1"}"#,
+        )
+        .await;
+    assert_eq!(issued.status, 200, "{}", issued.text());
+    assert_eq!(issued.world_locks, Some(2));
+    let token = issued.json()["data"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let request = Request::get(format!("/card-api/v1/cards/{CARD}/detail"))
+        .header("authorization", token)
+        .body(Body::empty())
+        .expect("request");
+    let detail = app.send(request).await;
+    assert_eq!(detail.json()["code"], "200", "{}", detail.text());
+    assert_eq!(detail.world_locks, Some(3));
+}
+
 #[tokio::test]
 async fn auth_failures_answer_401_in_the_envelope() {
     let app = TestApp::from_yaml(SCENARIO);

@@ -54,6 +54,8 @@ pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) bytes: Bytes,
+    /// How many times the request locked a tenant's world (`tenant::LockCount`).
+    pub(crate) world_locks: Option<u32>,
 }
 
 impl Answer {
@@ -195,6 +197,10 @@ impl TestApp {
             .expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
+        let world_locks = response
+            .extensions()
+            .get::<card_sandbox::tenant::LockCount>()
+            .map(|count| count.0);
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("the body is readable");
@@ -202,6 +208,7 @@ impl TestApp {
             status,
             headers,
             bytes,
+            world_locks,
         }
     }
 

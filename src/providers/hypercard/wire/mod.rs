@@ -140,3 +140,19 @@ pub fn req_coin(body: &Body, name: &str) -> Result<Currency, HcError> {
     Currency::parse(code)
         .map_err(|_| HcError::param(format!("{name} {code:?} is not a known coin or currency")))
 }
+
+/// A merchant's credentials as the admin API shows them (`credentials.hypercard`).
+#[derive(Debug, serde::Serialize)]
+pub struct AdminCredential {
+    pub api_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_key_pem: Option<String>,
+    pub platform_public_key_pem: String,
+}
+
+/// The ids the admin API shows for a tenant (`inventory.hypercard`).
+#[derive(Debug, serde::Serialize)]
+pub struct AdminInventory {
+    pub cards: Vec<String>,
+    pub card_types: Vec<String>,
+}

@@ -3,6 +3,7 @@
 //! numbers validate (`bank.rs`), and business account transactions: inbound deposits
 //! and outbound transfers with platform fees, moving through the seed's statuses.
 
+pub(super) mod activity;
 pub mod bank;
 pub(crate) mod handlers;
 pub mod ops;

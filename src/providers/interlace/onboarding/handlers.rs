@@ -21,7 +21,7 @@ use crate::providers::interlace::extract::Authed;
 use crate::providers::interlace::handlers::card_view;
 use crate::providers::interlace::ops as core;
 use crate::providers::interlace::wire::{self, Body, ListData, money, ms};
-use crate::server::AppState;
+use crate::request::AppState;
 
 /// The most a single uploaded file may hold: 5 MiB.
 pub(crate) const FILE_LIMIT: u64 = 5 * 1024 * 1024;

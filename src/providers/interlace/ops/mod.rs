@@ -28,10 +28,6 @@ pub const CODE_SECONDS: i64 = 300;
 /// Lifetime of an access token: `expiresIn` 86400.
 pub const TOKEN_SECONDS: i64 = 86_400;
 
-fn usd() -> Currency {
-    Currency::parse("USD").expect("USD is in the currency table")
-}
-
 pub(crate) fn enabled(world: &World) -> Result<(), IlError> {
     if world.interlace.enabled {
         Ok(())
@@ -47,7 +43,7 @@ fn open(world: &mut World, key: String, kind: AccountKind, negative: bool) -> Ac
     world.ledger.open_or_get(AccountSpec {
         key,
         kind,
-        currency: usd(),
+        currency: Currency::USD,
         allow_negative: negative,
         opened_at: now,
         metadata: Metadata::new(),

@@ -9,7 +9,7 @@ use crate::ledger::EntryId;
 use crate::providers::opcard::state::{
     Card, ChangeRecord, Load, LoadStatus, Payout, Program, RiskRule, Spend, Token,
 };
-use crate::scenario::error::ScenarioError;
+use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
 use crate::tenant::World;
 
@@ -131,10 +131,7 @@ pub struct SnapToken {
 }
 
 /// Writes OPCard's state; `None` when the world has no OPCard section.
-pub(in crate::scenario) fn export(
-    world: &World,
-    section: Option<&OpcardSection>,
-) -> Option<OpcardSnapshot> {
+pub(crate) fn export(world: &World, section: Option<&OpcardSection>) -> Option<OpcardSnapshot> {
     world.opcard.settings.as_ref()?;
     let state = &world.opcard;
     let value = |p: usize| state.programs[p].value;
@@ -258,7 +255,7 @@ pub(in crate::scenario) fn export(
 }
 
 /// Restores OPCard's state into a world whose ledger was already restored.
-pub(in crate::scenario) fn restore(
+pub(crate) fn restore(
     file: &str,
     world: &mut World,
     snap: &OpcardSnapshot,

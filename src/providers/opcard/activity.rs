@@ -1,16 +1,74 @@
-//! The `opcard` generator: card spend and refunds (billed monthly by the clock), loads
+//! OPCard's activity generator (the scenario's `activity: - opcard:`): card spend and refunds (billed monthly by the clock), loads
 //! (some across currencies), releases and payouts.
 
-use super::{Action, Step, dec, moment};
-use crate::clock::Timestamp;
-use crate::tenant::World;
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
+use rust_decimal::Decimal;
 
+use super::ops as op;
+use crate::clock::Timestamp;
 use crate::money::Currency;
+use crate::scenario::activity::{Action, Step, dec, moment};
 use crate::scenario::schema::OpcardActivity;
+use crate::tenant::World;
 
-pub(super) fn draw_opcard(
+/// One generated OPCard step.
+enum OpAction {
+    Spend {
+        card_id: u64,
+        amount: Decimal,
+        currency: Currency,
+        merchant: String,
+        refund: bool,
+    },
+    Load {
+        program: u32,
+        accounting: Currency,
+        bill: Currency,
+        amount: Decimal,
+    },
+    Release {
+        program: u32,
+        currency: Currency,
+        amount: Decimal,
+    },
+    Payout {
+        program: u32,
+        currency: Currency,
+        amount: Decimal,
+    },
+}
+
+/// Carries out one generated step; false when it could not happen.
+fn perform(world: &mut World, action: OpAction) -> bool {
+    match action {
+        OpAction::Spend {
+            card_id,
+            amount,
+            currency,
+            merchant,
+            refund,
+        } => op::card_spend(world, card_id, amount, currency, &merchant, refund).is_ok(),
+        OpAction::Load {
+            program,
+            accounting,
+            bill,
+            amount,
+        } => op::create_load(world, program, accounting, bill, amount).is_ok(),
+        OpAction::Release {
+            program,
+            currency,
+            amount,
+        } => op::release(world, program, currency, amount).is_ok(),
+        OpAction::Payout {
+            program,
+            currency,
+            amount,
+        } => op::payout(world, program, currency, amount).is_ok(),
+    }
+}
+
+pub(super) fn draw(
     world: &mut World,
     generator: usize,
     spec: &OpcardActivity,
@@ -47,7 +105,7 @@ pub(super) fn draw_opcard(
                 .unwrap_or(accounts[0].1);
             let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
             let refund = world.rng.chance(0.12);
-            Action::OpSpend {
+            OpAction::Spend {
                 card_id,
                 amount: world.rng.decimal_between(dec(5), dec(900), 2),
                 currency,
@@ -68,19 +126,19 @@ pub(super) fn draw_opcard(
                     } else {
                         currency
                     };
-                    Action::OpLoad {
+                    OpAction::Load {
                         program,
                         accounting: currency,
                         bill,
                         amount: dec(world.rng.int_between(10, 300) * 10),
                     }
                 }
-                71..=85 => Action::OpRelease {
+                71..=85 => OpAction::Release {
                     program,
                     currency,
                     amount: dec(world.rng.int_between(5, 80) * 10),
                 },
-                _ => Action::OpPayout {
+                _ => OpAction::Payout {
                     program,
                     currency,
                     amount: dec(world.rng.int_between(5, 120) * 10),
@@ -91,7 +149,7 @@ pub(super) fn draw_opcard(
             time,
             generator,
             draw,
-            action,
+            action: Action::provider(move |w| perform(w, action)),
         });
     }
 }

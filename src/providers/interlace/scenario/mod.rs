@@ -12,10 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use onboarding::{CardholderDecl, OnboardingDecl, SnapOnboarding};
 pub use snapshot::InterlaceSnapshot;
-pub(in crate::scenario) use snapshot::{export, restore};
+pub(super) use snapshot::{export, restore};
 
-use super::error::ScenarioError;
-use super::schema::{Amount, CurrencyCode};
 use crate::money::Currency;
 use crate::providers::interlace::global::ops as global;
 use crate::providers::interlace::global::state::{GlobalSettings, LEGAL_ENTITY_STATUSES};
@@ -23,6 +21,8 @@ use crate::providers::interlace::onboarding::bins;
 use crate::providers::interlace::onboarding::state::{Profile, kyc_status};
 use crate::providers::interlace::state::{Client, card_status};
 use crate::providers::interlace::{negatives, ops};
+use crate::scenario::ScenarioError;
+use crate::scenario::schema::{Amount, CurrencyCode};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -378,7 +378,7 @@ fn global_settings(section: &InterlaceSection) -> GlobalSettings {
     settings
 }
 
-pub(super) fn setup(world: &mut World, section: &InterlaceSection) {
+pub(crate) fn setup(world: &mut World, section: &InterlaceSection) {
     world.interlace.enabled = true;
     world.interlace.global.settings = global_settings(section);
     world.interlace.onboarding.settings = onboarding::settings(section.onboarding.as_ref());

@@ -1,8 +1,7 @@
 //! The scenario's `opcard:` section (settings, clients, programs with their card
 //! accounts, cards): its checks and its build into a world through OPCard's operations.
 //! Opening balances are loads confirmed on the clock, so they are fund_type 20 records
-//! like any other. HyperCard's sibling lives in `../hypercard`; OPCard's part of an
-//! export lives in `snapshot.rs`.
+//! like any other. OPCard's part of an export lives in `snapshot.rs`.
 
 mod snapshot;
 
@@ -12,13 +11,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use snapshot::OpcardSnapshot;
-pub(in crate::scenario) use snapshot::{export, restore};
+pub(super) use snapshot::{export, restore};
 
-use super::error::ScenarioError;
-use super::schema::{Amount, CurrencyCode};
 use crate::money::Currency;
 use crate::providers::opcard::ops;
 use crate::providers::opcard::state::{Client, RiskRule, Settings};
+use crate::scenario::ScenarioError;
+use crate::scenario::schema::{Amount, CurrencyCode};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -151,7 +150,7 @@ pub(super) fn check(file: &str, section: &OpcardSection) -> Result<(), ScenarioE
 }
 
 /// Settings and clients: what a snapshot restores too.
-pub(super) fn setup(world: &mut World, section: &OpcardSection) {
+pub(crate) fn setup(world: &mut World, section: &OpcardSection) {
     let mut usd_rates: BTreeMap<String, Decimal> = DEFAULT_RATES
         .iter()
         .map(|(c, r)| ((*c).to_owned(), r.parse().unwrap_or_default()))

@@ -14,7 +14,7 @@ use crate::providers::interlace::state::{
     AccessToken, Account, AuthCode, Batch, Bill, BillRow, Card, NegativeStat, Repayment,
     Transaction,
 };
-use crate::scenario::error::ScenarioError;
+use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
 use crate::tenant::World;
 
@@ -270,7 +270,7 @@ pub struct SnapRefresh {
 }
 
 /// Writes Interlace's state; `None` when the world has no Interlace section.
-pub(in crate::scenario) fn export(
+pub(crate) fn export(
     world: &World,
     section: Option<&InterlaceSection>,
 ) -> Option<InterlaceSnapshot> {
@@ -504,7 +504,7 @@ pub(in crate::scenario) fn export(
 }
 
 /// Restores Interlace's state into a world whose ledger was already restored.
-pub(in crate::scenario) fn restore(
+pub(crate) fn restore(
     file: &str,
     world: &mut World,
     snap: &InterlaceSnapshot,

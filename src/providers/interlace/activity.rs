@@ -1,20 +1,19 @@
-//! The `interlace` generator: authorisations with their clearings or reversals, refunds,
+//! Interlace's card activity generator (the scenario's `activity: - interlace:`): authorisations with their clearings or reversals, refunds,
 //! fees, transfers in from the Infinity balance and small deposits.
 
 use rust_decimal::Decimal;
 
-use super::{Action, Step, dec, moment};
-use crate::clock::Timestamp;
-use crate::tenant::World;
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
 
-use super::MCCS;
-use crate::providers::interlace::ops as il;
+use super::ops as il;
+use crate::clock::Timestamp;
+use crate::scenario::activity::{Action, MCCS, Step, dec, moment};
 use crate::scenario::schema::InterlaceActivity;
+use crate::tenant::World;
 
 #[derive(Debug, Clone, Copy)]
-pub(super) enum IlKind {
+enum IlKind {
     Authorization,
     /// Clears the card's oldest pending authorisation, scaled by `amount` percent.
     Clearing,
@@ -25,7 +24,7 @@ pub(super) enum IlKind {
     Deposit,
 }
 
-pub(super) fn draw_interlace(
+pub(super) fn draw(
     world: &mut World,
     generator: usize,
     spec: &InterlaceActivity,
@@ -76,18 +75,13 @@ pub(super) fn draw_interlace(
             time,
             generator,
             draw,
-            action: Action::Il {
-                kind,
-                card,
-                amount,
-                merchant,
-            },
+            action: Action::provider(move |w| perform(w, kind, &card, amount, &merchant)),
         });
     }
 }
 
 /// Carries out one generated Interlace step; false when it could not happen.
-pub(super) fn perform_interlace(
+fn perform(
     world: &mut World,
     kind: IlKind,
     card_id: &str,

@@ -4,8 +4,8 @@
 
 mod snapshot;
 
-pub(super) use snapshot::HypercardSnapshot;
-pub(in crate::scenario) use snapshot::{export, restore};
+pub(crate) use snapshot::HypercardSnapshot;
+pub(super) use snapshot::{export, restore};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,8 +13,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::error::ScenarioError;
-use super::schema::{Amount, CurrencyCode};
 use crate::money::Currency;
 use crate::providers::hypercard::keys;
 use crate::providers::hypercard::ops;
@@ -22,6 +20,8 @@ use crate::providers::hypercard::signature::PublicKey;
 use crate::providers::hypercard::state::{
     ApplicationRule, Merchant, Product, ReviewOutcome, Settings, SignatureMode,
 };
+use crate::scenario::ScenarioError;
+use crate::scenario::schema::{Amount, CurrencyCode};
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -413,7 +413,7 @@ fn amount_or(value: Option<Amount>, default: &str) -> Decimal {
 }
 
 /// Settings, merchants and products: everything but money and cards.
-pub(super) fn setup(world: &mut World, section: &HypercardSection) -> Result<(), String> {
+pub(crate) fn setup(world: &mut World, section: &HypercardSection) -> Result<(), String> {
     let mut usd_rates: BTreeMap<String, Decimal> = DEFAULT_RATES
         .iter()
         .map(|(c, r)| ((*c).to_owned(), r.parse().unwrap_or_default()))

@@ -9,7 +9,7 @@ use crate::ledger::EntryId;
 use crate::providers::hypercard::state::{
     Application, Card, Detail, HypercardState, Operation, Recharge, Record,
 };
-use crate::scenario::error::ScenarioError;
+use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
 use crate::tenant::World;
 
@@ -198,7 +198,7 @@ pub struct SnapOperation {
 }
 
 /// Writes HyperCard's state; `None` when the world has no HyperCard section.
-pub(in crate::scenario) fn export(
+pub(crate) fn export(
     world: &World,
     section: Option<&HypercardSection>,
 ) -> Option<HypercardSnapshot> {
@@ -406,7 +406,7 @@ fn snap_record(state: &HypercardState, r: &Record) -> SnapRecord {
 }
 
 /// Restores HyperCard's state into a world whose ledger was already restored.
-pub(in crate::scenario) fn restore(
+pub(crate) fn restore(
     file: &str,
     world: &mut World,
     snap: &HypercardSnapshot,

@@ -11,7 +11,7 @@ use crate::providers::interlace::onboarding::state::{
     Cardholder, DisplayToken, KycCase, Onboarding, Outcome, Profile, Settings, UploadedFile,
     cardholder_status,
 };
-use crate::scenario::error::ScenarioError;
+use crate::scenario::ScenarioError;
 use crate::scenario::schema::Time;
 use crate::tenant::World;
 

@@ -1,4 +1,5 @@
-//! The `interlace_business` generator: deposits into business accounts through every
+//! Interlace's global-account activity generator (the scenario's
+//! `activity: - interlace_business:`): deposits into business accounts through every
 //! inbound outcome, and outbound transfers of which some later fail or are cancelled
 //! while pending; the clock moves each through its statuses.
 
@@ -6,14 +7,14 @@ use fake::Fake;
 use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
-use super::{Action, Step, dec, moment};
+use super::ops as global;
 use crate::clock::Timestamp;
-use crate::providers::interlace::global::ops as global;
+use crate::scenario::activity::{Action, Step, dec, moment};
 use crate::scenario::schema::InterlaceActivity;
 use crate::tenant::World;
 
 #[derive(Debug, Clone, Copy)]
-pub(super) enum BizKind {
+enum BizKind {
     Deposit(&'static str),
     Transfer,
     /// Fails the business account's oldest pending outbound transfer.
@@ -22,7 +23,7 @@ pub(super) enum BizKind {
     Cancel,
 }
 
-pub(super) fn draw_business(
+pub(crate) fn draw(
     world: &mut World,
     generator: usize,
     spec: &InterlaceActivity,
@@ -70,18 +71,16 @@ pub(super) fn draw_business(
             time,
             generator,
             draw,
-            action: Action::Biz {
-                kind,
-                account,
-                amount,
-                counterparty: company.to_uppercase(),
+            action: {
+                let counterparty = company.to_uppercase();
+                Action::provider(move |w| perform(w, kind, account, amount, &counterparty))
             },
         });
     }
 }
 
 /// Carries out one generated global-account step; false when it could not happen.
-pub(super) fn perform_business(
+fn perform(
     world: &mut World,
     kind: BizKind,
     account: usize,
