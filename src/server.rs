@@ -25,7 +25,7 @@ use crate::journal::RequestRecord;
 use crate::providers::Provider;
 use crate::request::{
     AppState, BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE, FaultNote, InternalError, ResolvedTenant,
-    TENANT_HEADER,
+    TENANT_HEADER, strip_tenant_prefix,
 };
 use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, TenantError, count_world_locks};
@@ -64,9 +64,11 @@ pub fn load_startup(
     Ok(())
 }
 
-/// The whole application: admin API, fallbacks and layers.
+/// The whole application: admin API, fallbacks and layers. Every request first loses
+/// its `/t/{tenant}` prefix, if it has one ([`strip_tenant_prefix`]): the prefix must
+/// come off before routing, which middleware on a router runs after.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let inner = Router::new()
         .merge(admin::router(&state))
         .merge(provider_routes())
         .route_layer(from_fn(tag_route))
@@ -79,7 +81,12 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
         .layer(from_fn_with_state(state.clone(), crate::body::read_first))
-        .with_state(state)
+        .with_state(state);
+    Router::new().fallback_service(
+        tower::ServiceBuilder::new()
+            .map_request(strip_tenant_prefix)
+            .service(inner),
+    )
 }
 
 /// Every provider's routes.

@@ -49,9 +49,10 @@ pub(super) async fn create(
         Some(name) => state.registry.scenario(name)?,
     };
     let registry = state.registry.clone();
+    let public_url = state.settings.public_url.clone();
     let view = blocking(move || {
         let tenant = registry.create(body.id, scenario, body.seed)?;
-        TenantView::of(&tenant)
+        TenantView::of(&tenant, &public_url)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
@@ -67,7 +68,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<TenantView>, AdminError> {
     let tenant = state.registry.get(&id)?;
-    Ok(Json(TenantView::of(&tenant)?))
+    Ok(Json(TenantView::of(&tenant, &state.settings.public_url)?))
 }
 
 pub(super) async fn delete(
@@ -84,9 +85,10 @@ pub(super) async fn reset(
     Path(id): Path<String>,
 ) -> Result<Json<TenantView>, AdminError> {
     let registry = state.registry.clone();
+    let public_url = state.settings.public_url.clone();
     let view = blocking(move || {
         let tenant = registry.reset(&id)?;
-        TenantView::of(&tenant)
+        TenantView::of(&tenant, &public_url)
     })
     .await?;
     crate::memory::release_freed();

@@ -74,6 +74,9 @@ pub(crate) struct TenantView {
     pub(crate) id: String,
     pub(crate) scenario: String,
     pub(crate) seed: u64,
+    /// Every provider path answers under this base URL for this tenant, with no
+    /// `X-Sandbox-Tenant` header (`{public_url}/t/{id}`).
+    pub(crate) base_url: String,
     pub(crate) clock: ClockView,
     /// Per provider (in `Provider::ALL` order), the credentials a tenant's scenario
     /// declares, as each provider's face writes them.
@@ -83,7 +86,8 @@ pub(crate) struct TenantView {
 }
 
 impl TenantView {
-    pub(crate) fn of(tenant: &Tenant) -> Result<Self, TenantError> {
+    /// The view of `tenant`, with its base URL under `public_url`.
+    pub(crate) fn of(tenant: &Tenant, public_url: &str) -> Result<Self, TenantError> {
         let (clock, credentials, inventory) = tenant.with(|w| {
             let clock = ClockView::of(w.now(), mode_name(&w.clock));
             let mut credentials = Map::new();
@@ -99,6 +103,12 @@ impl TenantView {
             id: tenant.id.clone(),
             scenario: tenant.scenario.name.clone(),
             seed: tenant.seed,
+            base_url: format!(
+                "{}{}{}",
+                public_url.trim_end_matches('/'),
+                crate::request::TENANT_PREFIX.trim_end_matches('/'),
+                format_args!("/{}", tenant.id)
+            ),
             clock,
             credentials,
             inventory,

@@ -15,6 +15,8 @@ mod hypercard;
 mod opcard;
 // Interlace: OAuth, cards, transfers, card transactions, card negatives.
 mod interlace;
+// A base URL per tenant: provider paths under /t/{tenant}, no header needed.
+mod tenant_prefix;
 // Authentication and the tenant clock: wall-clock clients survive time travel.
 mod auth_clock;
 // Isolation and bounds: credentials reach only their tenant; codes and tokens stay bounded.
