@@ -163,6 +163,10 @@ pub struct ServeArgs {
     /// Bytes one request journal may hold (per tenant, and for requests naming none)
     #[arg(long, env = "SANDBOX_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_JOURNAL_BYTES)]
     pub journal_bytes: usize,
+    /// Bytes of one request or response body the journal keeps (the cut is marked; 0
+    /// keeps no bodies)
+    #[arg(long, env = "SANDBOX_JOURNAL_BODY_BYTES", default_value_t = crate::capture::DEFAULT_BODY_BYTES)]
+    pub journal_body_bytes: usize,
     /// Live credentials of one kind a tenant keeps (OAuth codes, tokens); the oldest go
     /// first beyond it
     #[arg(long, env = "SANDBOX_CREDENTIAL_LIMIT", default_value_t = crate::issued::DEFAULT_LIMIT)]
@@ -263,6 +267,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub admin_token: Option<String>,
     pub journal_size: usize,
+    pub journal_body_bytes: usize,
     pub limits: crate::tenant::Limits,
     pub log_format: LogFormat,
     pub log_level: Option<LogLevel>,
@@ -363,6 +368,7 @@ impl Config {
             public_url,
             admin_token: args.admin_token,
             journal_size: args.journal_size,
+            journal_body_bytes: args.journal_body_bytes,
             limits: crate::tenant::Limits {
                 journal_bytes: args.journal_bytes,
                 credentials: args.credential_limit,

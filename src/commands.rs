@@ -56,6 +56,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             max_fault_delay: config.max_fault_delay,
             body_timeout: config.body_timeout,
             webhook_url: config.webhook_url.clone(),
+            journal_body_bytes: config.journal_body_bytes,
         },
     );
     for rule in &config.fault_rules {

@@ -29,6 +29,12 @@ pub struct RequestRecord {
     pub duration_us: u64,
     /// Ids of the fault rules that fired on the request, in order.
     pub faults: Vec<String>,
+    /// The request's headers, secrets masked (`capture`).
+    pub headers: Vec<(String, String)>,
+    /// The request body as `capture` keeps it (masked, cut).
+    pub request_body: Option<String>,
+    /// The answer's body as `capture` keeps it; `None` for a streamed answer.
+    pub response_body: Option<String>,
 }
 
 /// The bytes one journal may hold unless told otherwise: 4 MiB.
@@ -42,7 +48,7 @@ const MAX_QUERY: usize = 2048;
 const RECORD_OVERHEAD: usize = 192;
 
 /// Cuts `text` to at most `max` bytes (on a character boundary), marking the cut.
-fn cut(text: &mut String, max: usize) {
+pub(crate) fn cut(text: &mut String, max: usize) {
     if text.len() <= max {
         return;
     }
@@ -78,6 +84,13 @@ impl RequestRecord {
             + self.query.as_ref().map_or(0, String::len)
             + self.tenant.as_ref().map_or(0, String::len)
             + self.faults.iter().map(|f| f.len() + 24).sum::<usize>()
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 48)
+                .sum::<usize>()
+            + self.request_body.as_ref().map_or(0, String::len)
+            + self.response_body.as_ref().map_or(0, String::len)
     }
 }
 
@@ -164,6 +177,7 @@ mod tests {
             at: None,
             faults: Vec::new(),
             duration_us: 0,
+            ..Default::default()
         }
     }
 

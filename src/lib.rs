@@ -21,6 +21,7 @@
 
 mod admin;
 mod body;
+pub mod capture;
 pub mod card_number;
 pub mod cli;
 pub mod clock;

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
@@ -207,14 +208,46 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
             at: None,
             faults: Vec::new(),
             duration_us: 0,
+            headers: crate::capture::headers(req.headers()),
+            request_body: None,
+            response_body: None,
         },
         watch,
         done: false,
     });
-    if let Some(pending) = &pending {
+    let body_bytes = state.settings.journal_body_bytes;
+    if let Some(pending) = pending.as_mut() {
         req.extensions_mut().insert(pending.note.clone());
+        if body_bytes > 0 {
+            let (bytes, rebuilt) = keep_body(req).await;
+            req = rebuilt;
+            let content_type = header_str(req.headers(), header::CONTENT_TYPE);
+            pending.record.request_body =
+                bytes.and_then(|b| crate::capture::body(&b, content_type, body_bytes));
+        }
     }
     let mut response = next.run(req).await;
+    if body_bytes > 0
+        && let Some(pending) = pending.as_mut()
+    {
+        let (parts, body) = response.into_parts();
+        // Only an answer whose length is known is kept: a streamed one (a trickled
+        // `slow_body` fault) must reach the client as it comes.
+        response = match body.size_hint().exact() {
+            Some(len) if len <= BODY_LIMIT as u64 => {
+                match axum::body::to_bytes(body, BODY_LIMIT).await {
+                    Ok(bytes) => {
+                        let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
+                        pending.record.response_body =
+                            crate::capture::body(&bytes, content_type, body_bytes);
+                        Response::from_parts(parts, Body::from(bytes))
+                    }
+                    Err(_) => Response::from_parts(parts, Body::empty()),
+                }
+            }
+            _ => Response::from_parts(parts, body),
+        };
+    }
     response.headers_mut().insert(
         VERSION_HEADER.clone(),
         HeaderValue::from_static(crate::VERSION),
@@ -248,6 +281,28 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
         pending.file();
     }
     response
+}
+
+/// A header's value as text, if it is text.
+fn header_str(headers: &axum::http::HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The request's body when its length is known and within [`BODY_LIMIT`] (it was read
+/// before routing), and the request with the same body back in place.
+async fn keep_body(req: Request) -> (Option<axum::body::Bytes>, Request) {
+    let (parts, body) = req.into_parts();
+    match body.size_hint().exact() {
+        Some(len) if len <= BODY_LIMIT as u64 => match axum::body::to_bytes(body, BODY_LIMIT).await
+        {
+            Ok(bytes) => (
+                Some(bytes.clone()),
+                Request::from_parts(parts, Body::from(bytes)),
+            ),
+            Err(_) => (None, Request::from_parts(parts, Body::empty())),
+        },
+        _ => (None, Request::from_parts(parts, body)),
+    }
 }
 
 /// A journal record that files itself: when the answer is ready, or with status 0

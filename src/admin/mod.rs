@@ -8,6 +8,7 @@
 
 mod error;
 mod faults;
+mod requests;
 mod system;
 mod tenants;
 mod webhooks;
@@ -56,6 +57,14 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",
             post(tenants::simulate),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/requests",
+            get(requests::list).delete(requests::clear),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/requests/verify",
+            post(requests::verify),
         )
         .route(
             "/_sandbox/requests",

@@ -23,6 +23,9 @@ pub struct Settings {
     pub webhook_url: Option<String>,
     /// The longest a request body may take to arrive, from its headers on.
     pub body_timeout: Duration,
+    /// What the journal keeps of one request or response body (`--journal-body-bytes`;
+    /// 0 keeps none).
+    pub journal_body_bytes: usize,
 }
 
 impl Settings {
@@ -34,6 +37,7 @@ impl Settings {
             max_fault_delay: DEFAULT_MAX_FAULT_DELAY,
             webhook_url: None,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            journal_body_bytes: crate::capture::DEFAULT_BODY_BYTES,
         }
     }
 }

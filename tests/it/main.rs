@@ -15,6 +15,8 @@ mod hypercard;
 mod opcard;
 // Interlace: OAuth, cards, transfers, card transactions, card negatives.
 mod interlace;
+// Request verification: bodies and masked headers in the journal, find, verify, clear.
+mod verify;
 // A base URL per tenant: provider paths under /t/{tenant}, no header needed.
 mod tenant_prefix;
 // Authentication and the tenant clock: wall-clock clients survive time travel.
