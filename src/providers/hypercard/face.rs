@@ -88,7 +88,36 @@ impl Face for Hypercard {
                 .map(|p| p.card_type_id.clone())
                 .collect(),
         };
-        serde_json::to_value(inventory).unwrap_or_default()
+        let mut value = serde_json::to_value(inventory).unwrap_or_default();
+        // What each id is, beside the id lists (which stay as they are).
+        let mut details = Map::new();
+        for card in &state.cards {
+            let product = &state.products[card.product];
+            details.insert(
+                card.card_id.clone(),
+                serde_json::json!({
+                    "kind": "card",
+                    "card_status": card.status,
+                    "card_type_id": product.card_type_id,
+                    "card_name": product.card_name,
+                    "currency": product.card_coin.code().to_ascii_lowercase(),
+                }),
+            );
+        }
+        for product in &state.products {
+            details.insert(
+                product.card_type_id.clone(),
+                serde_json::json!({
+                    "kind": "card_type",
+                    "card_name": product.card_name,
+                    "currency": product.card_coin.code().to_ascii_lowercase(),
+                }),
+            );
+        }
+        if let Value::Object(map) = &mut value {
+            map.insert("details".to_owned(), Value::Object(details));
+        }
+        value
     }
 
     fn simulations(&self) -> &'static [&'static str] {

@@ -108,7 +108,57 @@ impl Face for Interlace {
                 .map(|l| l.id.clone())
                 .collect(),
         };
-        serde_json::to_value(inventory).unwrap_or_default()
+        let mut value = serde_json::to_value(inventory).unwrap_or_default();
+        // What each id is, beside the id lists (which stay as they are).
+        let mut details = Map::new();
+        for account in &state.accounts {
+            details.insert(
+                account.id.clone(),
+                serde_json::json!({
+                    "kind": "account",
+                    "type": account.account_type,
+                    "name": account.name,
+                }),
+            );
+        }
+        for card in &state.cards {
+            details.insert(
+                card.id.clone(),
+                serde_json::json!({
+                    "kind": if card.is_budget_card() { "budget_card" } else { "prepaid_card" },
+                    "accountId": state.accounts[card.account].id,
+                    "status": card.status,
+                    "label": card.label,
+                    "cardMode": card.card_mode,
+                    "currency": "USD",
+                }),
+            );
+        }
+        for business in &state.global.business_accounts {
+            details.insert(
+                business.id.clone(),
+                serde_json::json!({
+                    "kind": "business_account",
+                    "accountId": state.accounts[business.account].id,
+                    "nickname": business.nickname,
+                    "currency": business.currency.code(),
+                }),
+            );
+        }
+        for entity in &state.global.legal_entities {
+            details.insert(
+                entity.id.clone(),
+                serde_json::json!({
+                    "kind": "legal_entity",
+                    "accountId": state.accounts[entity.account].id,
+                    "status": entity.status,
+                }),
+            );
+        }
+        if let Value::Object(map) = &mut value {
+            map.insert("details".to_owned(), Value::Object(details));
+        }
+        value
     }
 
     fn simulations(&self) -> &'static [&'static str] {

@@ -89,7 +89,35 @@ impl Face for Opcard {
             programs: state.programs.iter().map(|p| p.value).collect(),
             cards: state.cards.iter().map(|c| c.card_id.to_string()).collect(),
         };
-        serde_json::to_value(inventory).unwrap_or_default()
+        let mut value = serde_json::to_value(inventory).unwrap_or_default();
+        // What each id is, beside the id lists (which stay as they are).
+        let mut details = Map::new();
+        for program in &state.programs {
+            let currencies: Vec<&str> = program.accounts.keys().map(|c| c.code()).collect();
+            details.insert(
+                program.value.to_string(),
+                serde_json::json!({
+                    "kind": "program",
+                    "en_name": program.en_name,
+                    "currencies": currencies,
+                }),
+            );
+        }
+        for card in &state.cards {
+            details.insert(
+                card.card_id.to_string(),
+                serde_json::json!({
+                    "kind": "card",
+                    "card_name": card.card_name,
+                    "card_status": card.status,
+                    "program_value": state.programs[card.program].value,
+                }),
+            );
+        }
+        if let Value::Object(map) = &mut value {
+            map.insert("details".to_owned(), Value::Object(details));
+        }
+        value
     }
 
     fn simulations(&self) -> &'static [&'static str] {
