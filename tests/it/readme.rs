@@ -67,8 +67,10 @@ async fn the_interlace_onboarding_walkthrough_runs_as_written() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 13, "{stdout}");
+    let all: Vec<&str> = stdout.lines().collect();
+    assert_eq!(all.len(), 14, "{stdout}");
+    assert_eq!(all[0], "ACTIVE", "the first card on the default world");
+    let lines = &all[1..];
     assert_eq!(
         &lines[..5],
         ["PENDING", "Passed", "true", "CLOSED", "ACTIVE"]
