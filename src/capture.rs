@@ -5,7 +5,8 @@
 //! provider envelope's `code` field is its result code), bodies cut at `--journal-body-bytes` and the cut marked. Multipart
 //! uploads are summarised, not kept.
 
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 /// The default of `--journal-body-bytes`: what one body may keep.
@@ -28,7 +29,83 @@ pub fn is_secret(name: &str) -> bool {
         .any(|word| name.contains(word))
 }
 
-/// The headers as the journal keeps them, secrets masked.
+/// A body as the journal holds it. The request path pays for a reference to the bytes
+/// it already has (a copy only for a body over the bound, which is masked and cut at
+/// once); masking and rendering happen when the journal is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptBody {
+    /// The body, or its masked and cut text when it was over the bound.
+    bytes: Bytes,
+    /// Whether `bytes` is already masked and cut.
+    rendered: bool,
+    multipart: bool,
+}
+
+impl KeptBody {
+    /// Keeps `bytes` under a bound of `max` bytes; `None` when empty or `max` is 0.
+    pub fn keep(bytes: Bytes, content_type: Option<&HeaderValue>, max: usize) -> Option<Self> {
+        if bytes.is_empty() || max == 0 {
+            return None;
+        }
+        let multipart = content_type
+            .and_then(|t| t.to_str().ok())
+            .is_some_and(|t| t.starts_with("multipart/"));
+        if multipart {
+            let note = format!("[multipart body of {} bytes, not kept]", bytes.len());
+            return Some(Self {
+                bytes: Bytes::from(note),
+                rendered: true,
+                multipart,
+            });
+        }
+        if bytes.len() <= max {
+            return Some(Self {
+                bytes,
+                rendered: false,
+                multipart,
+            });
+        }
+        let mut text = masked(&bytes);
+        crate::journal::cut(&mut text, max);
+        Some(Self {
+            bytes: Bytes::from(text),
+            rendered: true,
+            multipart,
+        })
+    }
+
+    /// The bytes it holds, as the journal's bound counts them.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The body as the journal shows it: JSON with secret fields masked at any depth,
+    /// other text as it came, a cut marked `…[+N bytes]`.
+    pub fn text(&self) -> String {
+        if self.rendered {
+            String::from_utf8_lossy(&self.bytes).into_owned()
+        } else {
+            masked(&self.bytes)
+        }
+    }
+}
+
+/// The text of `bytes`, with secret fields masked when it is JSON.
+fn masked(bytes: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut value) => {
+            mask(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// The headers as the journal shows them, secrets masked and long values cut.
 pub fn headers(map: &HeaderMap) -> Vec<(String, String)> {
     map.iter()
         .take(MAX_HEADERS)
@@ -45,35 +122,12 @@ pub fn headers(map: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A body as the journal keeps it: `None` when empty; JSON with secret fields masked
-/// at any depth; other text as it came; at most `max` bytes, the cut marked.
-pub fn body(bytes: &[u8], content_type: Option<&str>, max: usize) -> Option<String> {
-    if bytes.is_empty() || max == 0 {
-        return None;
-    }
-    if content_type.is_some_and(|t| t.starts_with("multipart/")) {
-        return Some(format!(
-            "[multipart body of {} bytes, not kept]",
-            bytes.len()
-        ));
-    }
-    let mut text = match serde_json::from_slice::<Value>(bytes) {
-        Ok(mut value) if mentions_a_secret(bytes) => {
-            mask(&mut value);
-            value.to_string()
-        }
-        _ => String::from_utf8_lossy(bytes).into_owned(),
-    };
-    crate::journal::cut(&mut text, max);
-    Some(text)
-}
-
-/// A cheap look before parsing: only bodies that name a secret-like field are rewritten.
-fn mentions_a_secret(bytes: &[u8]) -> bool {
-    let lower = bytes.to_ascii_lowercase();
-    ["secret", "token", "password", "private", "signature"]
-        .iter()
-        .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
+/// The bytes `headers` will show, as the journal's bound counts them.
+pub fn headers_len(map: &HeaderMap) -> usize {
+    map.iter()
+        .take(MAX_HEADERS)
+        .map(|(n, v)| n.as_str().len() + v.len().min(MAX_HEADER_VALUE) + 48)
+        .sum()
 }
 
 fn mask(value: &mut Value) {
@@ -106,26 +160,38 @@ mod tests {
         assert!(kept.contains(&("x-access-token".to_owned(), MASK.to_owned())));
         assert!(kept.contains(&("signature".to_owned(), MASK.to_owned())));
         assert!(kept.contains(&("api-key".to_owned(), "hc_test".to_owned())));
-        let text = body(
-            br#"{"clientId":"c","clientSecret":"s3cr3t","data":{"accessToken":"t0k"},"n":1}"#,
-            Some("application/json"),
+        let text = KeptBody::keep(
+            Bytes::from_static(
+                br#"{"clientId":"c","clientSecret":"s3cr3t","data":{"accessToken":"t0k"},"n":1}"#,
+            ),
+            None,
             1024,
         )
-        .expect("a body");
+        .expect("a body")
+        .text();
         assert!(!text.contains("s3cr3t") && !text.contains("t0k"), "{text}");
         assert!(text.contains(r#""clientId":"c""#), "{text}");
     }
 
     #[test]
     fn long_bodies_are_cut_and_marked_and_uploads_summarised() {
-        let long = "x".repeat(100);
-        let text = body(long.as_bytes(), None, 10).expect("a body");
-        assert!(text.starts_with("xxxxxxxxxx…[+90 bytes]"), "{text}");
-        assert_eq!(body(b"", None, 10), None);
-        let upload = body(b"--b\r\n", Some("multipart/form-data; boundary=b"), 10);
+        let long = Bytes::from("x".repeat(100));
+        let kept = KeptBody::keep(long, None, 10).expect("a body");
+        assert_eq!(kept.text(), "xxxxxxxxxx…[+90 bytes]");
+        let secret = format!(r#"{{"app_secret":"s3cr3t","pad":"{}"}}"#, "p".repeat(100));
+        let cut = KeptBody::keep(Bytes::from(secret), None, 40)
+            .expect("a body")
+            .text();
+        assert!(
+            !cut.contains("s3cr3t") && cut.ends_with("bytes]"),
+            "masked, then cut: {cut}"
+        );
+        assert_eq!(KeptBody::keep(Bytes::new(), None, 10), None);
+        let multipart = HeaderValue::from_static("multipart/form-data; boundary=b");
+        let upload = KeptBody::keep(Bytes::from_static(b"--b-"), Some(&multipart), 10);
         assert_eq!(
-            upload.as_deref(),
-            Some("[multipart body of 5 bytes, not kept]")
+            upload.map(|b| b.text()).as_deref(),
+            Some("[multipart body of 4 bytes, not kept]")
         );
     }
 }

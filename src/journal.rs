@@ -29,12 +29,12 @@ pub struct RequestRecord {
     pub duration_us: u64,
     /// Ids of the fault rules that fired on the request, in order.
     pub faults: Vec<String>,
-    /// The request's headers, secrets masked (`capture`).
-    pub headers: Vec<(String, String)>,
-    /// The request body as `capture` keeps it (masked, cut).
-    pub request_body: Option<String>,
+    /// The request's headers (masked when shown: `capture::headers`).
+    pub headers: axum::http::HeaderMap,
+    /// The request body as `capture` keeps it (masked when shown, cut).
+    pub request_body: Option<crate::capture::KeptBody>,
     /// The answer's body as `capture` keeps it; `None` for a streamed answer.
-    pub response_body: Option<String>,
+    pub response_body: Option<crate::capture::KeptBody>,
 }
 
 /// The bytes one journal may hold unless told otherwise: 4 MiB.
@@ -84,13 +84,9 @@ impl RequestRecord {
             + self.query.as_ref().map_or(0, String::len)
             + self.tenant.as_ref().map_or(0, String::len)
             + self.faults.iter().map(|f| f.len() + 24).sum::<usize>()
-            + self
-                .headers
-                .iter()
-                .map(|(n, v)| n.len() + v.len() + 48)
-                .sum::<usize>()
-            + self.request_body.as_ref().map_or(0, String::len)
-            + self.response_body.as_ref().map_or(0, String::len)
+            + crate::capture::headers_len(&self.headers)
+            + self.request_body.as_ref().map_or(0, |b| b.len())
+            + self.response_body.as_ref().map_or(0, |b| b.len())
     }
 }
 

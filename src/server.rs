@@ -21,6 +21,7 @@ use tower_http::request_id::{
 };
 
 use crate::admin::{self, AdminError};
+use crate::capture::KeptBody;
 use crate::clock::Stopwatch;
 use crate::journal::RequestRecord;
 use crate::providers::Provider;
@@ -208,7 +209,7 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
             at: None,
             faults: Vec::new(),
             duration_us: 0,
-            headers: crate::capture::headers(req.headers()),
+            headers: req.headers().clone(),
             request_body: None,
             response_body: None,
         },
@@ -221,9 +222,9 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
         if body_bytes > 0 {
             let (bytes, rebuilt) = keep_body(req).await;
             req = rebuilt;
-            let content_type = header_str(req.headers(), header::CONTENT_TYPE);
+            let content_type = req.headers().get(header::CONTENT_TYPE);
             pending.record.request_body =
-                bytes.and_then(|b| crate::capture::body(&b, content_type, body_bytes));
+                bytes.and_then(|b| KeptBody::keep(b, content_type, body_bytes));
         }
     }
     let mut response = next.run(req).await;
@@ -237,9 +238,9 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
             Some(len) if len <= BODY_LIMIT as u64 => {
                 match axum::body::to_bytes(body, BODY_LIMIT).await {
                     Ok(bytes) => {
-                        let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
+                        let content_type = parts.headers.get(header::CONTENT_TYPE);
                         pending.record.response_body =
-                            crate::capture::body(&bytes, content_type, body_bytes);
+                            KeptBody::keep(bytes.clone(), content_type, body_bytes);
                         Response::from_parts(parts, Body::from(bytes))
                     }
                     Err(_) => Response::from_parts(parts, Body::empty()),
@@ -281,11 +282,6 @@ async fn observe_counted(state: AppState, mut req: Request, next: Next) -> Respo
         pending.file();
     }
     response
-}
-
-/// A header's value as text, if it is text.
-fn header_str(headers: &axum::http::HeaderMap, name: header::HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// The request's body when its length is known and within [`BODY_LIMIT`] (it was read

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::error::{AdminError, AdminJson, AdminQuery};
 use super::system::MAX_REQUEST_LIMIT;
+use crate::capture::KeptBody;
 use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
 use crate::request::AppState;
@@ -115,8 +116,8 @@ impl Checked {
         if let Some(expected) = &self.body {
             let sent = record
                 .request_body
-                .as_deref()
-                .and_then(|b| serde_json::from_str::<Value>(b).ok());
+                .as_ref()
+                .and_then(|b| serde_json::from_str::<Value>(&b.text()).ok());
             match sent {
                 None => why.push("body is not JSON (or was not kept)".to_owned()),
                 Some(sent) => {
@@ -190,8 +191,11 @@ pub(super) struct RequestDetail {
     response_body: Option<Value>,
 }
 
-fn body_value(text: Option<String>) -> Option<Value> {
-    text.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
+fn body_value(body: Option<KeptBody>) -> Option<Value> {
+    body.map(|b| {
+        let text = b.text();
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    })
 }
 
 impl From<RequestRecord> for RequestDetail {
@@ -207,7 +211,7 @@ impl From<RequestRecord> for RequestDetail {
             at: r.at.map(Timestamp::to_rfc3339),
             duration_us: r.duration_us,
             faults: r.faults,
-            headers: r.headers,
+            headers: crate::capture::headers(&r.headers),
             request_body: body_value(r.request_body),
             response_body: body_value(r.response_body),
         }
