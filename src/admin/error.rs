@@ -102,12 +102,16 @@ where
                 crate::http_util::json_kind(&value)
             )));
         }
-        let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            AdminError::bad_request(format!("{path}: {}", e.into_inner()))
-        })?;
-        Ok(Self(value))
+        Ok(Self(from_value(value)?))
     }
+}
+
+/// `value` as a `T`, a wrong field named by its path (as [`AdminJson`] names it).
+pub(crate) fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AdminError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        AdminError::bad_request(format!("{path}: {}", e.into_inner()))
+    })
 }
 
 fn body_error(rejection: &BytesRejection) -> AdminError {

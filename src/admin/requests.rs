@@ -8,18 +8,20 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::error::{AdminError, AdminJson, AdminQuery};
-use super::system::MAX_REQUEST_LIMIT;
+use super::error::{AdminError, AdminJson, AdminQuery, from_value};
+use super::system::{DEFAULT_REQUEST_LIMIT, MAX_REQUEST_LIMIT};
 use crate::capture::KeptBody;
 use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
 use crate::request::AppState;
 
-/// Which requests: every field that is given must hold.
-#[derive(Debug)]
-struct Matcher {
+/// Which requests: every field that is given must hold (the JSON of `verify`; the
+/// journal listing spells it as a query string, [`ListQuery`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Matcher {
     method: Option<String>,
     /// `*` matches any run of characters.
     path: Option<String>,
@@ -225,13 +227,14 @@ pub(super) async fn list(
     AdminQuery(query): AdminQuery<ListQuery>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let limit = query.limit.unwrap_or(100);
+    let limit = query.limit.unwrap_or(DEFAULT_REQUEST_LIMIT);
     if !(1..=MAX_REQUEST_LIMIT).contains(&limit) {
         return Err(AdminError::bad_request(format!(
             "limit must be 1 to {MAX_REQUEST_LIMIT}, got {limit}"
         )));
     }
     let q = query;
+    let offset = q.offset.unwrap_or(0);
     let checked = Matcher {
         method: q.method,
         path: q.path,
@@ -251,7 +254,7 @@ pub(super) async fn list(
     let total = matching.len();
     let requests: Vec<RequestDetail> = matching
         .into_iter()
-        .skip(q.offset.unwrap_or(0))
+        .skip(offset)
         .take(limit)
         .map(RequestDetail::from)
         .collect();
@@ -267,19 +270,11 @@ pub(super) enum Count {
     AtMost(usize),
 }
 
-/// [`Matcher`] fields and how many matches to expect.
+/// `count` alone, so a wrong one is named `count...` like any other field.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct VerifyBody {
+struct Expected {
     /// `{"exactly": n}`, `{"at_least": n}` or `{"at_most": n}`; absent, at least 1.
-    count: Option<Count>,
-    method: Option<String>,
-    path: Option<String>,
-    provider: Option<String>,
-    status: Option<u16>,
-    since: Option<String>,
-    until: Option<String>,
-    body_contains: Option<Value>,
+    count: Count,
 }
 
 /// The closest misses `verify` reports.
@@ -290,29 +285,16 @@ const NEAR_MISSES: usize = 3;
 pub(super) async fn verify(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    AdminJson(body): AdminJson<VerifyBody>,
+    AdminJson(mut body): AdminJson<Map<String, Value>>,
 ) -> Result<Response, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let VerifyBody {
-        count: expected_count,
-        method,
-        path,
-        provider,
-        status,
-        since,
-        until,
-        body_contains,
-    } = body;
-    let checked = Matcher {
-        method,
-        path,
-        provider,
-        status,
-        since,
-        until,
-        body_contains,
-    }
-    .check()?;
+    // `count` beside the matcher's fields: serde cannot flatten a struct that refuses
+    // unknown fields, so it is taken out before the rest is read as a `Matcher`.
+    let expected_count = match body.remove("count") {
+        Some(count) => Some(from_value::<Expected>(json!({ "count": count }))?.count),
+        None => None,
+    };
+    let checked = from_value::<Matcher>(Value::Object(body))?.check()?;
     let records = tenant.requests();
     let mut misses: Vec<(Vec<String>, RequestRecord)> = Vec::new();
     let mut matched = 0;

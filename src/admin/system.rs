@@ -11,7 +11,7 @@ use crate::request::AppState;
 use crate::tenant::RequestFilter;
 
 /// The most journal records one answer carries unless `limit` says otherwise.
-const DEFAULT_REQUEST_LIMIT: usize = 100;
+pub(super) const DEFAULT_REQUEST_LIMIT: usize = 100;
 /// The most `limit` may ask for.
 pub(crate) const MAX_REQUEST_LIMIT: usize = 10_000;
 

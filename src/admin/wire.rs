@@ -95,7 +95,15 @@ impl TenantView {
             for provider in Provider::ALL {
                 let face = provider.face();
                 credentials.insert(provider.name().to_owned(), face.credentials(w));
-                inventory.insert(provider.name().to_owned(), face.inventory(w));
+                // The id lists stay as they are; what each id is goes beside them.
+                let mut ids = face.inventory(w);
+                if let Value::Object(lists) = &mut ids {
+                    lists.insert(
+                        "details".to_owned(),
+                        Value::Object(face.inventory_details(w)),
+                    );
+                }
+                inventory.insert(provider.name().to_owned(), ids);
             }
             (clock, credentials, inventory)
         })?;
@@ -106,8 +114,8 @@ impl TenantView {
             base_url: format!(
                 "{}{}{}",
                 public_url.trim_end_matches('/'),
-                crate::request::TENANT_PREFIX.trim_end_matches('/'),
-                format_args!("/{}", tenant.id)
+                crate::request::TENANT_PREFIX,
+                tenant.id
             ),
             clock,
             credentials,

@@ -97,6 +97,9 @@ pub(crate) trait Face: Sync {
     /// The ids a caller can use at once (`inventory.<provider>`).
     fn inventory(&self, world: &World) -> Value;
 
+    /// What each of those ids is, keyed by id (`inventory.<provider>.details`).
+    fn inventory_details(&self, world: &World) -> Map<String, Value>;
+
     /// The simulations `POST /_sandbox/tenants/{t}/simulate/{provider}/{event}` runs.
     fn simulations(&self) -> &'static [&'static str];
 

@@ -95,30 +95,12 @@ async fn opcard_tenants_apart_by_base_url() {
     assert_eq!(rows("a").await, rows("b").await + 1);
 }
 
-async fn interlace_login(app: &TestApp, base: &str) -> String {
-    let code = app
-        .get(&format!(
-            "{base}/open-api/oauth/authorize?clientId=client-1"
-        ))
-        .await
-        .json();
-    let code = code["code"].as_str().expect("a code").to_owned();
-    let token = app
-        .post(
-            &format!("{base}/open-api/oauth/access-token"),
-            &json!({"clientId": "client-1", "clientSecret": "secret-1", "code": code}).to_string(),
-        )
-        .await
-        .json();
-    token["accessToken"].as_str().expect("a token").to_owned()
-}
-
 #[tokio::test]
 async fn interlace_tenants_apart_by_base_url() {
     let app = two_tenants(interlace::SCENARIO).await;
     let (a, b) = (
-        interlace_login(&app, "/t/a").await,
-        interlace_login(&app, "/t/b").await,
+        interlace::login_at(&app, "/t/a", "client-1", "secret-1").await,
+        interlace::login_at(&app, "/t/b", "client-1", "secret-1").await,
     );
     assert_ne!(a, b);
     let cards = |base: &'static str, token: String| {
@@ -176,25 +158,8 @@ async fn on_the_default_world_the_first_interlace_card_is_created_through_its_ba
         .as_str()
         .expect("the client account")
         .to_owned();
-    let client = tenant["credentials"]["interlace"][0]["client_id"]
-        .as_str()
-        .map(str::to_owned);
-    let client = client.unwrap_or_else(|| "il_sandbox_client".to_owned());
-    let code = app
-        .get(&format!(
-            "{base}/open-api/oauth/authorize?clientId={client}"
-        ))
-        .await
-        .json();
-    let token = app
-        .post(
-            &format!("{base}/open-api/oauth/access-token"),
-            &json!({"clientId": client, "clientSecret": "il_sandbox_secret", "code": code["code"]})
-                .to_string(),
-        )
-        .await
-        .json();
-    let token = token["accessToken"].as_str().expect("a token");
+    let token = interlace::login_at(&app, base, "il_sandbox_client", "il_sandbox_secret").await;
+    let token = token.as_str();
     let card = interlace::send(
         &app,
         Method::POST,

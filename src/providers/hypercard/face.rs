@@ -88,8 +88,11 @@ impl Face for Hypercard {
                 .map(|p| p.card_type_id.clone())
                 .collect(),
         };
-        let mut value = serde_json::to_value(inventory).unwrap_or_default();
-        // What each id is, beside the id lists (which stay as they are).
+        serde_json::to_value(inventory).unwrap_or_default()
+    }
+
+    fn inventory_details(&self, world: &World) -> Map<String, Value> {
+        let state = &world.hypercard;
         let mut details = Map::new();
         for card in &state.cards {
             let product = &state.products[card.product];
@@ -114,10 +117,7 @@ impl Face for Hypercard {
                 }),
             );
         }
-        if let Value::Object(map) = &mut value {
-            map.insert("details".to_owned(), Value::Object(details));
-        }
-        value
+        details
     }
 
     fn simulations(&self) -> &'static [&'static str] {

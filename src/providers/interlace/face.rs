@@ -108,8 +108,11 @@ impl Face for Interlace {
                 .map(|l| l.id.clone())
                 .collect(),
         };
-        let mut value = serde_json::to_value(inventory).unwrap_or_default();
-        // What each id is, beside the id lists (which stay as they are).
+        serde_json::to_value(inventory).unwrap_or_default()
+    }
+
+    fn inventory_details(&self, world: &World) -> Map<String, Value> {
+        let state = &world.interlace;
         let mut details = Map::new();
         for account in &state.accounts {
             details.insert(
@@ -155,10 +158,7 @@ impl Face for Interlace {
                 }),
             );
         }
-        if let Value::Object(map) = &mut value {
-            map.insert("details".to_owned(), Value::Object(details));
-        }
-        value
+        details
     }
 
     fn simulations(&self) -> &'static [&'static str] {

@@ -89,8 +89,11 @@ impl Face for Opcard {
             programs: state.programs.iter().map(|p| p.value).collect(),
             cards: state.cards.iter().map(|c| c.card_id.to_string()).collect(),
         };
-        let mut value = serde_json::to_value(inventory).unwrap_or_default();
-        // What each id is, beside the id lists (which stay as they are).
+        serde_json::to_value(inventory).unwrap_or_default()
+    }
+
+    fn inventory_details(&self, world: &World) -> Map<String, Value> {
+        let state = &world.opcard;
         let mut details = Map::new();
         for program in &state.programs {
             let currencies: Vec<&str> = program.accounts.keys().map(|c| c.code()).collect();
@@ -114,10 +117,7 @@ impl Face for Opcard {
                 }),
             );
         }
-        if let Value::Object(map) = &mut value {
-            map.insert("details".to_owned(), Value::Object(details));
-        }
-        value
+        details
     }
 
     fn simulations(&self) -> &'static [&'static str] {

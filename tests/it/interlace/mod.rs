@@ -75,15 +75,22 @@ pub(crate) const CUSTOMER_CARD: &str = "c0000000-0000-4000-8000-000000000003";
 /// Logs in through the two OAuth steps on the un-versioned paths (bare answers, as
 /// real clients read them) and returns the access token.
 pub(crate) async fn login(app: &TestApp) -> String {
+    login_at(app, "", "client-1", "secret-1").await
+}
+
+/// [`login`] under a base path (`/t/{tenant}` or empty) with a client's credentials.
+pub(crate) async fn login_at(app: &TestApp, base: &str, client: &str, secret: &str) -> String {
     let code = app
-        .get("/open-api/oauth/authorize?clientId=client-1")
+        .get(&format!(
+            "{base}/open-api/oauth/authorize?clientId={client}"
+        ))
         .await
         .json();
     let code = code["code"].as_str().expect("a code").to_owned();
     let token = app
         .post(
-            "/open-api/oauth/access-token",
-            &json!({"clientId": "client-1", "clientSecret": "secret-1", "code": code}).to_string(),
+            &format!("{base}/open-api/oauth/access-token"),
+            &json!({"clientId": client, "clientSecret": secret, "code": code}).to_string(),
         )
         .await
         .json();
