@@ -112,7 +112,7 @@ def worker(server, tenants, pool, stop, counters, seed):
             timestamp, nonce, signature = signed
             status, _ = client.call("POST", bench.HC_PATH, HC_BODY, {
                 "timestamp": str(timestamp), "nonce": nonce, "api-key": bench.API_KEY,
-                "version": "1.0", "signature": signature})
+                "version": "1.0", "signature": signature, "X-Sandbox-Tenant": tenant})
             counters.add("hypercard signed read", status)
         elif roll < 0.93:
             kind = rng.randrange(6)
@@ -207,7 +207,8 @@ def main():
             setup = Client(server)
             for i in range(1, args.tenants):
                 setup.call("POST", "/_sandbox/tenants",
-                           json.dumps({"id": f"soak-{i}", "scenario": "default"}))
+                           json.dumps({"id": f"soak-{i}", "scenario": "default",
+                                       "credentials": "scenario"}))
                 tenants.append(f"soak-{i}")
             pool = SignedPool(tmp)
             pool.refill()

@@ -1,5 +1,7 @@
-//! Links to the files provider answers point at (Interlace bills, batch hooks):
-//! `{public URL}/_sandbox/files/{tenant}/{provider}/{kind}/{name}`.
+//! Links to the files provider answers point at (Interlace bills, batch hooks, card
+//! display pages), under the tenant's base URL:
+//! `{public URL}/t/{tenant}/files/{provider}/{kind}/{name}`, the same file as
+//! `{public URL}/_sandbox/files/{tenant}/{provider}/{kind}/{name}` (`request::prefix`).
 //!
 //! Provider clients follow these links with no admin token. When the sandbox runs with
 //! `--admin-token`, each link carries `?key=`, a digest of the admin token and the
@@ -11,7 +13,7 @@ use sha2::{Digest, Sha256};
 /// How a tenant's file links are written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileLinks {
-    /// `{public URL}/_sandbox/files/{tenant}`.
+    /// `{public URL}/t/{tenant}/files`.
     base: String,
     /// `""`, or `?key={key}` when the sandbox has an admin token.
     query: String,
@@ -20,10 +22,7 @@ pub struct FileLinks {
 impl FileLinks {
     pub fn new(public_url: &str, tenant: &str, admin_token: Option<&str>) -> Self {
         Self {
-            base: format!(
-                "{}/_sandbox/files/{tenant}",
-                public_url.trim_end_matches('/')
-            ),
+            base: format!("{}/t/{tenant}/files", public_url.trim_end_matches('/')),
             query: admin_token
                 .map(|token| format!("?key={}", key(token, tenant)))
                 .unwrap_or_default(),
@@ -67,7 +66,7 @@ mod tests {
         let open = FileLinks::new("http://h:1/", "t1", None);
         assert_eq!(
             open.url("interlace", "bills/b.csv"),
-            "http://h:1/_sandbox/files/t1/interlace/bills/b.csv"
+            "http://h:1/t/t1/files/interlace/bills/b.csv"
         );
         let keyed = FileLinks::new("http://h:1", "t1", Some("s3cret"));
         let url = keyed.url("interlace", "bills/b.csv");

@@ -61,7 +61,7 @@ pub fn load_startup(
     };
     state
         .registry
-        .create(Some(DEFAULT_TENANT.to_owned()), first, seed)?;
+        .create(Some(DEFAULT_TENANT.to_owned()), first, seed, None)?;
     state.set_ready();
     Ok(())
 }

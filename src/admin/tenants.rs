@@ -51,7 +51,12 @@ pub(super) async fn create(
     let registry = state.registry.clone();
     let public_url = state.settings.public_url.clone();
     let view = blocking(move || {
-        let tenant = registry.create(body.id, scenario, body.seed)?;
+        let tenant = registry.create(
+            body.id,
+            scenario,
+            body.seed,
+            body.credentials.map(Into::into),
+        )?;
         TenantView::of(&tenant, &public_url)
     })
     .await?;

@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
 use crate::ledger::InvariantCheck;
 use crate::providers::Provider;
-use crate::tenant::{Tenant, TenantError, mode_name};
+use crate::tenant::{CredentialMode, Tenant, TenantError, mode_name};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ErrorBody {
@@ -78,8 +78,10 @@ pub(crate) struct TenantView {
     /// `X-Sandbox-Tenant` header (`{public_url}/t/{id}`).
     pub(crate) base_url: String,
     pub(crate) clock: ClockView,
-    /// Per provider (in `Provider::ALL` order), the credentials a tenant's scenario
-    /// declares, as each provider's face writes them.
+    /// `fresh` (credentials of its own) or `scenario` (its scenario's, maybe shared).
+    pub(crate) credential_mode: &'static str,
+    /// Per provider (in `Provider::ALL` order), the credentials the tenant answers to,
+    /// as each provider's face writes them.
     pub(crate) credentials: Map<String, Value>,
     /// Per provider, the ids a caller can use at once.
     pub(crate) inventory: Map<String, Value>,
@@ -118,6 +120,7 @@ impl TenantView {
                 tenant.id
             ),
             clock,
+            credential_mode: tenant.credentials.name(),
             credentials,
             inventory,
         })
@@ -143,6 +146,26 @@ pub(crate) struct CreateTenant {
     /// A loaded scenario's name, or a whole scenario as YAML; absent: `default`.
     pub(crate) scenario: Option<String>,
     pub(crate) seed: Option<u64>,
+    /// Whose credentials the tenant answers to; absent: fresh when a living tenant
+    /// already answers to one of the scenario's, else the scenario's.
+    pub(crate) credentials: Option<CredentialChoice>,
+}
+
+/// `"credentials"` of a tenant creation.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum CredentialChoice {
+    Fresh,
+    Scenario,
+}
+
+impl From<CredentialChoice> for CredentialMode {
+    fn from(choice: CredentialChoice) -> Self {
+        match choice {
+            CredentialChoice::Fresh => Self::Fresh,
+            CredentialChoice::Scenario => Self::Scenario,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -87,6 +87,11 @@ pub(crate) trait Face: Sync {
     /// The registry keys of every credential `world` answers to for this provider.
     fn credential_keys(&self, world: &World) -> Vec<String>;
 
+    /// Gives the tenant credentials of its own: replaces each key, secret and token its
+    /// scenario declares for this provider with `fresh(value)` (README, "A tenant per
+    /// test").
+    fn use_fresh_credentials(&self, world: &mut World, fresh: &dyn Fn(&str) -> String);
+
     /// Applies the registry's bounds to what clients can make the provider keep in
     /// `world` (issued credentials, remembered nonces).
     fn apply_limits(&self, world: &mut World, limits: &Limits);

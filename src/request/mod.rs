@@ -18,4 +18,4 @@ pub use state::{
     AppState, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_FAULT_DELAY, DEFAULT_SHUTDOWN_GRACE, Settings,
     Shared,
 };
-pub use tenant::{TENANT_HEADER, Unresolved, resolve_tenant};
+pub use tenant::{TENANT_HEADER, Unresolved, fresh_credentials_hint, resolve_tenant};

@@ -3,7 +3,9 @@
 //! app does not already send. Before routing, the prefix is taken off the path and
 //! stands for `X-Sandbox-Tenant: {tenant}` (it wins over such a header). No provider
 //! path starts with `/t/`; the admin API stays under `/_sandbox` only, so a prefixed
-//! `/_sandbox` path is left as it is and answers 404.
+//! `/_sandbox` path is left as it is and answers 404. The files provider answers link
+//! to live under the base URL too: `/t/{tenant}/files/{rest}` is
+//! `/_sandbox/files/{tenant}/{rest}` (`file_links`).
 
 use axum::extract::Request;
 use axum::http::uri::PathAndQuery;
@@ -13,6 +15,9 @@ use super::TENANT_HEADER;
 
 /// The path prefix that names a tenant.
 pub const TENANT_PREFIX: &str = "/t/";
+
+/// Where a tenant's files are under its base URL.
+const FILES: &str = "/files/";
 
 /// The tenant a request named by its path prefix (a request extension).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,10 +36,14 @@ pub fn strip_tenant_prefix(mut req: Request) -> Request {
     let Ok(value) = HeaderValue::from_str(tenant) else {
         return req;
     };
-    let tail = if tail.is_empty() { "/" } else { tail };
+    let tail = match tail.strip_prefix(FILES) {
+        Some(file) => format!("/_sandbox/files/{tenant}/{file}"),
+        None if tail.is_empty() => "/".to_owned(),
+        None => tail.to_owned(),
+    };
     let path_and_query = match req.uri().query() {
         Some(query) => format!("{tail}?{query}"),
-        None => tail.to_owned(),
+        None => tail,
     };
     let Ok(path_and_query) = PathAndQuery::try_from(path_and_query) else {
         return req;
@@ -89,5 +98,15 @@ mod tests {
             assert!(req.headers().get(TENANT_HEADER).is_none(), "{uri}");
         }
         assert_eq!(strip("/t/run-1", None).uri().path(), "/");
+    }
+
+    #[test]
+    fn files_under_the_base_url_are_the_tenants_files() {
+        let req = strip("/t/run-1/files/interlace/bills/b.csv?key=k", None);
+        assert_eq!(
+            req.uri().path(),
+            "/_sandbox/files/run-1/interlace/bills/b.csv"
+        );
+        assert_eq!(req.uri().query(), Some("key=k"));
     }
 }

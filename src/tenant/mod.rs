@@ -50,6 +50,36 @@ pub enum TenantError {
     Corrupted(String),
 }
 
+/// Whose credentials a tenant answers to (README, "A tenant per test").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialMode {
+    /// Its own, derived from its id and seed ([`World::use_fresh_credentials`]): the
+    /// credential alone finds the tenant.
+    Fresh,
+    /// Its scenario's, shared with every other tenant that keeps them: such a tenant is
+    /// found by its base URL or `X-Sandbox-Tenant`, or by a credential no living tenant
+    /// shares.
+    Scenario,
+}
+
+impl CredentialMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Fresh => "fresh",
+            Self::Scenario => "scenario",
+        }
+    }
+}
+
+/// Who a provider credential belongs to.
+#[derive(Debug)]
+pub enum Owner {
+    Nobody,
+    One(Arc<Tenant>),
+    /// Several living tenants, oldest first: the credential alone picks none of them.
+    Several(Vec<String>),
+}
+
 /// One isolated world and what it was made from.
 #[derive(Debug)]
 pub struct Tenant {
@@ -60,6 +90,8 @@ pub struct Tenant {
     /// `clock.start`, or the wall time of creation when it gives none. A reset
     /// rebuilds from this instant, so it brings back the very same world.
     pub start: Timestamp,
+    /// Whose credentials it answers to; a reset keeps them.
+    pub credentials: CredentialMode,
     /// std `Mutex`: held for one synchronous operation, never across `.await`, so the
     /// cheaper blocking lock is the right one (tokio's docs say the same).
     world: Mutex<World>,
@@ -156,9 +188,10 @@ pub struct Registry {
     request_seq: AtomicU64,
     /// Generates ids for tenants created without one, from the server seed.
     tenant_ids: Mutex<IdGen>,
-    /// Provider credential -> the tenant it finds: the oldest living tenant that
-    /// declares it (later tenants with the same credential need `X-Sandbox-Tenant`).
-    credentials: RwLock<HashMap<(Provider, String), String>>,
+    /// Provider credential -> the living tenants that answer to it, oldest first. One
+    /// owner: the credential finds it; several: the credential alone finds none.
+    /// Locked before `tenants` when both are held.
+    credentials: RwLock<HashMap<(Provider, String), Vec<String>>>,
     /// Fault rules for every tenant (and requests that find none). Locked after a
     /// tenant's world when both are needed, never before.
     global_faults: Mutex<FaultSet>,
@@ -328,12 +361,15 @@ impl Registry {
     }
 
     /// Creates a tenant. The seed is `seed`, else the scenario's, else 0; the id is
-    /// `id`, else one drawn from the server seed.
+    /// `id`, else one drawn from the server seed. Its credentials are `credentials`,
+    /// else fresh when a living tenant already answers to one of the scenario's, else
+    /// the scenario's.
     pub fn create(
         &self,
         id: Option<String>,
         scenario: Arc<NamedScenario>,
         seed: Option<u64>,
+        credentials: Option<CredentialMode>,
     ) -> Result<Arc<Tenant>, TenantError> {
         let id = match id {
             Some(id) => {
@@ -350,12 +386,31 @@ impl Registry {
         let mut world = self.build(&scenario, seed, start)?;
         world.webhooks.files = self.file_links(&id);
         world.tenant.clone_from(&id);
+        // Deciding, re-keying (a few strings, no other lock) and filing happen under the
+        // credentials lock, so two tenants created at once never both keep the
+        // scenario's credentials by default.
+        let mut owners = write(&self.credentials);
+        let mode = credentials.unwrap_or_else(|| {
+            let held = world
+                .credential_keys()
+                .iter()
+                .any(|key| owners.get(key).is_some_and(|ids| !ids.is_empty()));
+            if held {
+                CredentialMode::Fresh
+            } else {
+                CredentialMode::Scenario
+            }
+        });
+        if mode == CredentialMode::Fresh {
+            world.use_fresh_credentials(&id, seed);
+        }
         let keys = world.credential_keys();
         let tenant = Arc::new(Tenant {
             id: id.clone(),
             scenario,
             seed,
             start,
+            credentials: mode,
             world: Mutex::new(world),
             journal: Mutex::new(Journal::bounded(
                 self.journal_size,
@@ -369,20 +424,21 @@ impl Registry {
         }
         tenants.insert(id.clone(), tenant.clone());
         drop(tenants);
-        let mut credentials = write(&self.credentials);
         for key in keys {
-            credentials.entry(key).or_insert_with(|| id.clone());
+            file_owner(&mut owners, key, &id);
         }
-        drop(credentials);
+        drop(owners);
         crate::webhooks::spawn_worker(&tenant);
         Ok(tenant)
     }
 
     /// Files a credential created at run time (an OPCard token) under its tenant.
     pub fn add_credential(&self, provider: Provider, key: &str, tenant: &str) {
-        write(&self.credentials)
-            .entry((provider, key.to_owned()))
-            .or_insert_with(|| tenant.to_owned());
+        file_owner(
+            &mut write(&self.credentials),
+            (provider, key.to_owned()),
+            tenant,
+        );
     }
 
     /// A 32-hex trace id from the server's seeded stream, for answers given before any
@@ -399,18 +455,26 @@ impl Registry {
         let mut credentials = write(&self.credentials);
         for key in keys {
             let entry = (provider, key.clone());
-            if credentials.get(&entry).is_some_and(|owner| owner == tenant) {
-                credentials.remove(&entry);
+            if let Some(owners) = credentials.get_mut(&entry) {
+                owners.retain(|owner| owner != tenant);
+                if owners.is_empty() {
+                    credentials.remove(&entry);
+                }
             }
         }
     }
 
-    /// The tenant a provider credential belongs to.
-    pub fn tenant_for_credential(&self, provider: Provider, key: &str) -> Option<Arc<Tenant>> {
-        let id = read(&self.credentials)
+    /// Who a provider credential belongs to.
+    pub fn tenant_for_credential(&self, provider: Provider, key: &str) -> Owner {
+        let id = match read(&self.credentials)
             .get(&(provider, key.to_owned()))
-            .cloned()?;
-        self.get(&id).ok()
+            .map(Vec::as_slice)
+        {
+            None | Some([]) => return Owner::Nobody,
+            Some([one]) => one.clone(),
+            Some(several) => return Owner::Several(several.to_vec()),
+        };
+        self.get(&id).map_or(Owner::Nobody, Owner::One)
     }
 
     pub fn get(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
@@ -424,36 +488,16 @@ impl Registry {
         read(&self.tenants).values().cloned().collect()
     }
 
-    /// Drops a tenant; its credentials then find the next tenant declaring them.
-    ///
-    /// Never holds a registry lock across a tenant's world lock: the survivors'
-    /// credentials are read one world at a time with no registry lock held, then filed
-    /// under the credentials lock alone.
+    /// Drops a tenant; a credential it shared then finds the tenants left holding it.
     pub fn delete(&self, id: &str) -> Result<(), TenantError> {
+        let mut credentials = write(&self.credentials);
         write(&self.tenants)
             .remove(id)
             .ok_or_else(|| TenantError::NotFound(id.to_owned()))?;
-        write(&self.credentials).retain(|_, owner| owner != id);
-        let survivors = self.list();
-        let declared: Vec<(String, Vec<(Provider, String)>)> = survivors
-            .iter()
-            .map(|t| {
-                let keys = t.with(|w| w.credential_keys()).unwrap_or_default();
-                (t.id.clone(), keys)
-            })
-            .collect();
-        let living: std::collections::BTreeSet<String> =
-            read(&self.tenants).keys().cloned().collect();
-        let mut credentials = write(&self.credentials);
-        for (tenant, keys) in declared {
-            // A tenant deleted meanwhile files nothing.
-            if !living.contains(&tenant) {
-                continue;
-            }
-            for key in keys {
-                credentials.entry(key).or_insert_with(|| tenant.clone());
-            }
-        }
+        credentials.retain(|_, owners| {
+            owners.retain(|owner| owner != id);
+            !owners.is_empty()
+        });
         Ok(())
     }
 
@@ -464,6 +508,9 @@ impl Registry {
         let mut world = self.build(&tenant.scenario, tenant.seed, tenant.start)?;
         world.webhooks.files = self.file_links(id);
         world.tenant = id.to_owned();
+        if tenant.credentials == CredentialMode::Fresh {
+            world.use_fresh_credentials(id, tenant.seed);
+        }
         tenant.replace_world(world);
         Ok(tenant)
     }
@@ -550,6 +597,18 @@ impl Registry {
             }
         }
         Ok(())
+    }
+}
+
+/// Adds `tenant` to the owners of `key`, once.
+fn file_owner(
+    owners: &mut HashMap<(Provider, String), Vec<String>>,
+    key: (Provider, String),
+    tenant: &str,
+) {
+    let ids = owners.entry(key).or_default();
+    if !ids.iter().any(|owner| owner == tenant) {
+        ids.push(tenant.to_owned());
     }
 }
 

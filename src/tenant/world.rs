@@ -79,6 +79,29 @@ impl World {
         self.clock.now()
     }
 
+    /// Replaces every credential the scenario declares with the tenant's own, derived
+    /// from the tenant id and seed: `{value}_{16 hex digits}`, the same on every build
+    /// of this tenant and different in every other tenant, seed shared or not.
+    pub fn use_fresh_credentials(&mut self, tenant: &str, seed: u64) {
+        use sha2::{Digest, Sha256};
+        for provider in Provider::ALL {
+            let fresh = |value: &str| {
+                let digest = Sha256::new()
+                    .chain_update(b"card-sandbox fresh credential\0")
+                    .chain_update(tenant.as_bytes())
+                    .chain_update([0])
+                    .chain_update(seed.to_be_bytes())
+                    .chain_update(provider.name().as_bytes())
+                    .chain_update([0])
+                    .chain_update(value.as_bytes())
+                    .finalize();
+                let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+                format!("{value}_{hex}")
+            };
+            provider.face().use_fresh_credentials(self, &fresh);
+        }
+    }
+
     /// Applies the registry's bounds to everything clients can make each provider keep.
     pub fn apply_limits(&mut self, limits: &super::Limits) {
         for provider in Provider::ALL {

@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 
 use crate::support::{Answer, TestApp};
 
-/// Creates tenant `id` from the registered test scenario (same seed as `default`).
+/// Creates tenant `id` from the registered test scenario (same seed as `default`),
+/// keeping the scenario's credentials.
 async fn twin(app: &TestApp, id: &str) {
     let created = app
         .post(
             "/_sandbox/tenants",
-            &json!({"id": id, "scenario": "test"}).to_string(),
+            &json!({"id": id, "scenario": "test", "credentials": "scenario"}).to_string(),
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.text());

@@ -30,7 +30,9 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
 
-    // A tenant of this test's own, from the embedded default scenario.
+    // A tenant of this test's own, from the embedded default scenario. The container's
+    // `default` tenant already answers to the scenario's credentials, so this one gets
+    // fresh credentials of its own: they alone find it, with no sandbox-only header.
     let (status, tenant) = call(
         &http,
         http.post(format!("{base}/_sandbox/tenants"))
@@ -44,14 +46,18 @@ async fn main() -> anyhow::Result<()> {
     let id = tenant["id"].as_str().context("the tenant's id")?;
     let client = &tenant["credentials"]["interlace"][0];
 
-    // Interlace OAuth, then the tenant's cards, with the tenant picked by header.
+    ensure!(
+        tenant["credential_mode"] == "fresh",
+        "a second tenant of one scenario gets fresh credentials: {tenant}"
+    );
+
+    // Interlace OAuth, then the tenant's cards, found by the tenant's own clientId.
     let (_, authorized) = call(
         &http,
         http.get(format!(
             "{base}/open-api/oauth/authorize?clientId={}",
             client["clientId"].as_str().context("a clientId")?
-        ))
-        .header("x-sandbox-tenant", id),
+        )),
     )
     .await?;
     let code = authorized
@@ -63,7 +69,6 @@ async fn main() -> anyhow::Result<()> {
     let (_, token) = call(
         &http,
         http.post(format!("{base}/open-api/oauth/access-token"))
-            .header("x-sandbox-tenant", id)
             .header("content-type", "application/json")
             .body(
                 json!({"clientId": client["clientId"], "clientSecret": client["clientSecret"], "code": code})
@@ -80,7 +85,6 @@ async fn main() -> anyhow::Result<()> {
     let (status, cards) = call(
         &http,
         http.get(format!("{base}/open-api/v3/cards?limit=5"))
-            .header("x-sandbox-tenant", id)
             .header("x-access-token", token),
     )
     .await?;

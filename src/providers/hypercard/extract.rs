@@ -55,9 +55,12 @@ impl FromRequest<AppState> for Signed {
         })
         .map_err(|e| match e {
             Unresolved::UnknownTenant(_) => HcError::new(Code::A0001, e.to_string()),
+            Unresolved::Ambiguous(_) => {
+                HcError::new(Code::A0001, format!("api-key {api_key:?}: {e}"))
+            }
             Unresolved::UnknownCredential => HcError::new(
                 Code::A0001,
-                format!("api-key {api_key:?} belongs to no tenant; use a merchant api_key of the scenario or send X-Sandbox-Tenant"),
+                format!("api-key {api_key:?} belongs to no tenant; use a merchant api_key a tenant view lists, or the tenant's base URL /t/{{tenant}}"),
             ),
         })?;
         let (mode, key) = tenant
@@ -71,8 +74,9 @@ impl FromRequest<AppState> for Signed {
                         HcError::new(
                             Code::A0001,
                             format!(
-                                "api-key {api_key:?} is not a merchant of tenant {:?}",
-                                tenant.id
+                                "api-key {api_key:?} is not a merchant of tenant {:?}{}",
+                                tenant.id,
+                                request::fresh_credentials_hint(&tenant)
                             ),
                         )
                     })?;

@@ -60,6 +60,12 @@ impl Face for Hypercard {
             .collect()
     }
 
+    fn use_fresh_credentials(&self, world: &mut World, fresh: &dyn Fn(&str) -> String) {
+        for merchant in &mut world.hypercard.merchants {
+            merchant.api_key = fresh(&merchant.api_key);
+        }
+    }
+
     fn apply_limits(&self, world: &mut World, limits: &Limits) {
         world.hypercard.nonces.set_limit(limits.nonces);
     }

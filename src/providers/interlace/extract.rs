@@ -41,9 +41,11 @@ pub(super) fn tenant_for(
 ) -> Result<Arc<Tenant>, IlError> {
     request::resolve_tenant(&state.registry, Provider::Interlace, headers, || Some(key.to_owned()))
         .map_err(|e| match e {
-            Unresolved::UnknownTenant(_) => IlError::unauthorized(e.to_string()),
+            Unresolved::UnknownTenant(_) | Unresolved::Ambiguous(_) => {
+                IlError::unauthorized(e.to_string())
+            }
             Unresolved::UnknownCredential => IlError::unauthorized(
-                "unknown credential; get an access token through oauth/authorize and oauth/access-token, or send X-Sandbox-Tenant",
+                "unknown credential; get an access token through oauth/authorize and oauth/access-token with a clientId a tenant view lists, or use the tenant's base URL /t/{tenant}",
             ),
         })
 }

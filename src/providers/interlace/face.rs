@@ -66,6 +66,13 @@ impl Face for Interlace {
         clients.chain(tokens).collect()
     }
 
+    fn use_fresh_credentials(&self, world: &mut World, fresh: &dyn Fn(&str) -> String) {
+        for client in &mut world.interlace.clients {
+            client.client_id = fresh(&client.client_id);
+            client.client_secret = fresh(&client.client_secret);
+        }
+    }
+
     fn apply_limits(&self, world: &mut World, limits: &Limits) {
         let state = &mut world.interlace;
         state.codes.set_limit(limits.credentials);

@@ -42,10 +42,16 @@ fn oauth<T: serde::Serialize>(
         let result = op(w);
         (result, std::mem::take(&mut w.interlace.retired))
     });
-    let (result, retired) = match outcome {
+    let (mut result, retired) = match outcome {
         Ok(outcome) => outcome,
         Err(e) => return IlError::new(super::error::Code::Internal, e.to_string()).into_response(),
     };
+    if let Err(e) = &mut result
+        && e.code == super::error::Code::Unauthorized
+    {
+        e.message
+            .push_str(&crate::request::fresh_credentials_hint(&tenant));
+    }
     let retired: Vec<String> = retired.iter().map(|t| extract::token_key(t)).collect();
     state
         .registry

@@ -59,7 +59,7 @@
 //!     the BIN's six digits as `bin` and the cardholder's name as `userName`.
 //!   - `private-info/access-token` answers `{accessToken, expiresIn: 300, cardId}`.
 //!     Interlace's hosted display iframe is stood in for by the sandbox's page
-//!     `/_sandbox/files/{tenant}/interlace/card-display/{token}` (number, expiry, CVV),
+//!     `/t/{tenant}/files/interlace/card-display/{token}` (number, expiry, CVV),
 //!     which a token opens once within 5 minutes; 410 after.
 //!   - `business/transfer/external` with a `to` object moves money between two accounts'
 //!     Infinity balances (`from.id`/`to.id` the balance ids the wallets list,

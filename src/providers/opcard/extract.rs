@@ -60,9 +60,11 @@ pub(super) fn tenant_for(
 ) -> Result<Arc<Tenant>, OpError> {
     request::resolve_tenant(&state.registry, Provider::Opcard, headers, || Some(key.to_owned()))
         .map_err(|e| match e {
-            Unresolved::UnknownTenant(_) => OpError::unauthorized(e.to_string()),
+            Unresolved::UnknownTenant(_) | Unresolved::Ambiguous(_) => {
+                OpError::unauthorized(e.to_string())
+            }
             Unresolved::UnknownCredential => OpError::unauthorized(
-                "unknown credential; use a token from POST /card-api/v1/auth/token or a scenario's static token, or send X-Sandbox-Tenant",
+                "unknown credential; use a token from POST /card-api/v1/auth/token or a static token a tenant view lists, or the tenant's base URL /t/{tenant}",
             ),
         })
 }

@@ -65,6 +65,14 @@ impl Face for Opcard {
         clients.chain(tokens).collect()
     }
 
+    fn use_fresh_credentials(&self, world: &mut World, fresh: &dyn Fn(&str) -> String) {
+        for client in &mut world.opcard.clients {
+            client.app_key = fresh(&client.app_key);
+            client.app_secret = fresh(&client.app_secret);
+            client.static_token = client.static_token.as_deref().map(fresh);
+        }
+    }
+
     fn apply_limits(&self, world: &mut World, limits: &Limits) {
         world.opcard.tokens.set_limit(limits.credentials);
     }

@@ -40,12 +40,18 @@ pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> R
         let retired = std::mem::take(&mut w.opcard.retired);
         (trace_id, result, retired)
     });
-    let Ok((trace_id, result, retired)) = outcome else {
+    let Ok((trace_id, mut result, retired)) = outcome else {
         return extract::early(
             &state,
             OpError::new(Code::Internal, "the tenant is unusable; reset it"),
         );
     };
+    if let Err(e) = &mut result
+        && e.code == Code::Unauthorized
+    {
+        e.msg
+            .push_str(&crate::request::fresh_credentials_hint(&tenant));
+    }
     if let Ok(token) = &result {
         state
             .registry

@@ -72,6 +72,8 @@ pub(crate) struct Client<'a> {
     nonce: std::cell::Cell<u32>,
     /// Seconds added to the tenant clock in the `timestamp` header.
     pub(crate) skew: i64,
+    /// The `api-key` header: the scenario's merchant unless a test sets another.
+    pub(crate) api_key: String,
 }
 
 impl<'a> Client<'a> {
@@ -85,6 +87,7 @@ impl<'a> Client<'a> {
             key: PrivateKey::from_pem(pem).expect("a valid test key"),
             nonce: std::cell::Cell::new(0),
             skew: 0,
+            api_key: "hc_test".to_owned(),
         }
     }
 
@@ -106,7 +109,7 @@ impl<'a> Client<'a> {
         let timestamp = self.now().await + self.skew;
         let headers = sign_request(
             &self.key,
-            "hc_test",
+            &self.api_key,
             timestamp,
             &self.next_nonce(),
             "1.0",

@@ -1,5 +1,5 @@
 //! The card-display page a `private-info/access-token` opens, served by the sandbox at
-//! `/_sandbox/files/{tenant}/interlace/card-display/{token}`: the card's number, CVV and
+//! `/t/{tenant}/files/interlace/card-display/{token}`: the card's number, CVV and
 //! expiry, once per token, within its 5 minutes. The number is Luhn-valid on the card's
 //! BIN, ends in its `cardLastFour` and is stable for the card (derived from its id).
 
