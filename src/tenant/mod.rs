@@ -206,6 +206,9 @@ pub struct Registry {
     /// (`--webhook-url`).
     default_webhook_url: RwLock<Option<String>>,
     limits: RwLock<Limits>,
+    /// Whether tenants get a webhook worker task (on by default; tests that deliver in
+    /// one step with `webhooks::deliver_due` turn it off).
+    webhook_workers: std::sync::atomic::AtomicBool,
 }
 
 /// Bounds on what clients can make a tenant keep (README, "Bounds").
@@ -247,7 +250,14 @@ impl Registry {
             admin_token: RwLock::new(None),
             default_webhook_url: RwLock::new(None),
             limits: RwLock::new(Limits::default()),
+            webhook_workers: std::sync::atomic::AtomicBool::new(true),
         }
+    }
+
+    /// Starts (the default) or stops giving tenants built from now on a webhook worker;
+    /// without one, webhooks go out only when `webhooks::deliver_due` is called.
+    pub fn set_webhook_workers(&self, on: bool) {
+        self.webhook_workers.store(on, Ordering::Relaxed);
     }
 
     /// Sets the bounds for tenants built from now on (and the unattributed journal).
@@ -428,7 +438,9 @@ impl Registry {
             file_owner(&mut owners, key, &id);
         }
         drop(owners);
-        crate::webhooks::spawn_worker(&tenant);
+        if self.webhook_workers.load(Ordering::Relaxed) {
+            crate::webhooks::spawn_worker(&tenant);
+        }
         Ok(tenant)
     }
 

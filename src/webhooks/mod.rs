@@ -16,7 +16,7 @@ mod worker;
 pub use config::{Endpoint, Misbehaviour, WebhookConfig};
 pub use delivery::{Attempt, Delivery, Mischief, Outbound, Policy, Status};
 pub use outbox::WebhookState;
-pub use worker::spawn_worker;
+pub use worker::{deliver_due, spawn_worker};
 
 /// Pending deliveries a tenant keeps at most unless its configuration says otherwise.
 pub const DEFAULT_QUEUE_LIMIT: usize = 1000;

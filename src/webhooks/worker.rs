@@ -2,6 +2,10 @@
 //! outside the tenant lock, and records each outcome. It wakes when the tenant pokes it
 //! (an event was queued, the clock moved) and on a short tick, which also lets a running
 //! clock fire its due events between requests. It ends when its tenant is dropped.
+//!
+//! [`deliver_due`] is one round of the worker's work: tests whose registry runs no
+//! workers (`Registry::set_webhook_workers(false)`) call it to send everything due in
+//! one step instead of waiting on real time.
 
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
@@ -33,32 +37,41 @@ async fn run(tenant: Weak<Tenant>, wake: Arc<Notify>) {
             let Some(tenant) = tenant.upgrade() else {
                 return;
             };
-            while let Ok(Some((pending, policy, at, mischief))) = tenant.with(next_attempt) {
-                let outbound = pending.sign(mischief.bad_signature);
-                let attempt = if mischief.lost {
-                    lost(&outbound, at)
-                } else {
-                    let delay = mischief.delay.unwrap_or_default();
-                    if !delay.is_zero() {
-                        tokio::time::sleep(delay).await;
-                    }
-                    let mut attempt = send(&outbound, &policy, at).await;
-                    attempt.delayed_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-                    attempt
-                };
-                if tenant
-                    .with(|w| w.webhooks.record(&outbound.delivery, attempt, &policy))
-                    .is_err()
-                {
-                    break;
-                }
-            }
+            deliver_due(&tenant).await;
         }
         tokio::select! {
             () = wake.notified() => {}
             () = tokio::time::sleep(TICK) => {}
         }
     }
+}
+
+/// Sends every attempt due on the tenant's clock now, one at a time, and records each
+/// outcome; returns how many attempts were made (lost ones included).
+pub async fn deliver_due(tenant: &Tenant) -> usize {
+    let mut made = 0;
+    while let Ok(Some((pending, policy, at, mischief))) = tenant.with(next_attempt) {
+        let outbound = pending.sign(mischief.bad_signature);
+        let attempt = if mischief.lost {
+            lost(&outbound, at)
+        } else {
+            let delay = mischief.delay.unwrap_or_default();
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let mut attempt = send(&outbound, &policy, at).await;
+            attempt.delayed_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            attempt
+        };
+        made += 1;
+        if tenant
+            .with(|w| w.webhooks.record(&outbound.delivery, attempt, &policy))
+            .is_err()
+        {
+            break;
+        }
+    }
+    made
 }
 
 /// An attempt gathered under the tenant lock, not yet signed.

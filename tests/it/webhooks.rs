@@ -1,6 +1,9 @@
 //! Webhooks against a real receiver on port 0: Interlace's HMAC signature, HyperCard's
 //! platform-key signature, retries at the scheduled tenant-clock times, success ending
-//! them, redelivery, the queue limit and configuration errors.
+//! them, redelivery, the queue limit and configuration errors. The apps here run no
+//! webhook worker: each test sends what is due in one step
+//! (`TestApp::deliver_webhooks`) and then checks exactly what arrived, with no waiting
+//! on real time. `listen.rs` covers the worker itself.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -52,23 +55,6 @@ impl Receiver {
         let (headers, body) = got[i].clone();
         (headers, serde_json::from_slice(&body).expect("a JSON body"))
     }
-
-    /// Waits (up to 10 s of real time) until `n` requests arrived.
-    async fn wait_for(&self, n: usize) {
-        for _ in 0..200 {
-            if self.count() >= n {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the receiver got {} requests, expected {n}", self.count());
-    }
-
-    /// Waits a little and checks no further request came.
-    async fn stays_at(&self, n: usize) {
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(self.count(), n, "no further attempt");
-    }
 }
 
 async fn receive(
@@ -81,20 +67,24 @@ async fn receive(
     (StatusCode::from_u16(status).expect("a status"), body)
 }
 
-/// The delivery journal once its newest delivery has `attempts` attempts recorded (the
-/// worker records an attempt just after the receiver answered it).
+/// Sends what is due on the tenant clock, then checks the receiver got exactly `n`
+/// requests in all.
+async fn delivered(app: &TestApp, receiver: &Receiver, n: usize) {
+    app.deliver_webhooks().await;
+    assert_eq!(receiver.count(), n, "requests the receiver got");
+}
+
+/// The delivery journal, checking its newest delivery has `attempts` attempts recorded.
 async fn journal_with_attempts(app: &TestApp, attempts: usize) -> Value {
-    for _ in 0..200 {
-        let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
-        if journal["deliveries"][0]["attempts"]
+    let journal = app.get("/_sandbox/tenants/default/webhooks").await.json();
+    assert_eq!(
+        journal["deliveries"][0]["attempts"]
             .as_array()
-            .is_some_and(|a| a.len() >= attempts)
-        {
-            return journal;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the newest delivery never had {attempts} attempts recorded");
+            .map(Vec::len),
+        Some(attempts),
+        "{journal}"
+    );
+    journal
 }
 
 async fn configure(app: &TestApp, config: Value) {
@@ -126,11 +116,11 @@ async fn card_transaction(app: &TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interlace_notifications_carry_the_resource_and_verify_with_the_client_secret() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     card_transaction(&app).await;
-    receiver.wait_for(1).await;
+    delivered(&app, &receiver, 1).await;
     let (headers, body) = receiver.get(0);
     assert_eq!(header(&headers, "signature-method"), "HMAC-SHA256");
     let timestamp = header(&headers, "timestamp");
@@ -165,7 +155,7 @@ async fn interlace_notifications_carry_the_resource_and_verify_with_the_client_s
             .any(|t| t["id"] == resource["id"]),
         "the notified transaction is the listed one"
     );
-    receiver.stays_at(1).await;
+    delivered(&app, &receiver, 1).await;
     let journal = journal_with_attempts(&app, 1).await;
     assert_eq!(journal["deliveries"][0]["status"], "delivered");
     assert_eq!(
@@ -176,20 +166,20 @@ async fn interlace_notifications_carry_the_resource_and_verify_with_the_client_s
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_receiver_gets_retries_at_the_scheduled_clock_times_until_it_succeeds() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     let (receiver, url) = Receiver::start(500, "down").await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     card_transaction(&app).await;
-    receiver.wait_for(1).await;
-    receiver.stays_at(1).await;
+    delivered(&app, &receiver, 1).await;
+    delivered(&app, &receiver, 1).await;
     app.advance(9).await;
-    receiver.stays_at(1).await;
+    delivered(&app, &receiver, 1).await;
     app.advance(1).await;
-    receiver.wait_for(2).await;
+    delivered(&app, &receiver, 2).await;
     app.advance(29).await;
-    receiver.stays_at(2).await;
+    delivered(&app, &receiver, 2).await;
     app.advance(1).await;
-    receiver.wait_for(3).await;
+    delivered(&app, &receiver, 3).await;
     let journal = journal_with_attempts(&app, 3).await;
     let delivery = &journal["deliveries"][0];
     assert_eq!(delivery["status"], "pending");
@@ -217,9 +207,9 @@ async fn a_failing_receiver_gets_retries_at_the_scheduled_clock_times_until_it_s
     );
     receiver.answer_with(200, r#"{"received": true}"#);
     app.advance(60).await;
-    receiver.wait_for(4).await;
+    delivered(&app, &receiver, 4).await;
     app.advance(3600).await;
-    receiver.stays_at(4).await;
+    delivered(&app, &receiver, 4).await;
     let journal = journal_with_attempts(&app, 4).await;
     assert_eq!(journal["deliveries"][0]["status"], "delivered");
     let id = journal["deliveries"][0]["id"]
@@ -233,7 +223,7 @@ async fn a_failing_receiver_gets_retries_at_the_scheduled_clock_times_until_it_s
         )
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text());
-    receiver.wait_for(5).await;
+    delivered(&app, &receiver, 5).await;
     let unknown = app
         .post(
             "/_sandbox/tenants/default/webhooks/wh-999999/redeliver",
@@ -249,7 +239,7 @@ async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
     use card_sandbox::providers::hypercard::keys::PLATFORM_PUBLIC_KEY_PEM;
     use card_sandbox::providers::hypercard::signature::PublicKey;
 
-    let app = TestApp::from_yaml(crate::hypercard::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::hypercard::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"code": 1, "msg": "ok", "data": {}}"#).await;
     configure(&app, json!({"hypercard": {"url": url}})).await;
     let client = crate::hypercard::Client::new(&app);
@@ -260,7 +250,7 @@ async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
         )
         .await;
     assert_eq!(answer.json()["code"], "00000", "{}", answer.text());
-    receiver.wait_for(2).await;
+    delivered(&app, &receiver, 2).await;
     assert_eq!(
         receiver.get(1).1,
         json!({"notify_type": "OPERATION", "request_number": "op-1", "operate_status": "1", "card_id": crate::hypercard::USD_CARD, "type": 1})
@@ -287,12 +277,12 @@ async fn hypercard_pushes_verify_with_the_shipped_platform_key() {
         &canonical_string(&pairs, &tampered),
         header(&headers, "signature")
     ));
-    receiver.stays_at(2).await;
+    delivered(&app, &receiver, 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_limit_drops_and_journals_the_excess() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     // Nothing listens on port 9: every attempt fails and the deliveries stay pending.
     configure(
         &app,
@@ -366,7 +356,7 @@ async fn a_scenarios_webhooks_section_configures_the_tenant_and_is_exported() {
         "{}webhooks:\n  interlace:\n    url: http://127.0.0.1:9/hook\n  queue_limit: 50\n",
         crate::interlace::SCENARIO
     );
-    let app = TestApp::from_yaml(&yaml);
+    let app = TestApp::manual_webhooks(&yaml);
     assert_eq!(
         app.get("/_sandbox/tenants/default/webhooks/config")
             .await
@@ -406,7 +396,7 @@ async fn a_batch_hook_of_250_negative_accounts_arrives_as_three_pages() {
             "    - account: a{i}\n      id: \"c0000000-0000-4000-8000-{i:012}\"\n"
         ));
     }
-    let app = TestApp::from_yaml(&yaml);
+    let app = TestApp::manual_webhooks(&yaml);
     for i in 0..250 {
         crate::interlace::simulate(
             &app,
@@ -418,8 +408,8 @@ async fn a_batch_hook_of_250_negative_accounts_arrives_as_three_pages() {
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     crate::interlace::simulate(&app, "negative-stat", json!({})).await;
-    receiver.wait_for(3).await;
-    receiver.stays_at(3).await;
+    delivered(&app, &receiver, 3).await;
+    delivered(&app, &receiver, 3).await;
     let pages: Vec<Value> = (0..3)
         .map(|i| {
             let (_, body) = receiver.get(i);
@@ -476,7 +466,7 @@ fn arrived_ids(receiver: &Receiver) -> Vec<String> {
 /// Runs `n` card transactions with `misbehaviour` and an accepting receiver; returns the
 /// app, the receiver and the event ids in creation order.
 async fn misbehaving(misbehaviour: Value, n: usize) -> (TestApp, Receiver, Vec<String>) {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(
         &app,
@@ -511,7 +501,7 @@ async fn duplicates_come_at_the_seeded_rate_and_the_same_seed_repeats_them() {
             .iter()
             .filter(|d| !d["duplicate_of"].is_null())
             .count();
-        receiver.wait_for(n + copies).await;
+        delivered(&app, &receiver, n + copies).await;
         let pattern = created
             .iter()
             .map(|id| {
@@ -537,9 +527,9 @@ async fn duplicates_come_at_the_seeded_rate_and_the_same_seed_repeats_them() {
 async fn a_reorder_window_holds_events_and_sends_them_shuffled_the_same_way_each_run() {
     async fn order() -> (Vec<String>, Vec<String>) {
         let (app, receiver, created) = misbehaving(json!({"reorder_window_ms": 1000}), 12).await;
-        receiver.stays_at(0).await;
+        delivered(&app, &receiver, 0).await;
         app.advance(1).await;
-        receiver.wait_for(12).await;
+        delivered(&app, &receiver, 12).await;
         (created, arrived_ids(&receiver))
     }
     let (created, arrived) = order().await;
@@ -560,14 +550,14 @@ async fn a_reorder_window_holds_events_and_sends_them_shuffled_the_same_way_each
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_first_attempts_are_retried_on_schedule() {
     let (app, receiver, _) = misbehaving(json!({"drop_first_attempts": 1}), 1).await;
+    delivered(&app, &receiver, 0).await;
     let journal = journal_with_attempts(&app, 1).await;
     assert_eq!(
         journal["deliveries"][0]["attempts"][0]["error"],
         "lost on purpose (misbehaviour.drop_first_attempts); not sent"
     );
-    receiver.stays_at(0).await;
     app.advance(10).await;
-    receiver.wait_for(1).await;
+    delivered(&app, &receiver, 1).await;
     let journal = journal_with_attempts(&app, 2).await;
     assert_eq!(journal["deliveries"][0]["status"], "delivered");
 }
@@ -580,7 +570,7 @@ async fn a_corrupted_signature_does_not_verify_and_a_delay_is_real() {
         1,
     )
     .await;
-    receiver.wait_for(1).await;
+    delivered(&app, &receiver, 1).await;
     assert!(watch.elapsed() >= Duration::from_millis(300), "a real wait");
     let (headers, body) = receiver.get(0);
     let resource = body["resource"].as_str().expect("a string");
@@ -616,7 +606,7 @@ fn events_with_status(receiver: &Receiver) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn global_account_events_follow_legal_entities_and_transactions_through_their_statuses() {
-    let app = TestApp::from_yaml(&crate::interlace::global::scenario());
+    let app = TestApp::manual_webhooks(&crate::interlace::global::scenario());
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     crate::interlace::simulate(
@@ -625,9 +615,9 @@ async fn global_account_events_follow_legal_entities_and_transactions_through_th
         json!({"businessAccountId": "b0000000-0000-4000-8000-000000000001", "amount": "1000", "counterparty": "ACME LTD", "reference": "inv-1"}),
     )
     .await;
-    receiver.wait_for(1).await;
+    delivered(&app, &receiver, 1).await;
     app.advance(3600).await;
-    receiver.wait_for(2).await;
+    delivered(&app, &receiver, 2).await;
     let events = events_with_status(&receiver);
     assert_eq!(events[0].0, "BUSINESS_ACCOUNT_TRANSACTION.CREATED");
     assert_eq!(events[1].0, "BUSINESS_ACCOUNT_TRANSACTION.STATUS_CHANGED");
@@ -649,12 +639,7 @@ async fn global_account_events_follow_legal_entities_and_transactions_through_th
         "LEGAL_ENTITY.STATUS_CHANGED".to_owned(),
         "FROZEN".to_owned(),
     );
-    for _ in 0..200 {
-        if events_with_status(&receiver).contains(&wanted) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.deliver_webhooks().await;
     assert!(
         events_with_status(&receiver).contains(&wanted),
         "{:?}",
@@ -664,7 +649,7 @@ async fn global_account_events_follow_legal_entities_and_transactions_through_th
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clearing_updates_its_authorisation() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     let auth = crate::interlace::simulate(
@@ -683,7 +668,7 @@ async fn a_clearing_updates_its_authorisation() {
         json!({"cardId": crate::interlace::CARD, "type": "clearing", "transactionId": auth_id, "amount": "20"}),
     )
     .await;
-    receiver.wait_for(3).await;
+    delivered(&app, &receiver, 3).await;
     let events = events_with_status(&receiver);
     let kinds: Vec<&str> = events.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(
@@ -699,7 +684,7 @@ async fn a_clearing_updates_its_authorisation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hypercard_pushes_carry_new_transaction_records() {
-    let app = TestApp::from_yaml(crate::hypercard::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::hypercard::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"code": 1, "msg": "ok", "data": {}}"#).await;
     configure(&app, json!({"hypercard": {"url": url}})).await;
     let consumed = crate::hypercard::simulate(
@@ -708,7 +693,7 @@ async fn hypercard_pushes_carry_new_transaction_records() {
         json!({"card_id": crate::hypercard::USD_CARD, "amount": "5"}),
     )
     .await;
-    receiver.wait_for(1).await;
+    delivered(&app, &receiver, 1).await;
     let body = receiver.get(0).1;
     assert_eq!(body["notify_type"], "CONSUME", "{body}");
     assert_eq!(body["business_type"], 1, "{body}");
@@ -722,13 +707,13 @@ async fn hypercard_pushes_carry_new_transaction_records() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kyc_reviews_and_cardholder_outcomes_are_notified_signed() {
-    let app = TestApp::from_yaml(crate::interlace::SCENARIO);
+    let app = TestApp::manual_webhooks(crate::interlace::SCENARIO);
     let (receiver, url) = Receiver::start(200, r#"{"received": true}"#).await;
     configure(&app, json!({"interlace": {"url": url}})).await;
     let token = crate::interlace::login(&app).await;
     let sub = crate::interlace::onboarding::register(&app, &token, "hook@example.com").await;
     let case = crate::interlace::onboarding::pass_kyc(&app, &token, &sub).await;
-    receiver.wait_for(2).await;
+    delivered(&app, &receiver, 2).await;
     let mut statuses = Vec::new();
     for i in 0..2 {
         let (headers, body) = receiver.get(i);
@@ -762,7 +747,7 @@ async fn kyc_reviews_and_cardholder_outcomes_are_notified_signed() {
         &format!("/open-api/v3/cardholders?accountId={sub}"),
     )
     .await;
-    receiver.wait_for(3).await;
+    delivered(&app, &receiver, 3).await;
     let (_, body) = receiver.get(2);
     assert_eq!(body["eventType"], "CARDHOLDER.STATUS_CHANGED");
     let resource: Value =

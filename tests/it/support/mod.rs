@@ -119,6 +119,27 @@ impl TestApp {
         )
     }
 
+    /// `yaml` as tenant `default`, with no webhook worker: webhooks go out only when
+    /// the test calls [`TestApp::deliver_webhooks`].
+    pub(crate) fn manual_webhooks(yaml: &str) -> Self {
+        let app = Self::build_limited(
+            None,
+            Settings::new("http://sandbox.test"),
+            false,
+            card_sandbox::tenant::Limits::default(),
+        );
+        app.state.registry.set_webhook_workers(false);
+        app.load(Some(yaml));
+        app
+    }
+
+    /// Sends every webhook attempt due on tenant `default`'s clock, in one step;
+    /// returns how many were made.
+    pub(crate) async fn deliver_webhooks(&self) -> usize {
+        let tenant = self.state.registry.get("default").expect("tenant default");
+        card_sandbox::webhooks::deliver_due(&tenant).await
+    }
+
     /// The embedded default scenario under `settings`.
     pub(crate) fn embedded_with(settings: Settings) -> Self {
         Self::build_with(None, settings, true)
@@ -160,18 +181,25 @@ impl TestApp {
         let registry = Registry::new(core_handlers(), 50, 0);
         registry.set_limits(limits);
         let state = AppState::new(registry, settings);
-        if load {
-            let scenarios = yaml
-                .map(|y| NamedScenario {
-                    name: "test".to_owned(),
-                    scenario: scenario::parse("test.yaml", y).expect("the test scenario parses"),
-                })
-                .into_iter()
-                .collect();
-            card_sandbox::load_startup(&state, scenarios, None).expect("the scenario loads");
-        }
         let router = card_sandbox::app(state.clone());
-        Self { state, router }
+        let app = Self { state, router };
+        if load {
+            app.load(yaml);
+        }
+        app
+    }
+
+    /// Loads the startup scenarios: `yaml` as `test` (and tenant `default`), else the
+    /// embedded default.
+    fn load(&self, yaml: Option<&str>) {
+        let scenarios = yaml
+            .map(|y| NamedScenario {
+                name: "test".to_owned(),
+                scenario: scenario::parse("test.yaml", y).expect("the test scenario parses"),
+            })
+            .into_iter()
+            .collect();
+        card_sandbox::load_startup(&self.state, scenarios, None).expect("the scenario loads");
     }
 
     /// Serves the app on a real loopback socket until the test's runtime ends.
