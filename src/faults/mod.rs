@@ -231,11 +231,10 @@ pub fn sample(latency: &Latency, rng: &mut impl Rng) -> Duration {
     } else if let Some(u) = latency.uniform {
         rng.random_range(u.min_ms..=u.max_ms) as f64
     } else if let Some(l) = latency.lognormal {
-        // Box-Muller: one standard normal draw from two uniforms in (0, 1].
-        let u1: f64 = 1.0 - rng.random::<f64>();
-        let u2: f64 = rng.random::<f64>();
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        (l.median_ms.ln() + l.sigma * z).exp()
+        // The median of a log-normal is e^mu. The rule's parser keeps the median above 0
+        // and sigma in 0..=10, so the distribution always exists.
+        rand_distr::LogNormal::new(l.median_ms.ln(), l.sigma)
+            .map_or(l.median_ms, |d| rand_distr::Distribution::sample(&d, rng))
     } else {
         0.0
     };

@@ -1,6 +1,7 @@
 //! The files Interlace answers link to, served under `/t/{tenant}/files/interlace/`
-//! (also `/_sandbox/files/{tenant}/interlace/`): negative bills (`bills/{id}.csv`) and batch hooks (`batches/{batchNo}.csv`); and the
-//! admin listing of batch hooks, `GET /_sandbox/tenants/{t}/interlace/batches`.
+//! (also `/_sandbox/files/{tenant}/interlace/`): negative bills (`bills/{id}.csv`) and
+//! batch hooks (`batches/{batchNo}.csv`); and the admin listing of batch hooks,
+//! `GET /_sandbox/tenants/{t}/interlace/batches`.
 
 use serde_json::Value;
 

@@ -224,16 +224,31 @@ pub(crate) fn record_card_settlement(
 
 /// A bill's CSV: a header and one row per negative balance.
 pub fn bill_csv(bill: &Bill) -> String {
-    let mut out = String::from("cardId,type,currency,negativeAmount\n");
-    for row in &bill.rows {
-        out.push_str(&format!(
-            "{},{},USD,{}\n",
-            row.card_id,
-            row.kind,
-            super::wire::money(row.amount)
-        ));
+    let rows = bill.rows.iter().map(|row| {
+        [
+            row.card_id.clone(),
+            row.kind.to_string(),
+            "USD".to_owned(),
+            super::wire::money(row.amount),
+        ]
+    });
+    csv_text(["cardId", "type", "currency", "negativeAmount"], rows)
+}
+
+/// A CSV file: the header, then one record per row, through the `csv` crate (which
+/// quotes any field that needs it).
+fn csv_text<const N: usize>(
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a record that could not be written is left out.
+    let _ = out.write_record(header);
+    for row in rows {
+        let _ = out.write_record(&row);
     }
-    out
+    let bytes = out.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// A batch's CSV: every statistic of the run (all its pages).
@@ -247,22 +262,31 @@ pub fn batch_csv(world: &World, batch_no: &str) -> Option<String> {
     if pages.is_empty() {
         return None;
     }
-    let mut out =
-        String::from("accountId,displayId,type,cardNegative,budgetNegative,currency,statTime\n");
-    for batch in pages {
-        for stat in &batch.stats {
+    let rows = pages.into_iter().flat_map(|batch| {
+        batch.stats.iter().map(|stat| {
             let s = &world.interlace.stats[*stat];
             let a = &world.interlace.accounts[s.account];
-            out.push_str(&format!(
-                "{},{},{},{},{},USD,{}\n",
-                a.id,
-                a.display_id,
-                a.account_type,
+            [
+                a.id.clone(),
+                a.display_id.to_string(),
+                a.account_type.to_string(),
                 super::wire::money(s.card_negative),
                 super::wire::money(s.budget_negative),
-                s.time.as_millis()
-            ));
-        }
-    }
-    Some(out)
+                "USD".to_owned(),
+                s.time.as_millis().to_string(),
+            ]
+        })
+    });
+    Some(csv_text(
+        [
+            "accountId",
+            "displayId",
+            "type",
+            "cardNegative",
+            "budgetNegative",
+            "currency",
+            "statTime",
+        ],
+        rows,
+    ))
 }
