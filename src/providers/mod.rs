@@ -184,6 +184,12 @@ pub(crate) trait Face: Sync {
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);
 
+    /// Whether the provider sends webhooks at all (a tenant's webhook configuration
+    /// takes a URL only for those that do).
+    fn sends_webhooks(&self) -> bool {
+        true
+    }
+
     /// Gathers one webhook attempt under the tenant lock; the returned [`Unsigned`]
     /// signs and renders it after the lock is released.
     fn webhook_request(

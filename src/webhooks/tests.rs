@@ -17,9 +17,13 @@ const POLICY: Policy = Policy {
 fn state(limit: Option<usize>) -> WebhookState {
     let mut state = WebhookState::new(1);
     state.config = WebhookConfig {
-        interlace: Some(Endpoint {
-            url: "http://127.0.0.1:9/hook".to_owned(),
-        }),
+        endpoints: [(
+            Provider::Interlace,
+            Endpoint {
+                url: "http://127.0.0.1:9/hook".to_owned(),
+            },
+        )]
+        .into(),
         queue_limit: limit,
         ..WebhookConfig::default()
     };

@@ -212,6 +212,10 @@ impl Face for Opcard {
         handlers.register(ops::MONTHLY_BILL, ops::monthly_bill);
     }
 
+    fn sends_webhooks(&self) -> bool {
+        false
+    }
+
     fn webhook_request(
         &self,
         _: &mut World,
