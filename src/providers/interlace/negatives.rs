@@ -227,7 +227,7 @@ pub fn bill_csv(bill: &Bill) -> String {
     let rows = bill.rows.iter().map(|row| {
         [
             row.card_id.clone(),
-            row.kind.to_string(),
+            row.kind.to_owned(),
             "USD".to_owned(),
             super::wire::money(row.amount),
         ]
