@@ -270,15 +270,18 @@ pub fn listen_receiver(args: &ListenArgs) -> anyhow::Result<crate::listen::Recei
             .with_context(|| format!("cannot read --hypercard-public-key {}", path.display()))?,
         None => PLATFORM_PUBLIC_KEY_PEM.to_owned(),
     };
-    let hypercard_key = PublicKey::from_pem(&pem).context("--hypercard-public-key")?;
+    PublicKey::from_pem(&pem).context("--hypercard-public-key")?;
     let status = args
         .status
         .map(axum::http::StatusCode::from_u16)
         .transpose()
         .context("--status")?;
     Ok(crate::listen::Receiver {
-        interlace_secret,
-        hypercard_key,
+        keys: [
+            (crate::providers::Provider::Interlace, interlace_secret),
+            (crate::providers::Provider::Hypercard, pem),
+        ]
+        .into(),
         status,
         keep: args.keep.max(1),
     })

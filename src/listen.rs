@@ -20,16 +20,14 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::providers::hypercard::signature::PublicKey;
-use crate::providers::{Inspected, Provider, hypercard, interlace};
+use crate::providers::{Inspected, Provider};
 
 /// How the receiver checks and answers deliveries.
 #[derive(Debug, Clone)]
 pub struct Receiver {
-    /// The Interlace client secret notifications are signed with.
-    pub interlace_secret: String,
-    /// The HyperCard platform public key pushes are signed for.
-    pub hypercard_key: PublicKey,
+    /// Per provider, what verifies its signatures (Interlace: the client secret;
+    /// HyperCard: the platform public key PEM); each face inspects its own format.
+    pub keys: BTreeMap<Provider, String>,
     /// Answer every delivery with this status; `None`: the provider's acknowledgement
     /// when the signature verifies, 401 when it does not, 400 for anything else.
     pub status: Option<StatusCode>,
@@ -198,24 +196,18 @@ fn identify(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Option<(Provider, Inspected)> {
-    if let Some(inspected) = hypercard::webhooks::inspect(&receiver.hypercard_key, headers, body) {
-        return Some((Provider::Hypercard, inspected));
-    }
-    let signature = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("signature"))
-        .map(|(_, value)| *value);
-    interlace::webhooks::inspect(&receiver.interlace_secret, signature, body)
-        .map(|inspected| (Provider::Interlace, inspected))
+    receiver.keys.iter().find_map(|(provider, key)| {
+        provider
+            .face()
+            .inspect_webhook(key, headers, body)
+            .map(|inspected| (*provider, inspected))
+    })
 }
 
 /// The status and body the receiver answers.
 fn answer(receiver: &Receiver, inspected: Option<&(Provider, Inspected)>) -> (StatusCode, Value) {
-    let acknowledgement = |provider: Option<Provider>| match provider {
-        Some(Provider::Interlace) => json!({"received": true}),
-        Some(Provider::Hypercard) => json!({"code": 1}),
-        _ => json!({}),
-    };
+    let acknowledgement =
+        |provider: Option<Provider>| provider.map_or_else(|| json!({}), |p| p.face().webhook_ack());
     let provider = inspected.map(|(provider, _)| *provider);
     match (receiver.status, inspected) {
         (Some(StatusCode::OK), _) => (StatusCode::OK, acknowledgement(provider)),

@@ -89,8 +89,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             post(webhooks::redeliver),
         )
         .route(
-            "/_sandbox/tenants/{tenant}/interlace/batches",
-            get(tenants::interlace_batches),
+            "/_sandbox/tenants/{tenant}/{provider}/{list}",
+            get(tenants::provider_list),
         )
         .route_layer(from_fn_with_state(state.clone(), guard));
     open.merge(guarded)

@@ -15,7 +15,7 @@ use super::wire::{
     TenantView,
 };
 use crate::clock::Timestamp;
-use crate::providers::{Provider, interlace};
+use crate::providers::Provider;
 use crate::request::AppState;
 use crate::scenario::{self, NamedScenario};
 use crate::tenant::{RunReport, TenantError, mode_name};
@@ -299,15 +299,25 @@ pub(super) async fn file(
     }
 }
 
-/// `GET /_sandbox/tenants/{t}/interlace/batches`: the BatchHook objects built with each
-/// card-negative statistic (their webhook delivery is the webhook engine's job).
-pub(super) async fn interlace_batches(
+/// `GET /_sandbox/tenants/{t}/{provider}/{list}`: a provider's own admin listing (as
+/// Interlace's `batches`, the BatchHook objects built with each card-negative statistic).
+pub(super) async fn provider_list(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, provider, list)): Path<(String, String, String)>,
 ) -> Result<Json<serde_json::Value>, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let links = state.registry.file_links(&id);
-    Ok(Json(tenant.with(|w| interlace::files::batches(w, &links))?))
+    let face = Provider::from_name(&provider).map(Provider::face);
+    let found = match face {
+        Some(face) => tenant.with(|w| face.admin_list(w, &list))?,
+        None => None,
+    };
+    found.map(Json).ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no listing {provider}/{list} for a tenant"),
+        )
+    })
 }
 
 /// Runs blocking work (world building, exports) off the async workers.

@@ -184,6 +184,30 @@ pub(crate) trait Face: Sync {
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);
 
+    /// The provider's own admin listing `name` of `world`
+    /// (`GET /_sandbox/tenants/{t}/{provider}/{name}`); `None` when there is none.
+    fn admin_list(&self, _world: &World, _name: &str) -> Option<Value> {
+        None
+    }
+
+    /// What `card-sandbox listen` makes of a delivery that may be this provider's: its
+    /// event, id and whether the signature verifies with `key` (a secret or a public
+    /// key PEM, as `listen` is given it); `None` when the body is not in the
+    /// provider's format.
+    fn inspect_webhook(
+        &self,
+        _key: &str,
+        _headers: &[(&str, &str)],
+        _body: &[u8],
+    ) -> Option<Inspected> {
+        None
+    }
+
+    /// The acknowledgement a merchant's receiver answers the provider's webhooks with.
+    fn webhook_ack(&self) -> Value {
+        Value::Object(Map::new())
+    }
+
     /// Whether the provider sends webhooks at all (a tenant's webhook configuration
     /// takes a URL only for those that do).
     fn sends_webhooks(&self) -> bool {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::error::{Code, HcError};
 use super::{activity, ops, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
-use crate::providers::{Face, Refusal, Unsigned};
+use crate::providers::{Face, Inspected, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -222,6 +222,20 @@ impl Face for Hypercard {
         handlers.register(ops::RECHARGE_SETTLE, ops::settle_recharge);
         handlers.register(ops::APPLICATION_REVIEW, ops::review_application);
         handlers.register(ops::ACTIVATION_DONE, ops::finish_activation);
+    }
+
+    fn inspect_webhook(
+        &self,
+        key: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Option<Inspected> {
+        let key = super::signature::PublicKey::from_pem(key).ok()?;
+        webhooks::inspect(&key, headers, body)
+    }
+
+    fn webhook_ack(&self) -> Value {
+        serde_json::json!({"code": 1})
     }
 
     fn webhook_request(

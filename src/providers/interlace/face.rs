@@ -13,7 +13,7 @@ use super::{
     activity, extract, files, global, negatives, onboarding, scenario, simulate, webhooks, wire,
 };
 use crate::clock::Timestamp;
-use crate::providers::{Face, ProviderFile, Refusal, Unsigned};
+use crate::providers::{Face, Inspected, ProviderFile, Refusal, Unsigned};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -195,6 +195,10 @@ impl Face for Interlace {
         kind == CARD_DISPLAY
     }
 
+    fn admin_list(&self, world: &World, name: &str) -> Option<Value> {
+        (name == "batches").then(|| files::batches(world, &world.webhooks.files))
+    }
+
     fn file(
         &self,
         world: &mut World,
@@ -297,6 +301,23 @@ impl Face for Interlace {
             onboarding::ops::CARDHOLDER_REVIEW,
             onboarding::ops::cardholder_review,
         );
+    }
+
+    fn inspect_webhook(
+        &self,
+        key: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Option<Inspected> {
+        let signature = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("signature"))
+            .map(|(_, value)| *value);
+        webhooks::inspect(key, signature, body)
+    }
+
+    fn webhook_ack(&self) -> Value {
+        serde_json::json!({"received": true})
     }
 
     fn webhook_request(

@@ -237,10 +237,7 @@ pub fn bill_csv(bill: &Bill) -> String {
 
 /// A CSV file: the header, then one record per row, through the `csv` crate (which
 /// quotes any field that needs it).
-fn csv_text<const N: usize>(
-    header: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
-) -> String {
+fn csv_text<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail; a record that could not be written is left out.
     let _ = out.write_record(header);
