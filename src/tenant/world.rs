@@ -36,11 +36,11 @@ pub struct World {
     pub ledger: Ledger,
     pub scheduler: Scheduler,
     /// HyperCard's cards, records and settings.
-    pub hypercard: HypercardState,
+    pub(crate) hypercard: HypercardState,
     /// OPCard's programs, cards and balance change records.
-    pub opcard: OpcardState,
+    pub(crate) opcard: OpcardState,
     /// Interlace's accounts, cards, transactions and card negatives.
-    pub interlace: InterlaceState,
+    pub(crate) interlace: InterlaceState,
     /// The tenant's fault rules (its scenario's, then those posted for it) and the
     /// seeded stream every fault decision for the tenant draws from.
     pub faults: FaultSet,

@@ -25,7 +25,7 @@ pub mod quirks;
 pub(crate) mod scenario;
 pub mod signature;
 pub mod simulate;
-pub mod state;
+pub(crate) mod state;
 pub mod webhooks;
 pub mod wire;
 

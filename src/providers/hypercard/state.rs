@@ -18,7 +18,7 @@ use crate::money::Currency;
 
 /// Whether signed-request checks run (`hypercard.signatures` in a scenario).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SignatureMode {
+pub(crate) enum SignatureMode {
     /// Signature, timestamp window and nonce reuse are checked.
     #[default]
     Verify,
@@ -27,82 +27,81 @@ pub enum SignatureMode {
 }
 
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub signatures: SignatureMode,
+pub(crate) struct Settings {
+    pub(crate) signatures: SignatureMode,
     /// Seconds between a recharge and its settlement on the tenant clock.
-    pub recharge_settle_seconds: i64,
+    pub(crate) recharge_settle_seconds: i64,
     /// USD value of one unit of each coin or currency (lower-case code), for
     /// conversions and the `*_exchange_usd_rate` fields.
-    pub usd_rates: BTreeMap<String, Decimal>,
+    pub(crate) usd_rates: BTreeMap<String, Decimal>,
     /// Fraction of a coin purchase kept as the exchange fee.
-    pub buy_coin_fee_rate: Decimal,
+    pub(crate) buy_coin_fee_rate: Decimal,
 }
 
 /// A merchant key: who may call, and the public key their requests verify with.
 #[derive(Debug, Clone)]
-pub struct Merchant {
-    pub api_key: String,
-    pub public_key_pem: String,
+pub(crate) struct Merchant {
+    pub(crate) api_key: String,
     /// Shipped with the scenario so tests can sign; handed out in the tenant's credentials.
-    pub private_key_pem: Option<String>,
-    pub public_key: Arc<PublicKey>,
+    pub(crate) private_key_pem: Option<String>,
+    pub(crate) public_key: Arc<PublicKey>,
 }
 
 /// A card product ("card type") of the v5 card list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Product {
-    pub card_type_id: String,
-    pub card_name: String,
+pub(crate) struct Product {
+    pub(crate) card_type_id: String,
+    pub(crate) card_name: String,
     /// 1 virtual, 2 physical.
-    pub card_type: u8,
+    pub(crate) card_type: u8,
     /// 1 VISA, 2 Mastercard, 3 AmEx, 4 UnionPay, 5 Discover, 6 JCB.
-    pub card_org: u8,
-    pub card_coin: Currency,
+    pub(crate) card_org: u8,
+    pub(crate) card_coin: Currency,
     /// The first six digits of the product's card numbers.
-    pub bin: String,
+    pub(crate) bin: String,
     /// Recharge fee as a fraction of the recharge (0.02 = 2 %).
-    pub recharge_fee: Decimal,
+    pub(crate) recharge_fee: Decimal,
     /// Issuance and yearly fees, in USDT (catalogue information only).
-    pub card_fee: Decimal,
-    pub annual_fee: Decimal,
-    pub min_single_recharge_amount: Decimal,
-    pub max_single_recharge_amount: Decimal,
+    pub(crate) card_fee: Decimal,
+    pub(crate) annual_fee: Decimal,
+    pub(crate) min_single_recharge_amount: Decimal,
+    pub(crate) max_single_recharge_amount: Decimal,
     /// Per card and day.
-    pub max_recharge_amount: Decimal,
-    pub min_first_recharge_amount: Decimal,
+    pub(crate) max_recharge_amount: Decimal,
+    pub(crate) min_first_recharge_amount: Decimal,
     /// Operation types the product supports, comma-separated (`"1,2,9"`).
-    pub support_business: String,
-    pub can_recharge: bool,
+    pub(crate) support_business: String,
+    pub(crate) can_recharge: bool,
     /// Handling fee per consumption (business type 10), in the card currency.
-    pub consumption_fee: Decimal,
+    pub(crate) consumption_fee: Decimal,
     /// Bank fee per withdrawal, in the card currency.
-    pub withdrawal_fee: Decimal,
+    pub(crate) withdrawal_fee: Decimal,
     /// Fee kept when a card is cancelled, in the card currency.
-    pub cancel_fee: Decimal,
+    pub(crate) cancel_fee: Decimal,
     /// 1 default (documents inline), 2 express, 3 binding, 4 billing, 5 online. Only
     /// express applications are emulated.
-    pub apply_type: u8,
+    pub(crate) apply_type: u8,
     /// 1 via the API with an ID document, 2 via email, 3 via the API without one.
-    pub activate_type: u8,
+    pub(crate) activate_type: u8,
     /// 0 API (encrypted details), 1 hosted page, 2 email.
-    pub card_detail_obtain_way: u8,
+    pub(crate) card_detail_obtain_way: u8,
     /// An application waits in pre-apply (status 0) until its opening deposit.
-    pub need_first_recharge: bool,
+    pub(crate) need_first_recharge: bool,
     /// What becomes of applications for this product, and when.
-    pub application: ApplicationRule,
+    pub(crate) application: ApplicationRule,
 }
 
 /// The scenario's knob for a product's applications: the review outcome, how long the
 /// review and an activation take on the tenant clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplicationRule {
-    pub outcome: ReviewOutcome,
-    pub review_seconds: i64,
-    pub activation_seconds: i64,
+pub(crate) struct ApplicationRule {
+    pub(crate) outcome: ReviewOutcome,
+    pub(crate) review_seconds: i64,
+    pub(crate) activation_seconds: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReviewOutcome {
+pub(crate) enum ReviewOutcome {
     /// The card is issued (`OPEN_CARD` result 1).
     Issue,
     /// The application is refused (`OPEN_CARD` result 2) with these.
@@ -125,58 +124,58 @@ impl Default for ApplicationRule {
 }
 
 /// Card status codes (HyperCard's appendix).
-pub mod card_status {
+pub(crate) mod card_status {
     /// Applied for, waiting for its opening deposit.
-    pub const PRE_APPLY: u8 = 0;
-    pub const REVIEWING: u8 = 2;
+    pub(crate) const PRE_APPLY: u8 = 0;
+    pub(crate) const REVIEWING: u8 = 2;
     /// Issued, waiting for activation.
-    pub const REVIEW_PASSED: u8 = 3;
-    pub const REVIEW_REJECTED: u8 = 4;
+    pub(crate) const REVIEW_PASSED: u8 = 3;
+    pub(crate) const REVIEW_REJECTED: u8 = 4;
     /// Activation through the API without an ID document (or by email) under way.
-    pub const ACTIVATING: u8 = 7;
+    pub(crate) const ACTIVATING: u8 = 7;
     /// Activation with an ID document under review.
-    pub const ACTIVATION_REVIEWING: u8 = 11;
-    pub const ACTIVATED: u8 = 9;
-    pub const FROZEN: u8 = 10;
-    pub const CANCELLED: u8 = 15;
+    pub(crate) const ACTIVATION_REVIEWING: u8 = 11;
+    pub(crate) const ACTIVATED: u8 = 9;
+    pub(crate) const FROZEN: u8 = 10;
+    pub(crate) const CANCELLED: u8 = 15;
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Card {
-    pub card_id: String,
+pub(crate) struct Card {
+    pub(crate) card_id: String,
     /// Index into `products`.
-    pub product: usize,
+    pub(crate) product: usize,
     /// Masked PAN, `296068******7277`.
-    pub card_number: String,
-    pub status: u8,
-    pub account: AccountId,
-    pub opened_at: Timestamp,
+    pub(crate) card_number: String,
+    pub(crate) status: u8,
+    pub(crate) account: AccountId,
+    pub(crate) opened_at: Timestamp,
 }
 
 /// Transaction status in records and statements: 0 in operation, 1 success, 2 fail.
-pub mod tx_status {
-    pub const PENDING: u8 = 0;
-    pub const SUCCESS: u8 = 1;
-    pub const FAILED: u8 = 2;
+pub(crate) mod tx_status {
+    pub(crate) const PENDING: u8 = 0;
+    pub(crate) const SUCCESS: u8 = 1;
+    pub(crate) const FAILED: u8 = 2;
 }
 
 /// One row of Transaction Query v3 (and of the card statement).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub tx_id: String,
+pub(crate) struct Record {
+    pub(crate) tx_id: String,
     /// Index into `cards`; `None` for a merchant-level fee.
-    pub card: Option<usize>,
-    pub time: Timestamp,
-    pub status: u8,
+    pub(crate) card: Option<usize>,
+    pub(crate) time: Timestamp,
+    pub(crate) status: u8,
     /// The ledger entry that moved the money, when money moved.
-    pub entry: Option<EntryId>,
-    pub detail: Detail,
+    pub(crate) entry: Option<EntryId>,
+    pub(crate) detail: Detail,
 }
 
 /// What each business type records beyond the common fields. Amounts are exact
 /// decimals in their currency; `wire.rs` prints them with 8 decimals.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Business type 1.
     Consumption {
         tx_currency: Currency,
@@ -242,7 +241,7 @@ pub enum Detail {
 }
 
 impl Detail {
-    pub fn business_type(&self) -> u16 {
+    pub(crate) fn business_type(&self) -> u16 {
         match self {
             Self::Consumption { .. } => 1,
             Self::Recharge { .. } => 2,
@@ -256,106 +255,106 @@ impl Detail {
 }
 
 /// Recharge status: 0 pending, 1 success, 2 fail, 3 to be refunded, 4 refunded.
-pub mod recharge_status {
-    pub const PENDING: u8 = 0;
-    pub const SUCCESS: u8 = 1;
-    pub const FAILED: u8 = 2;
+pub(crate) mod recharge_status {
+    pub(crate) const PENDING: u8 = 0;
+    pub(crate) const SUCCESS: u8 = 1;
+    pub(crate) const FAILED: u8 = 2;
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Recharge {
-    pub card: usize,
-    pub mc_trade_no: String,
-    pub order_no: String,
-    pub pay_coin: Currency,
+pub(crate) struct Recharge {
+    pub(crate) card: usize,
+    pub(crate) mc_trade_no: String,
+    pub(crate) order_no: String,
+    pub(crate) pay_coin: Currency,
     /// Fiat going onto the card.
-    pub currency_amount: Decimal,
+    pub(crate) currency_amount: Decimal,
     /// Pay coin converted, before the fee.
-    pub coin_amount: Decimal,
+    pub(crate) coin_amount: Decimal,
     /// Fee in the pay coin.
-    pub fee: Decimal,
-    pub coin_usd_rate: Decimal,
-    pub currency_usd_rate: Decimal,
-    pub status: u8,
-    pub fail_reason: String,
-    pub remark: String,
+    pub(crate) fee: Decimal,
+    pub(crate) coin_usd_rate: Decimal,
+    pub(crate) currency_usd_rate: Decimal,
+    pub(crate) status: u8,
+    pub(crate) fail_reason: String,
+    pub(crate) remark: String,
     /// The hold on the merchant's coin balance while pending.
-    pub hold: Option<HoldId>,
+    pub(crate) hold: Option<HoldId>,
     /// Index into `records`.
-    pub record: usize,
+    pub(crate) record: usize,
 }
 
 impl Recharge {
     /// What the merchant pays in the pay coin, fee included.
-    pub fn total_coin(&self) -> Decimal {
+    pub(crate) fn total_coin(&self) -> Decimal {
         self.coin_amount + self.fee
     }
 }
 
 /// Operation types (HyperCard's appendix).
-pub mod op_type {
-    pub const FREEZE: u8 = 1;
-    pub const UNFREEZE: u8 = 2;
-    pub const CANCEL: u8 = 9;
+pub(crate) mod op_type {
+    pub(crate) const FREEZE: u8 = 1;
+    pub(crate) const UNFREEZE: u8 = 2;
+    pub(crate) const CANCEL: u8 = 9;
     /// Every documented type: 1 freeze, 2 unfreeze, 3 report loss, 4 reset password,
     /// 5 reissue card, 6 resend PIN, 9 cancel.
-    pub const ALL: [u8; 7] = [1, 2, 3, 4, 5, 6, 9];
+    pub(crate) const ALL: [u8; 7] = [1, 2, 3, 4, 5, 6, 9];
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
-    pub card: usize,
-    pub request_number: String,
-    pub op_type: u8,
+pub(crate) struct Operation {
+    pub(crate) card: usize,
+    pub(crate) request_number: String,
+    pub(crate) op_type: u8,
     /// 0 in operation, 1 success, 2 fail, 98 pending payment, 99 waiting for third party.
-    pub operate_status: u8,
-    pub at: Timestamp,
+    pub(crate) operate_status: u8,
+    pub(crate) at: Timestamp,
 }
 
 /// Application result: 0 under way, 1 issued, 2 refused (`OPEN_CARD`'s `result`).
-pub mod apply_result {
-    pub const PENDING: u8 = 0;
-    pub const ISSUED: u8 = 1;
-    pub const REFUSED: u8 = 2;
+pub(crate) mod apply_result {
+    pub(crate) const PENDING: u8 = 0;
+    pub(crate) const ISSUED: u8 = 1;
+    pub(crate) const REFUSED: u8 = 2;
 }
 
 /// A card application (express v4) and the card it opened.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Application {
-    pub mc_trade_no: String,
+pub(crate) struct Application {
+    pub(crate) mc_trade_no: String,
     /// Index into `cards`: the card exists from the application on, with its id.
-    pub card: usize,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub mobile: String,
-    pub mobile_code: String,
-    pub user_ip: String,
-    pub created_at: Timestamp,
-    pub result: u8,
-    pub fail_code: String,
-    pub fail_reason: String,
+    pub(crate) card: usize,
+    pub(crate) email: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) mobile: String,
+    pub(crate) mobile_code: String,
+    pub(crate) user_ip: String,
+    pub(crate) created_at: Timestamp,
+    pub(crate) result: u8,
+    pub(crate) fail_code: String,
+    pub(crate) fail_reason: String,
     /// Index into `recharges`: the opening deposit, once there is one.
-    pub deposit: Option<usize>,
+    pub(crate) deposit: Option<usize>,
 }
 
 /// How long a nonce may not be used again.
 const NONCE_WINDOW_MS: i64 = 600_000;
 /// How many nonces a tenant remembers unless told otherwise (`--nonce-limit`).
-pub const DEFAULT_NONCE_LIMIT: usize = 10_000;
+pub(crate) const DEFAULT_NONCE_LIMIT: usize = 10_000;
 
 /// Everything HyperCard keeps for one tenant.
 #[derive(Debug, Clone, Default)]
-pub struct HypercardState {
+pub(crate) struct HypercardState {
     /// `None` when the tenant's scenario has no `hypercard` section.
-    pub settings: Option<Settings>,
-    pub merchants: Vec<Merchant>,
-    pub products: Vec<Product>,
-    pub cards: Vec<Card>,
-    pub records: Vec<Record>,
-    pub recharges: Vec<Recharge>,
-    pub operations: Vec<Operation>,
-    pub applications: Vec<Application>,
+    pub(crate) settings: Option<Settings>,
+    pub(crate) merchants: Vec<Merchant>,
+    pub(crate) products: Vec<Product>,
+    pub(crate) cards: Vec<Card>,
+    pub(crate) records: Vec<Record>,
+    pub(crate) recharges: Vec<Recharge>,
+    pub(crate) operations: Vec<Operation>,
+    pub(crate) applications: Vec<Application>,
     pub(crate) card_index: HashMap<String, usize>,
     pub(crate) tx_index: HashMap<String, usize>,
     /// Records of one business type, and of one card and business type, each list in
@@ -470,19 +469,19 @@ impl HypercardState {
         list.map_or(&[], Vec::as_slice)
     }
 
-    pub fn card_by_id(&self, card_id: &str) -> Option<usize> {
+    pub(crate) fn card_by_id(&self, card_id: &str) -> Option<usize> {
         self.card_index.get(card_id).copied()
     }
 
-    pub fn record_by_tx_id(&self, tx_id: &str) -> Option<usize> {
+    pub(crate) fn record_by_tx_id(&self, tx_id: &str) -> Option<usize> {
         self.tx_index.get(tx_id).copied()
     }
 
-    pub fn merchant(&self, api_key: &str) -> Option<&Merchant> {
+    pub(crate) fn merchant(&self, api_key: &str) -> Option<&Merchant> {
         self.merchants.iter().find(|m| m.api_key == api_key)
     }
 
-    pub fn product_by_id(&self, card_type_id: &str) -> Option<usize> {
+    pub(crate) fn product_by_id(&self, card_type_id: &str) -> Option<usize> {
         self.products
             .iter()
             .position(|p| p.card_type_id == card_type_id)
@@ -490,7 +489,7 @@ impl HypercardState {
 
     /// The application `mc_trade_no` names: its own reference, or its opening
     /// deposit's (one outcome per `mc_trade_no`).
-    pub fn application_by_trade_no(&self, mc_trade_no: &str) -> Option<usize> {
+    pub(crate) fn application_by_trade_no(&self, mc_trade_no: &str) -> Option<usize> {
         self.applications.iter().position(|a| {
             a.mc_trade_no == mc_trade_no
                 || a.deposit
@@ -499,13 +498,13 @@ impl HypercardState {
     }
 
     /// The application that opened `card`, if an application did.
-    pub fn application_of(&self, card: usize) -> Option<usize> {
+    pub(crate) fn application_of(&self, card: usize) -> Option<usize> {
         self.applications.iter().position(|a| a.card == card)
     }
 
     /// Whether `mc_trade_no` is taken (recharges, coin purchases and applications share
     /// one namespace).
-    pub fn trade_no_taken(&self, mc_trade_no: &str) -> bool {
+    pub(crate) fn trade_no_taken(&self, mc_trade_no: &str) -> bool {
         self.trade_nos.contains_key(mc_trade_no)
             || self
                 .applications
@@ -513,7 +512,7 @@ impl HypercardState {
                 .any(|a| a.mc_trade_no == mc_trade_no)
     }
 
-    pub fn recharge_by_trade_no(&self, card: usize, mc_trade_no: &str) -> Option<usize> {
+    pub(crate) fn recharge_by_trade_no(&self, card: usize, mc_trade_no: &str) -> Option<usize> {
         self.recharges
             .iter()
             .position(|r| r.card == card && r.mc_trade_no == mc_trade_no)

@@ -23,7 +23,7 @@ pub mod ops;
 pub mod quirks;
 pub(crate) mod scenario;
 pub mod simulate;
-pub mod state;
+pub(crate) mod state;
 pub mod webhooks;
 pub mod wire;
 

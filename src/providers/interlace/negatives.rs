@@ -223,7 +223,7 @@ pub(crate) fn record_card_settlement(
 }
 
 /// A bill's CSV: a header and one row per negative balance.
-pub fn bill_csv(bill: &Bill) -> String {
+pub(crate) fn bill_csv(bill: &Bill) -> String {
     let rows = bill.rows.iter().map(|row| {
         [
             row.card_id.clone(),

@@ -15,210 +15,210 @@ use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Client {
-    pub client_id: String,
-    pub client_secret: String,
+pub(crate) struct Client {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
 }
 
 /// A one-time authorisation code from `oauth/authorize`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthCode {
-    pub client_id: String,
-    pub expires_at: Timestamp,
+pub(crate) struct AuthCode {
+    pub(crate) client_id: String,
+    pub(crate) expires_at: Timestamp,
     /// Where it lapses on the wall clock when the tenant authenticates on it (never
     /// exported: a restored code lapses on the tenant clock).
-    pub wall_expires_at: Option<Timestamp>,
-    pub used: bool,
+    pub(crate) wall_expires_at: Option<Timestamp>,
+    pub(crate) used: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessToken {
-    pub client_id: String,
-    pub expires_at: Timestamp,
+pub(crate) struct AccessToken {
+    pub(crate) client_id: String,
+    pub(crate) expires_at: Timestamp,
     /// As for [`AuthCode::wall_expires_at`].
-    pub wall_expires_at: Option<Timestamp>,
+    pub(crate) wall_expires_at: Option<Timestamp>,
 }
 
 /// Account type: 0 API client, 1 API client's customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub id: String,
-    pub account_type: u8,
-    pub name: String,
-    pub name_en: String,
-    pub display_id: String,
+pub(crate) struct Account {
+    pub(crate) id: String,
+    pub(crate) account_type: u8,
+    pub(crate) name: String,
+    pub(crate) name_en: String,
+    pub(crate) display_id: String,
     /// False until the Infinity account is provisioned (cards refuse `010021`).
-    pub initialized: bool,
+    pub(crate) initialized: bool,
     /// Whether KYC passed (a type 1 account without it refuses cards with `010787`).
-    pub kyc_passed: bool,
+    pub(crate) kyc_passed: bool,
     /// The Infinity (USD) balance and its id.
-    pub infinity: AccountId,
-    pub infinity_id: String,
+    pub(crate) infinity: AccountId,
+    pub(crate) infinity_id: String,
     /// The account-level budget that budget cards draw on, and its id.
-    pub budget: AccountId,
-    pub budget_id: String,
-    pub created_at: Timestamp,
+    pub(crate) budget: AccountId,
+    pub(crate) budget_id: String,
+    pub(crate) created_at: Timestamp,
 }
 
 /// Card status (Interlace's card resource).
-pub mod card_status {
-    pub const ACTIVE: &str = "ACTIVE";
-    pub const FROZEN: &str = "FROZEN";
-    pub const INACTIVE: &str = "INACTIVE";
-    pub const CONTROL: &str = "CONTROL";
-    pub const PENDING: &str = "PENDING";
-    pub const ALL: [&str; 5] = [INACTIVE, CONTROL, ACTIVE, PENDING, FROZEN];
+pub(crate) mod card_status {
+    pub(crate) const ACTIVE: &str = "ACTIVE";
+    pub(crate) const FROZEN: &str = "FROZEN";
+    pub(crate) const INACTIVE: &str = "INACTIVE";
+    pub(crate) const CONTROL: &str = "CONTROL";
+    pub(crate) const PENDING: &str = "PENDING";
+    pub(crate) const ALL: [&str; 5] = [INACTIVE, CONTROL, ACTIVE, PENDING, FROZEN];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Card {
-    pub id: String,
+pub(crate) struct Card {
+    pub(crate) id: String,
     /// Index into `accounts`.
-    pub account: usize,
-    pub user_name: String,
-    pub bin: String,
-    pub last_four: String,
-    pub status: String,
-    pub label: String,
+    pub(crate) account: usize,
+    pub(crate) user_name: String,
+    pub(crate) bin: String,
+    pub(crate) last_four: String,
+    pub(crate) status: String,
+    pub(crate) label: String,
     /// The card's own balance id (prepaid cards); budget cards draw on the budget.
-    pub balance_id: Option<String>,
-    pub cardholder_id: String,
+    pub(crate) balance_id: Option<String>,
+    pub(crate) cardholder_id: String,
     /// `VIRTUAL_CARD` or `PHYSICAL_CARD`.
-    pub card_mode: String,
-    pub created_at: Timestamp,
+    pub(crate) card_mode: String,
+    pub(crate) created_at: Timestamp,
     /// The ledger account the card spends from: its own, or its account's budget.
-    pub ledger: AccountId,
+    pub(crate) ledger: AccountId,
     /// When its balance last went below zero (repayments go oldest first).
-    pub negative_since: Option<Timestamp>,
+    pub(crate) negative_since: Option<Timestamp>,
 }
 
 impl Card {
-    pub fn is_budget_card(&self) -> bool {
+    pub(crate) fn is_budget_card(&self) -> bool {
         self.balance_id.is_none()
     }
 }
 
 /// One card transaction record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transaction {
-    pub id: String,
-    pub card: usize,
-    pub time: Timestamp,
+pub(crate) struct Transaction {
+    pub(crate) id: String,
+    pub(crate) card: usize,
+    pub(crate) time: Timestamp,
     /// `authorization`, `clearing`, `reversal`, `refund` or `fee`.
-    pub kind: String,
+    pub(crate) kind: String,
     /// `PENDING` (an authorisation holding money), `CLOSED`, or `FAIL` (declined).
-    pub status: String,
-    pub transaction_amount: Decimal,
-    pub transaction_currency: String,
-    pub billing_amount: Decimal,
-    pub merchant_name: String,
-    pub merchant_city: String,
-    pub merchant_country: String,
-    pub mcc: String,
+    pub(crate) status: String,
+    pub(crate) transaction_amount: Decimal,
+    pub(crate) transaction_currency: String,
+    pub(crate) billing_amount: Decimal,
+    pub(crate) merchant_name: String,
+    pub(crate) merchant_city: String,
+    pub(crate) merchant_country: String,
+    pub(crate) mcc: String,
     /// Card business code (1003 settlement above, 1005 below the authorisation).
-    pub business_code: Option<String>,
+    pub(crate) business_code: Option<String>,
     /// The authorisation a clearing or reversal refers to.
-    pub authorization: Option<String>,
-    pub hold: Option<HoldId>,
-    pub entry: Option<EntryId>,
-    pub decline_reason: Option<String>,
+    pub(crate) authorization: Option<String>,
+    pub(crate) hold: Option<HoldId>,
+    pub(crate) entry: Option<EntryId>,
+    pub(crate) decline_reason: Option<String>,
 }
 
 /// One AccountNegative statistic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NegativeStat {
-    pub account: usize,
-    pub card_negative: Decimal,
-    pub budget_negative: Decimal,
-    pub time: Timestamp,
+pub(crate) struct NegativeStat {
+    pub(crate) account: usize,
+    pub(crate) card_negative: Decimal,
+    pub(crate) budget_negative: Decimal,
+    pub(crate) time: Timestamp,
 }
 
 /// One row of a negative bill's CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BillRow {
+pub(crate) struct BillRow {
     /// Empty for the budget row.
-    pub card_id: String,
+    pub(crate) card_id: String,
     /// `CARD` or `BUDGET`.
-    pub kind: &'static str,
-    pub amount: Decimal,
+    pub(crate) kind: &'static str,
+    pub(crate) amount: Decimal,
 }
 
 /// An AccountNegativeBill: one account's negative balances at `time`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bill {
-    pub id: String,
-    pub account: usize,
-    pub time: Timestamp,
-    pub rows: Vec<BillRow>,
+pub(crate) struct Bill {
+    pub(crate) id: String,
+    pub(crate) account: usize,
+    pub(crate) time: Timestamp,
+    pub(crate) rows: Vec<BillRow>,
 }
 
 /// An AccountRepayment: what money reaching an account repaid of its negatives.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repayment {
-    pub account: usize,
-    pub card_negative: Decimal,
-    pub budget_negative: Decimal,
-    pub card_settled: Decimal,
-    pub budget_settled: Decimal,
-    pub time: Timestamp,
+pub(crate) struct Repayment {
+    pub(crate) account: usize,
+    pub(crate) card_negative: Decimal,
+    pub(crate) budget_negative: Decimal,
+    pub(crate) card_settled: Decimal,
+    pub(crate) budget_settled: Decimal,
+    pub(crate) time: Timestamp,
 }
 
 /// A BatchHook page: the statistics of one daily run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Batch {
-    pub batch_no: String,
-    pub page: usize,
-    pub size: usize,
-    pub total: usize,
-    pub last_page: bool,
+pub(crate) struct Batch {
+    pub(crate) batch_no: String,
+    pub(crate) page: usize,
+    pub(crate) size: usize,
+    pub(crate) total: usize,
+    pub(crate) last_page: bool,
     /// Indices into `stats`.
-    pub stats: Vec<usize>,
+    pub(crate) stats: Vec<usize>,
 }
 
 /// A remembered answer for an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Remembered {
-    pub status: u16,
-    pub body: Vec<u8>,
+pub(crate) struct Remembered {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
     /// SHA-256 of the request body it answered: another body with the same key is
     /// refused.
-    pub request: [u8; 32],
+    pub(crate) request: [u8; 32],
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct InterlaceState {
+pub(crate) struct InterlaceState {
     /// Whether the tenant's scenario has an `interlace` section.
-    pub enabled: bool,
-    pub clients: Vec<Client>,
+    pub(crate) enabled: bool,
+    pub(crate) clients: Vec<Client>,
     /// Codes, tokens and refresh tokens keep issue order and a bound (README, "Bounds").
-    pub codes: Issued<AuthCode>,
-    pub tokens: Issued<AccessToken>,
+    pub(crate) codes: Issued<AuthCode>,
+    pub(crate) tokens: Issued<AccessToken>,
     /// Refresh token -> client id.
-    pub refresh_tokens: Issued<String>,
+    pub(crate) refresh_tokens: Issued<String>,
     /// Access tokens dropped (expired or over the bound) since the registry last heard,
     /// so it forgets them too.
-    pub retired: Vec<String>,
-    pub accounts: Vec<Account>,
-    pub cards: Vec<Card>,
-    pub transactions: Vec<Transaction>,
-    pub stats: Vec<NegativeStat>,
-    pub bills: Vec<Bill>,
-    pub repayments: Vec<Repayment>,
-    pub batches: Vec<Batch>,
+    pub(crate) retired: Vec<String>,
+    pub(crate) accounts: Vec<Account>,
+    pub(crate) cards: Vec<Card>,
+    pub(crate) transactions: Vec<Transaction>,
+    pub(crate) stats: Vec<NegativeStat>,
+    pub(crate) bills: Vec<Bill>,
+    pub(crate) repayments: Vec<Repayment>,
+    pub(crate) batches: Vec<Batch>,
     /// (accountId, Idempotency-Key, path) -> the first answer.
-    pub idempotency: HashMap<(String, String, String), Remembered>,
+    pub(crate) idempotency: HashMap<(String, String, String), Remembered>,
     /// Legal entities, business and bank accounts, business account transactions.
-    pub global: super::global::state::GlobalState,
+    pub(crate) global: super::global::state::GlobalState,
     /// Sub-accounts, uploaded files, KYC cases, cardholders, card-display tokens.
-    pub onboarding: super::onboarding::state::Onboarding,
+    pub(crate) onboarding: super::onboarding::state::Onboarding,
 }
 
 impl InterlaceState {
-    pub fn account_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn account_index(&self, id: &str) -> Option<usize> {
         self.accounts.iter().position(|a| a.id == id)
     }
 
-    pub fn card_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn card_index(&self, id: &str) -> Option<usize> {
         self.cards.iter().position(|c| c.id == id)
     }
 }

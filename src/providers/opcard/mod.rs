@@ -19,7 +19,7 @@ mod query;
 pub mod quirks;
 pub(crate) mod scenario;
 pub mod simulate;
-pub mod state;
+pub(crate) mod state;
 pub mod wire;
 
 use axum::Router;

@@ -445,7 +445,6 @@ pub(crate) fn setup(world: &mut World, section: &HypercardSection) -> Result<(),
         let public_key = PublicKey::from_pem(&public_pem).map_err(|e| e.to_string())?;
         world.hypercard.merchants.push(Merchant {
             api_key: m.api_key.clone(),
-            public_key_pem: public_pem,
             private_key_pem: private_pem,
             public_key: Arc::new(public_key),
         });

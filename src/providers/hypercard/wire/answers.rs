@@ -49,7 +49,7 @@ impl RechargeFigures {
         }
     }
 
-    pub fn of_recharge(r: &Recharge, card_coin: Currency, fee_usdt: Decimal) -> Self {
+    pub(crate) fn of_recharge(r: &Recharge, card_coin: Currency, fee_usdt: Decimal) -> Self {
         Self::of(&crate::providers::hypercard::ops::Quote {
             card_coin,
             pay_coin: r.pay_coin,
@@ -142,7 +142,7 @@ pub struct ProductRow {
 }
 
 impl ProductRow {
-    pub fn of(p: &Product) -> Self {
+    pub(crate) fn of(p: &Product) -> Self {
         Self {
             card_type_id: p.card_type_id.clone(),
             card_name: p.card_name.clone(),

@@ -23,7 +23,7 @@ pub use records::{
     BuyCoinRecord, CancelRecord, ConsumptionRecord, FeeRecord, RechargeRecord, RefundRecord,
     TxPage, TxRecord, WithdrawalRecord,
 };
-pub use statement::{MonthStatement, StatementRow, card_effect};
+pub use statement::{MonthStatement, StatementRow};
 
 /// The request body: a JSON object.
 pub type Body = Map<String, Value>;

@@ -182,7 +182,7 @@ fn head(state: &HypercardState, card: Option<usize>) -> Head {
 }
 
 impl TxRecord {
-    pub fn of(state: &HypercardState, record: &Record) -> Self {
+    pub(crate) fn of(state: &HypercardState, record: &Record) -> Self {
         let Head {
             card_name,
             card_id,

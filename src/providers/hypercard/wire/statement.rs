@@ -37,7 +37,7 @@ pub struct StatementRow {
 
 /// How a record moves the card's balance: (credit, debit, fee), in the card currency.
 /// Pending and failed records move nothing.
-pub fn card_effect(state: &HypercardState, record: &Record) -> (Decimal, Decimal, Decimal) {
+pub(crate) fn card_effect(state: &HypercardState, record: &Record) -> (Decimal, Decimal, Decimal) {
     if record.status != tx_status::SUCCESS {
         return (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     }
@@ -65,7 +65,7 @@ pub fn card_effect(state: &HypercardState, record: &Record) -> (Decimal, Decimal
 }
 
 impl StatementRow {
-    pub fn of(state: &HypercardState, record: &Record) -> Self {
+    pub(crate) fn of(state: &HypercardState, record: &Record) -> Self {
         let (credit, debit, fee) = card_effect(state, record);
         let (tx_currency, tx_amount, description, mc_trade_no) = match &record.detail {
             Detail::Consumption {

@@ -12,7 +12,7 @@ use crate::providers::interlace::state::Card;
 use crate::tenant::World;
 
 /// The card's number, CVV and expiry (`MM/YY`, three years after issue).
-pub fn details(card: &Card) -> (String, String, String) {
+pub(crate) fn details(card: &Card) -> (String, String, String) {
     let hash = Sha256::digest(card.id.as_bytes());
     let bin: String = card.bin.chars().take(8).collect();
     let middle: String = hash

@@ -8,7 +8,7 @@ use crate::tenant::World;
 
 /// Creates a card in a program.
 #[allow(clippy::too_many_arguments)]
-pub fn create_card(
+pub(crate) fn create_card(
     world: &mut World,
     program_value: u32,
     card_name: &str,

@@ -24,7 +24,7 @@ use crate::tenant::World;
 
 pub use auth::{check_token, issue_token};
 pub use bills::{card_spend, monthly_bill, schedule_first_bill};
-pub use card::create_card;
+pub(crate) use card::create_card;
 pub use funds::{confirm_load, create_load, create_load_after, payout, release};
 
 /// Event kind: confirm a pending load. Data: `load` (index).
