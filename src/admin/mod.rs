@@ -8,6 +8,7 @@
 
 mod error;
 mod faults;
+mod openapi;
 mod requests;
 mod system;
 mod tenants;
@@ -29,6 +30,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let open = Router::new()
         .route("/_sandbox/health", get(system::health))
         .route("/_sandbox/ready", get(system::ready))
+        .route("/_sandbox/openapi", get(openapi::list))
+        .route("/_sandbox/openapi/{file}", get(openapi::document))
         // Provider clients follow file links without the admin token: the handler
         // checks the link's key itself.
         .route(

@@ -184,6 +184,12 @@ pub(crate) trait Face: Sync {
     /// Registers the provider's scheduled-event kinds.
     fn register_events(&self, handlers: &mut Handlers<World>);
 
+    /// The OpenAPI 3.1 document of the provider's API, generated from its handlers and
+    /// wire types; `None` while the provider has none (`GET /_sandbox/openapi`).
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
     /// The provider's own admin listing `name` of `world`
     /// (`GET /_sandbox/tenants/{t}/{provider}/{name}`); `None` when there is none.
     fn admin_list(&self, _world: &World, _name: &str) -> Option<Value> {

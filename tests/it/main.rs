@@ -33,3 +33,5 @@ mod listen;
 mod readme;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;
+// The OpenAPI documents: served, valid 3.1, every operation a route, snapshots.
+mod openapi;

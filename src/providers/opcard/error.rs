@@ -6,6 +6,7 @@
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::ledger::LedgerError;
 use crate::request::{BodyError, InternalError};
@@ -29,6 +30,16 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code but success, in the README's order.
+    pub const ALL: [Self; 6] = [
+        Self::BadParameter,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::Conflict,
+        Self::InsufficientBalance,
+        Self::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadParameter => "40000",
@@ -106,13 +117,35 @@ impl From<LedgerError> for OpError {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Envelope<T: Serialize> {
+/// A successful answer: `code` "200", `msg` "Success", and `data`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Envelope<T> {
+    #[schema(value_type = String, example = "200")]
+    code: &'static str,
+    #[schema(example = "Success")]
+    msg: String,
+    /// 32 hex digits, unique per request; repeated in `X-Trace-Id`.
+    trace_id: String,
+    data: T,
+}
+
+/// A refused request: one of the codes below, a message naming what was wrong, no
+/// `data`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorEnvelope {
+    #[schema(schema_with = code_schema)]
     code: &'static str,
     msg: String,
+    /// 32 hex digits, unique per request; repeated in `X-Trace-Id`.
     trace_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<T>,
+}
+
+/// Every code an answer carries (README, "OPCard", error codes).
+fn code_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
+        .build()
 }
 
 /// An answer with its trace id: success (`code` "200", `msg` "Success") or an error.
@@ -137,16 +170,15 @@ impl<T: Serialize> IntoResponse for Reply<T> {
                     code: "200",
                     msg: "Success".to_owned(),
                     trace_id: self.trace_id.clone(),
-                    data: Some(data),
+                    data,
                 }),
             ),
             Err(e) => (
                 e.status,
-                serde_json::to_vec(&Envelope::<()> {
+                serde_json::to_vec(&ErrorEnvelope {
                     code: e.code.as_str(),
                     msg: e.msg,
                     trace_id: self.trace_id.clone(),
-                    data: None,
                 }),
             ),
         };

@@ -212,6 +212,10 @@ impl Face for Opcard {
         handlers.register(ops::MONTHLY_BILL, ops::monthly_bill);
     }
 
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(super::openapi_document())
+    }
+
     fn sends_webhooks(&self) -> bool {
         false
     }

@@ -6,16 +6,33 @@ use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::error::{Code, OpError, Reply};
+use super::error::{Code, Envelope, ErrorEnvelope, OpError, Reply};
 use super::extract::{self, Authed};
 use super::state::RiskRule;
-use super::wire::{self, CardDetail, LoadData, ReleaseData, RiskRow, TokenData};
+use super::wire::{
+    self, AmountRequest, CardDetail, ChangeRow, CreateCardRequest, LoadData, LoadRequest, Page,
+    PayoutRow, PayoutsQuery, RecordsQuery, ReleaseData, RiskRow, TokenData, TokenRequest,
+};
 use super::{ops, query};
 use crate::providers::Provider;
 use crate::request::{AppState, ResolvedTenant};
 use crate::tenant::World;
 
 /// `POST /card-api/v1/auth/token`: `{app_key, app_secret}` → `{token, expires_in}`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/auth/token",
+    tag = "auth",
+    operation_id = "auth_token",
+    summary = "Issue a token from a client's app_key and app_secret",
+    description = "A token for `Authorization`, valid `expires_in` seconds (7200) on the wall clock (the tenant clock under the scenario's `clock.auth: tenant`). Not in OPCard's published documentation: the sandbox's own.",
+    request_body = TokenRequest,
+    security(()),
+    responses(
+        (status = 200, description = "The token", body = Envelope<TokenData>),
+        (status = 401, description = "Unknown app_key or wrong app_secret", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let body = match extract::read_body(req).await {
@@ -96,6 +113,19 @@ fn detail(w: &World, card: usize) -> CardDetail {
 }
 
 /// `POST /card-api/v1/cards/create`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/cards/create",
+    tag = "cards",
+    operation_id = "cards_create",
+    summary = "Create a card on a program",
+    description = "Answers the card's detail (the answer's shape is the sandbox's: OPCard documents the request only).",
+    request_body = CreateCardRequest,
+    responses(
+        (status = 200, description = "The new card, or a business error (code other than 200)", body = Envelope<CardDetail>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn cards_create(req: Authed) -> Response {
     req.run(|w, body| {
         let card_name = wire::req_str(body, "card_name")?;
@@ -129,6 +159,18 @@ pub(super) async fn cards_create(req: Authed) -> Response {
 }
 
 /// `GET /card-api/v1/cards/{card_id}/detail`.
+#[utoipa::path(
+    get,
+    path = "/card-api/v1/cards/{card_id}/detail",
+    tag = "cards",
+    operation_id = "card_detail",
+    summary = "A card's detail",
+    params(("card_id" = u64, Path, description = "The card id (a JSON integer above 2^53 in answers)")),
+    responses(
+        (status = 200, description = "The card, or 40400 when there is none", body = Envelope<CardDetail>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn card_detail(Path(card_id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
         let id = wire::parse_id(&Value::String(card_id.clone()), "card_id")?;
@@ -141,6 +183,18 @@ pub(super) async fn card_detail(Path(card_id): Path<String>, req: Authed) -> Res
 }
 
 /// `POST /card-api/v1/load/create`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/load/create",
+    tag = "card limits",
+    operation_id = "load_create",
+    summary = "Load a card account (Pending, confirmed later on the tenant clock)",
+    request_body = LoadRequest,
+    responses(
+        (status = 200, description = "The pending load, or a business error", body = Envelope<LoadData>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn load_create(req: Authed) -> Response {
     req.run(|w, body| {
         let accounting_currency = wire::req_currency(body, "accounting_currency")?;
@@ -167,6 +221,19 @@ pub(super) async fn load_create(req: Authed) -> Response {
 }
 
 /// `POST /card-api/v1/load/release` `{program_value, currency, amount}`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/load/release",
+    tag = "card limits",
+    operation_id = "load_release",
+    summary = "Release money from a card account (fund_type 23)",
+    description = "Not in OPCard's published documentation: the sandbox's own.",
+    request_body = AmountRequest,
+    responses(
+        (status = 200, description = "The release, or a business error (42200 beyond the balance)", body = Envelope<ReleaseData>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn load_release(req: Authed) -> Response {
     req.run(|w, body| {
         let program = wire::req_program(body, "program_value")?;
@@ -186,6 +253,19 @@ pub(super) async fn load_release(req: Authed) -> Response {
 }
 
 /// `POST /card-api/v1/payouts/create` `{program_value, currency, amount}`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/payouts/create",
+    tag = "payouts",
+    operation_id = "payouts_create",
+    summary = "Pay out from a card account (fund_type 28)",
+    description = "Not in OPCard's published documentation: the sandbox's own.",
+    request_body = AmountRequest,
+    responses(
+        (status = 200, description = "The payout, or a business error (42200 beyond the balance)", body = Envelope<PayoutRow>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn payouts_create(req: Authed) -> Response {
     req.run(|w, body| {
         let program = wire::req_program(body, "program_value")?;
@@ -197,11 +277,36 @@ pub(super) async fn payouts_create(req: Authed) -> Response {
 }
 
 /// `POST /card-api/v1/payouts/list`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/payouts/list",
+    tag = "payouts",
+    operation_id = "payouts_list",
+    summary = "Payouts, a cursor page",
+    request_body = PayoutsQuery,
+    responses(
+        (status = 200, description = "A page, or a business error", body = Envelope<Page<PayoutRow>>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn payouts_list(req: Authed) -> Response {
     req.run(|w, body| query::payouts(&w.opcard, body))
 }
 
 /// `POST /card-api/v1/balance/change/records`.
+#[utoipa::path(
+    post,
+    path = "/card-api/v1/balance/change/records",
+    tag = "balance",
+    operation_id = "balance_change_records",
+    summary = "Balance change records, a cursor page, newest first by default",
+    description = "Every record carries the card account's balance right after it (`card_limit_amount`).",
+    request_body = RecordsQuery,
+    responses(
+        (status = 200, description = "A page, or a business error", body = Envelope<Page<ChangeRow>>),
+        (status = 401, description = "No or a wrong token", body = ErrorEnvelope),
+    )
+)]
 pub(super) async fn balance_change_records(req: Authed) -> Response {
     req.run(|w, body| query::change_records(&w.opcard, body))
 }

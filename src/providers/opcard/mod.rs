@@ -14,6 +14,7 @@ mod error;
 mod extract;
 pub(super) mod face;
 mod handlers;
+mod openapi;
 pub mod ops;
 mod query;
 pub mod quirks;
@@ -25,33 +26,36 @@ pub mod wire;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::{Code, OpError};
 
 use crate::request::AppState;
 
-/// Every OPCard route: the documented ones in the order of the documentation, then the
-/// sandbox's own.
+/// Every OPCard route with its OpenAPI operation (`openapi.rs`): the documented ones in
+/// the order of the documentation, then the sandbox's own. The router and the document
+/// come from the same list, so no route goes undocumented.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(handlers::cards_create))
+        .routes(routes!(handlers::card_detail))
+        .routes(routes!(handlers::load_create))
+        .routes(routes!(handlers::balance_change_records))
+        .routes(routes!(handlers::payouts_list))
+        .routes(routes!(handlers::auth_token))
+        .routes(routes!(handlers::load_release))
+        .routes(routes!(handlers::payouts_create))
+}
+
+/// Every OPCard route.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/card-api/v1/cards/create", post(handlers::cards_create))
-        .route(
-            "/card-api/v1/cards/{card_id}/detail",
-            get(handlers::card_detail),
-        )
-        .route("/card-api/v1/load/create", post(handlers::load_create))
-        .route(
-            "/card-api/v1/balance/change/records",
-            post(handlers::balance_change_records),
-        )
-        .route("/card-api/v1/payouts/list", post(handlers::payouts_list))
-        .route("/card-api/v1/auth/token", post(handlers::auth_token))
-        .route("/card-api/v1/load/release", post(handlers::load_release))
-        .route(
-            "/card-api/v1/payouts/create",
-            post(handlers::payouts_create),
-        )
+    routes().split_for_parts().0
+}
+
+/// The OpenAPI 3.1 document of the OPCard API.
+pub(crate) fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::finish(routes().into_openapi())
 }
 
 /// An unknown path under `/card-api/`: 404 in the envelope.

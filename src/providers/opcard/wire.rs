@@ -6,6 +6,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -202,47 +203,71 @@ pub fn filter_list<T>(
 }
 
 /// `/card-api/v1/auth/token`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenData {
     pub token: String,
     pub expires_in: i64,
 }
 
 /// One balance change record, with exactly the seed's fields.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeRow {
     pub program_value: u32,
     #[serde(rename = "moving_account_Time")]
     pub moving_account_time: String,
+    /// 1 credit, 2 debit.
+    #[schema(schema_with = moving_type_schema)]
     pub moving_account_type: u8,
+    #[schema(schema_with = fund_type_schema)]
     pub fund_type: u16,
     pub batch_no: String,
+    #[schema(value_type = f64)]
     pub bill_amount: Box<RawValue>,
     pub bill_currency: String,
+    #[schema(value_type = f64)]
     pub moving_account_amount: Box<RawValue>,
     pub moving_account_currency: String,
     pub card_limit_currency: String,
+    #[schema(value_type = f64)]
     pub card_limit_amount: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub card_exchange_rate: Box<RawValue>,
     pub card_exchange_time: Option<String>,
 }
 
+/// Every fund type a record carries (20 limit creation, 21 monthly bill, 22 bill
+/// settlement, 23 limit release, 24 forex sell, 25 forex buy, 28 payout).
+fn fund_type_schema() -> utoipa::openapi::schema::Object {
+    integer_enum(super::state::fund_type::ALL.map(i64::from))
+}
+
+fn moving_type_schema() -> utoipa::openapi::schema::Object {
+    integer_enum([1, 2])
+}
+
+fn integer_enum<const N: usize>(values: [i64; N]) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .enum_values(Some(values))
+        .build()
+}
+
 /// A cursor page: `{data, next_cursor, has_more}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,
     pub has_more: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RiskRow {
     pub trade_risk_name: String,
     pub trade_risk_value: String,
 }
 
 /// `GET /card-api/v1/cards/{card_id}/detail` (and the answer of `cards/create`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CardDetail {
     pub card_no: u64,
     pub card_id: u64,
@@ -257,32 +282,38 @@ pub struct CardDetail {
 }
 
 /// `POST /card-api/v1/load/create`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LoadData {
     pub batch_no: String,
     pub status: String,
     pub available_currency: String,
     pub accounting_currency: String,
+    #[schema(value_type = f64)]
     pub accounting_amount: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub reference_exchange_rate: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub available_balance: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub estimated_deduction_amount: Box<RawValue>,
     pub estimated_deduction_currency: String,
 }
 
 /// `POST /card-api/v1/load/release`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReleaseData {
     pub batch_no: String,
     pub status: String,
     pub program_value: u32,
     pub currency: String,
+    #[schema(value_type = f64)]
     pub amount: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub card_limit_amount: Box<RawValue>,
 }
 
 /// One row of `POST /card-api/v1/payouts/list` (also the answer of `payouts/create`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PayoutRow {
     pub batch_no: String,
     pub program_value: u32,
@@ -290,7 +321,9 @@ pub struct PayoutRow {
     pub program_en_name: String,
     pub moving_account_time: String,
     pub currency: String,
+    #[schema(value_type = f64)]
     pub amount: Box<RawValue>,
+    #[schema(value_type = f64)]
     pub issue_card_amount: Box<RawValue>,
 }
 
@@ -308,4 +341,82 @@ pub struct AdminCredential {
 pub struct AdminInventory {
     pub programs: Vec<u32>,
     pub cards: Vec<String>,
+}
+
+// Request bodies, as the OpenAPI document describes them (`openapi.rs`). The handlers
+// read the same fields one by one with the readers above, which also take the lenient
+// spellings the README lists (ids and `program_value` as strings, amounts as strings).
+
+/// `POST /card-api/v1/auth/token`.
+#[derive(Debug, ToSchema)]
+pub struct TokenRequest {
+    pub app_key: String,
+    pub app_secret: String,
+}
+
+/// `POST /card-api/v1/cards/create`.
+#[derive(Debug, ToSchema)]
+pub struct CreateCardRequest {
+    pub card_name: String,
+    pub card_desc: Option<String>,
+    /// `YYYYMM`.
+    #[schema(pattern = "^[0-9]{6}$")]
+    pub card_validity_time: String,
+    pub program_value: u32,
+    pub card_holder_id: Option<u64>,
+    pub risk_list: Option<Vec<RiskRow>>,
+}
+
+/// `POST /card-api/v1/load/create`.
+#[derive(Debug, ToSchema)]
+pub struct LoadRequest {
+    /// ISO 4217, upper case.
+    pub accounting_currency: String,
+    pub bill_currency: String,
+    pub program_value: u32,
+    #[schema(value_type = f64, exclusive_minimum = 0.0)]
+    pub accounting_amount: Decimal,
+}
+
+/// `POST /card-api/v1/load/release` and `POST /card-api/v1/payouts/create`.
+#[derive(Debug, ToSchema)]
+pub struct AmountRequest {
+    pub program_value: u32,
+    pub currency: String,
+    #[schema(value_type = f64, exclusive_minimum = 0.0)]
+    pub amount: Decimal,
+}
+
+/// `POST /card-api/v1/payouts/list`.
+#[derive(Debug, ToSchema)]
+pub struct PayoutsQuery {
+    /// `""` for the first page, then the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    pub batch_no: Option<String>,
+    pub program_value: Option<u32>,
+    pub currency: Option<String>,
+    /// ISO 8601.
+    pub from_created_at: Option<String>,
+    pub to_created_at: Option<String>,
+    pub ascending: Option<bool>,
+}
+
+/// `POST /card-api/v1/balance/change/records`.
+#[derive(Debug, ToSchema)]
+pub struct RecordsQuery {
+    /// `""` for the first page, then the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// ISO 8601; inclusive, compared to the second.
+    pub from_changed_at: Option<String>,
+    pub to_changed_at: Option<String>,
+    pub bill_currency_list: Option<Vec<String>>,
+    /// Fund types as strings (`"20"`).
+    pub fund_type_list: Option<Vec<String>>,
+    pub program_value_list: Option<Vec<String>>,
+    pub moving_account_currency_list: Option<Vec<String>>,
+    pub ascending: Option<bool>,
 }
