@@ -53,7 +53,10 @@ async fn every_document_is_served_as_json_and_yaml_and_matches_its_snapshot() {
 async fn every_documented_operation_is_a_route() {
     let app = TestApp::embedded();
     for name in documents(&app).await {
-        let doc = app.get(&format!("/_sandbox/openapi/{name}.json")).await.json();
+        let doc = app
+            .get(&format!("/_sandbox/openapi/{name}.json"))
+            .await
+            .json();
         let paths = doc["paths"].as_object().expect("paths");
         assert!(!paths.is_empty(), "{name} documents operations");
         for (path, item) in paths {

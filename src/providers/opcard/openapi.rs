@@ -7,9 +7,9 @@
 
 use utoipa::Modify;
 use utoipa::OpenApi;
+use utoipa::openapi::external_docs::ExternalDocsBuilder;
 use utoipa::openapi::schema::{OneOfBuilder, Ref};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::external_docs::ExternalDocsBuilder;
 use utoipa::openapi::{OpenApi as Document, RefOr};
 
 /// OPCard's own documentation, which every operation links to.

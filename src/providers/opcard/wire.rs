@@ -6,9 +6,9 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use utoipa::ToSchema;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::error::OpError;
 use crate::clock::Timestamp;
