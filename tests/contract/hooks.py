@@ -4,10 +4,15 @@ real client does it, against the tenant the run was given (its base URL is the r
 
 - OPCard: `POST /card-api/v1/auth/token` with the tenant's app_key and app_secret, then
   `Authorization: <token>` (the token request itself goes without).
+- HyperCard: each request signed on the wall clock with the tenant's merchant key by
+  `card-sandbox hypercard sign`, the same signing code the sandbox's own command uses,
+  over the very body Schemathesis sends.
 """
 
 import json
 import os
+import subprocess
+import tempfile
 import urllib.request
 
 import schemathesis
@@ -17,6 +22,12 @@ BASE = os.environ["SANDBOX_CONTRACT_BASE"]
 
 CREDENTIALS = json.loads(os.environ["SANDBOX_CONTRACT_CREDENTIALS"])
 """The tenant view's `credentials` object."""
+
+BINARY = os.environ["SANDBOX_CONTRACT_BINARY"]
+"""The card-sandbox binary, for `hypercard sign`."""
+
+DOCUMENT = os.environ["SANDBOX_CONTRACT_DOCUMENT"]
+"""Which document this run fuzzes: opcard, hypercard, ..."""
 
 
 def post_json(path, body):
@@ -30,7 +41,7 @@ def post_json(path, body):
         return json.loads(answer.read())
 
 
-@schemathesis.auth()
+@schemathesis.auth().apply_to(name_regex="^/card-api/")
 class OpcardToken:
     """A token from the token endpoint, refreshed well inside its two hours."""
 
@@ -48,3 +59,35 @@ class OpcardToken:
         if case.path != "/card-api/v1/auth/token":
             case.headers = case.headers or {}
             case.headers["Authorization"] = data
+
+
+_merchant_key = None
+
+
+def merchant_key_file():
+    """The merchant's private key PEM (from the tenant view), in a file for `sign`."""
+    global _merchant_key
+    if _merchant_key is None:
+        pem = CREDENTIALS["hypercard"][0]["private_key_pem"]
+        handle = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
+        handle.write(pem)
+        handle.close()
+        _merchant_key = handle.name
+    return _merchant_key
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs=None):
+    """Signs every HyperCard request over the body it carries."""
+    if DOCUMENT != "hypercard":
+        return
+    body = case.body if isinstance(case.body, dict) else {}
+    signed = subprocess.run(
+        [BINARY, "hypercard", "sign", "--api-key", CREDENTIALS["hypercard"][0]["api_key"],
+         "--key", merchant_key_file(), "--body", "@-"],
+        input=json.dumps(body), capture_output=True, text=True, check=True)
+    case.headers = case.headers or {}
+    for line in signed.stdout.splitlines():
+        name, _, value = line.partition(": ")
+        if name:
+            case.headers[name] = value

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::ledger::LedgerError;
 use crate::request::{BodyError, InternalError};
@@ -39,6 +40,21 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every error code, in the appendix's order.
+    pub const ALL: [Self; 11] = [
+        Self::A0000,
+        Self::A0001,
+        Self::A0002,
+        Self::A0003,
+        Self::A0004,
+        Self::A0005,
+        Self::A0006,
+        Self::A0008,
+        Self::A0010,
+        Self::A0011,
+        Self::B0000,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::A0000 => "A0000",
@@ -112,13 +128,26 @@ impl From<LedgerError> for HcError {
     }
 }
 
-/// The envelope. `data` is omitted on errors, as HyperCard does.
-#[derive(Debug, Serialize)]
-pub(super) struct Envelope<T: Serialize> {
+/// The envelope, on every answer: `code` "00000" and `msg` "ok" on success, with
+/// `data` unless the endpoint answers none; an error code and its message otherwise,
+/// without `data`, as HyperCard does.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Envelope<T> {
+    #[schema(schema_with = code_schema)]
     pub(super) code: &'static str,
     pub(super) msg: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) data: Option<T>,
+}
+
+/// "00000" and every error code (quirks.rs).
+fn code_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(
+            std::iter::once("00000").chain(Code::ALL.iter().map(|c| c.as_str())),
+        ))
+        .build()
 }
 
 impl IntoResponse for HcError {

@@ -224,6 +224,10 @@ impl Face for Hypercard {
         handlers.register(ops::ACTIVATION_DONE, ops::finish_activation);
     }
 
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(super::openapi_document())
+    }
+
     fn inspect_webhook(
         &self,
         key: &str,

@@ -4,13 +4,16 @@
 use axum::response::Response;
 use rust_decimal::Decimal;
 
-use super::error::HcError;
+use super::error::{Envelope, HcError};
 use super::extract::Signed;
 use super::state::{self, Detail, op_type};
 use super::wire::{
-    self, ApplyResult, ApplyResultData, BalanceData, BankDetailsData, BuyCoinData,
-    MerchantBalanceRow, OperationResultData, ProductRow, RechargeData, RechargeFigures,
-    RechargeQueryData,
+    self, ActivateRequest, ApplyQuickRequest, ApplyResult, ApplyResultData, ApplyResultRequest,
+    BalanceData, BankDetailsData, BankDetailsRequest, BuyCoinData, BuyCoinRequest, CardListRequest,
+    CardRequest, EstimationRequest, MerchantBalanceRequest, MerchantBalanceRow, MonthStatement,
+    OperationRequest, OperationResultData, ProductRow, RechargeData, RechargeFigures,
+    RechargeQueryData, RechargeQueryRequest, RechargeRequest, StatementRequest,
+    TransactionsRequest, TxPage,
 };
 use super::{card_details, ops, query};
 use crate::money::{Currency, format_fixed};
@@ -19,6 +22,15 @@ use crate::money::{Currency, format_fixed};
 const CARD_ID_DIGITS: usize = 20;
 
 /// `POST /openapi/card/balance`.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/balance",
+    tag = "cards",
+    operation_id = "card_balance",
+    summary = "A card's balance",
+    request_body = CardRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<BalanceData>))
+)]
 pub(super) async fn card_balance(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -42,6 +54,15 @@ pub(super) async fn card_balance(req: Signed) -> Response {
 }
 
 /// `POST /openapi/card/recharge`.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/recharge",
+    tag = "recharge",
+    operation_id = "recharge",
+    summary = "Recharge a card with a coin (pending until it settles on the tenant clock)",
+    request_body = RechargeRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<RechargeData>))
+)]
 pub(super) async fn recharge(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -75,6 +96,15 @@ fn fee_in_usdt(w: &crate::tenant::World, fee: Decimal, coin: Currency) -> Result
 
 /// `POST /openapi/card/recharge/query`. An unknown reference answers success with no
 /// data, as HyperCard does.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/recharge/query",
+    tag = "recharge",
+    operation_id = "recharge_query",
+    summary = "A recharge's status and figures (an unknown reference: success with no data)",
+    request_body = RechargeQueryRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<RechargeQueryData>))
+)]
 pub(super) async fn recharge_query(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -101,6 +131,15 @@ pub(super) async fn recharge_query(req: Signed) -> Response {
 }
 
 /// `POST /openapi/card/estimation/crypto`.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/estimation/crypto",
+    tag = "recharge",
+    operation_id = "estimation_crypto",
+    summary = "What a recharge would cost",
+    request_body = EstimationRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<RechargeFigures>))
+)]
 pub(super) async fn estimation_crypto(req: Signed) -> Response {
     req.run(|w, body| {
         let card_type_id = wire::req_text(body, "card_type_id", 64)?;
@@ -118,6 +157,15 @@ pub(super) async fn estimation_crypto(req: Signed) -> Response {
 }
 
 /// `POST /openapi/card/buy/coin`.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/buy/coin",
+    tag = "merchant",
+    operation_id = "buy_coin",
+    summary = "Card fiat to USDT on the merchant balance, less a fee",
+    request_body = BuyCoinRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<BuyCoinData>))
+)]
 pub(super) async fn buy_coin(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -152,6 +200,15 @@ pub(super) async fn buy_coin(req: Signed) -> Response {
 }
 
 /// `POST /openapi/card/operation`: answers `{code, msg}` only.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/operation",
+    tag = "cards",
+    operation_id = "card_operation",
+    summary = "Freeze, unfreeze, cancel or another card operation (answers code and msg only)",
+    request_body = OperationRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<NoData>))
+)]
 pub(super) async fn card_operation(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -178,7 +235,18 @@ pub(super) async fn card_operation(req: Signed) -> Response {
 
 /// Renders as nothing: the envelope then carries only `code` and `msg`.
 #[derive(Debug)]
-pub(super) struct NoData;
+pub(crate) struct NoData;
+
+impl utoipa::PartialSchema for NoData {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some("never sent: this answer carries only code and msg"))
+            .build()
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for NoData {}
 
 impl serde::Serialize for NoData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -187,6 +255,15 @@ impl serde::Serialize for NoData {
 }
 
 /// `POST /v2/openapi/card/operation/result`.
+#[utoipa::path(
+    post,
+    path = "/v2/openapi/card/operation/result",
+    tag = "cards",
+    operation_id = "operation_result",
+    summary = "An operation's status",
+    request_body = OperationRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<OperationResultData>))
+)]
 pub(super) async fn operation_result(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -216,6 +293,15 @@ pub(super) async fn operation_result(req: Signed) -> Response {
 }
 
 /// `POST /v5/openapi/card/list`: the card products, optionally one of them.
+#[utoipa::path(
+    post,
+    path = "/v5/openapi/card/list",
+    tag = "products",
+    operation_id = "card_list",
+    summary = "The card products",
+    request_body = CardListRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<Vec<ProductRow>>))
+)]
 pub(super) async fn card_list(req: Signed) -> Response {
     req.run(|w, body| {
         let wanted = wire::opt_text(body, "card_type_id", 64)?;
@@ -229,6 +315,15 @@ pub(super) async fn card_list(req: Signed) -> Response {
 }
 
 /// `POST /openapi/card/merchant/balance`: the merchant's balance per coin.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/merchant/balance",
+    tag = "merchant",
+    operation_id = "merchant_balance",
+    summary = "The merchant's balance per coin",
+    request_body = MerchantBalanceRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<Vec<MerchantBalanceRow>>))
+)]
 pub(super) async fn merchant_balance(req: Signed) -> Response {
     req.run(|w, body| {
         let wanted = wire::opt_text(body, "coin", 20)?.map(str::to_ascii_uppercase);
@@ -252,17 +347,44 @@ pub(super) async fn merchant_balance(req: Signed) -> Response {
 }
 
 /// `POST /v2/openapi/card/transaction/record`.
+#[utoipa::path(
+    post,
+    path = "/v2/openapi/card/transaction/record",
+    tag = "transactions",
+    operation_id = "transaction_record",
+    summary = "A card's monthly statements (GMT+8, at most 31 days)",
+    request_body = StatementRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<Vec<MonthStatement>>))
+)]
 pub(super) async fn transaction_record(req: Signed) -> Response {
     req.run(|w, body| query::statement(&w.hypercard, body))
 }
 
 /// `POST /v3/openapi/card/transactions`.
+#[utoipa::path(
+    post,
+    path = "/v3/openapi/card/transactions",
+    tag = "transactions",
+    operation_id = "transactions_v3",
+    summary = "Transaction Query v3: one business type's records, newest first; each record has exactly its business type's fields",
+    request_body = TransactionsRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<TxPage>))
+)]
 pub(super) async fn transactions_v3(req: Signed) -> Response {
     req.run(|w, body| query::transactions(&w.hypercard, body))
 }
 
 /// `POST /v4/openapi/card/apply/quick` (express v4): answers `{code, msg}` only; the
 /// outcome comes later, in the application result and the `OPEN_CARD` push.
+#[utoipa::path(
+    post,
+    path = "/v4/openapi/card/apply/quick",
+    tag = "applications",
+    operation_id = "apply_quick",
+    summary = "Express application (answers code and msg only; the outcome comes on the tenant clock)",
+    request_body = ApplyQuickRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<NoData>))
+)]
 pub(super) async fn apply_quick(req: Signed) -> Response {
     req.run(|w, body| {
         let mc_trade_no = wire::req_text(body, "mc_trade_no", 64)?;
@@ -334,7 +456,34 @@ fn plausible_email(email: &str) -> bool {
 
 /// `POST /openapi/card/apply/result` (v1) and `/v2/openapi/card/apply/result`: the
 /// application `mc_trade_no` names (its own, or its opening deposit's); unknown: `A0003`.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/apply/result",
+    tag = "applications",
+    operation_id = "apply_result",
+    summary = "An application's result (v1)",
+    request_body = ApplyResultRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<ApplyResultData>))
+)]
 pub(super) async fn apply_result(req: Signed) -> Response {
+    apply_result_any(req).await
+}
+
+/// `POST /v2/openapi/card/apply/result`: the same as v1.
+#[utoipa::path(
+    post,
+    path = "/v2/openapi/card/apply/result",
+    tag = "applications",
+    operation_id = "apply_result_v2",
+    summary = "An application's result (v2, the same answer as v1)",
+    request_body = ApplyResultRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<ApplyResultData>))
+)]
+pub(super) async fn apply_result_v2(req: Signed) -> Response {
+    apply_result_any(req).await
+}
+
+async fn apply_result_any(req: Signed) -> Response {
     req.run(|w, body| {
         let mc_trade_no = wire::req_text(body, "mc_trade_no", 128)?;
         let index = w
@@ -369,6 +518,15 @@ pub(super) async fn apply_result(req: Signed) -> Response {
 
 /// `POST /openapi/card/active`: `{card_id, file}`, `file` the raw base64 of a JPEG or
 /// PNG (no `data:` prefix); answers `{code, msg}` only.
+#[utoipa::path(
+    post,
+    path = "/openapi/card/active",
+    tag = "cards",
+    operation_id = "card_active",
+    summary = "Activate a card (answers code and msg only)",
+    request_body = ActivateRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<NoData>))
+)]
 pub(super) async fn card_active(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;
@@ -411,6 +569,15 @@ fn check_image(file: &str) -> Result<(), HcError> {
 
 /// `POST /v2/openapi/card/bank/details`: the card's number, CVV and expiry (or, for
 /// hosted-page products, the page's url and password) encrypted with `pub_key`.
+#[utoipa::path(
+    post,
+    path = "/v2/openapi/card/bank/details",
+    tag = "cards",
+    operation_id = "bank_details",
+    summary = "The card's number, CVV and expiry encrypted with your public key",
+    request_body = BankDetailsRequest,
+    responses((status = 200, description = "The envelope: data on success, or an error code and message", body = Envelope<BankDetailsData>))
+)]
 pub(super) async fn bank_details(req: Signed) -> Response {
     req.run(|w, body| {
         let card_id = wire::req_id(body, "card_id", CARD_ID_DIGITS)?;

@@ -19,6 +19,7 @@ mod extract;
 pub(super) mod face;
 mod handlers;
 pub mod keys;
+mod openapi;
 pub mod ops;
 mod query;
 pub mod quirks;
@@ -32,55 +33,44 @@ pub mod wire;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::{Code, HcError};
 
 use crate::request::AppState;
 
-/// Every HyperCard route, in the order of HyperCard's documentation.
+/// Every HyperCard route with its OpenAPI operation (`openapi.rs`), in the order of
+/// HyperCard's documentation. The router and the document come from the same list, so
+/// no route goes undocumented.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(handlers::apply_quick))
+        .routes(routes!(handlers::apply_result))
+        .routes(routes!(handlers::apply_result_v2))
+        .routes(routes!(handlers::card_active))
+        .routes(routes!(handlers::bank_details))
+        .routes(routes!(handlers::card_balance))
+        .routes(routes!(handlers::recharge))
+        .routes(routes!(handlers::recharge_query))
+        .routes(routes!(handlers::estimation_crypto))
+        .routes(routes!(handlers::card_operation))
+        .routes(routes!(handlers::operation_result))
+        .routes(routes!(handlers::buy_coin))
+        .routes(routes!(handlers::card_list))
+        .routes(routes!(handlers::merchant_balance))
+        .routes(routes!(handlers::transaction_record))
+        .routes(routes!(handlers::transactions_v3))
+}
+
+/// Every HyperCard route.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v4/openapi/card/apply/quick", post(handlers::apply_quick))
-        .route("/openapi/card/apply/result", post(handlers::apply_result))
-        .route(
-            "/v2/openapi/card/apply/result",
-            post(handlers::apply_result),
-        )
-        .route("/openapi/card/active", post(handlers::card_active))
-        .route(
-            "/v2/openapi/card/bank/details",
-            post(handlers::bank_details),
-        )
-        .route("/openapi/card/balance", post(handlers::card_balance))
-        .route("/openapi/card/recharge", post(handlers::recharge))
-        .route(
-            "/openapi/card/recharge/query",
-            post(handlers::recharge_query),
-        )
-        .route(
-            "/openapi/card/estimation/crypto",
-            post(handlers::estimation_crypto),
-        )
-        .route("/openapi/card/operation", post(handlers::card_operation))
-        .route(
-            "/v2/openapi/card/operation/result",
-            post(handlers::operation_result),
-        )
-        .route("/openapi/card/buy/coin", post(handlers::buy_coin))
-        .route("/v5/openapi/card/list", post(handlers::card_list))
-        .route(
-            "/openapi/card/merchant/balance",
-            post(handlers::merchant_balance),
-        )
-        .route(
-            "/v2/openapi/card/transaction/record",
-            post(handlers::transaction_record),
-        )
-        .route(
-            "/v3/openapi/card/transactions",
-            post(handlers::transactions_v3),
-        )
+    routes().split_for_parts().0
+}
+
+/// The OpenAPI 3.1 document of the HyperCard API.
+pub(crate) fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::finish(routes().into_openapi())
 }
 
 /// An unknown path under HyperCard's prefixes: 404 in the envelope.

@@ -14,12 +14,19 @@ const V3_MAX_SPAN: i64 = 60 * 86_400;
 /// The longest span of one statement query: 31 days (the API-wide one-month rule).
 const STATEMENT_MAX_SPAN: i64 = 31 * 86_400;
 
+/// The latest unix second a time field may name: the end of the year 9999.
+const LAST_SECOND: i64 = 253_402_300_799;
+
 fn unix_field(body: &Body, name: &str) -> Result<Option<i64>, HcError> {
-    wire::opt_int(body, name).map_err(|_| {
+    let bad = || {
         HcError::param(format!(
-            "{name} must be unix seconds as a string, such as \"1700000000\""
+            "{name} must be unix seconds as a string, such as \"1700000000\", from 0 to {LAST_SECOND}"
         ))
-    })
+    };
+    match wire::opt_int(body, name).map_err(|_| bad())? {
+        Some(seconds) if !(0..=LAST_SECOND).contains(&seconds) => Err(bad()),
+        seconds => Ok(seconds),
+    }
 }
 
 fn required<T>(value: Option<T>, name: &str) -> Result<T, HcError> {

@@ -605,3 +605,34 @@ async fn recharge_of_a_frozen_card_is_refused_and_moves_nothing() {
         merchant_before
     );
 }
+
+#[tokio::test]
+async fn time_fields_out_of_range_are_a0003_not_an_internal_error() {
+    // Found by the contract fuzzer: the most negative i64 overflowed the span check.
+    let app = TestApp::from_yaml(SCENARIO);
+    let c = Client::new(&app);
+    for (path, body) in [
+        (
+            "/v3/openapi/card/transactions",
+            json!({"start_time": i64::MIN, "end_time": 0, "page": 1, "size": 10, "business_type": 1}),
+        ),
+        (
+            "/v2/openapi/card/transaction/record",
+            json!({"card_id": USD_CARD, "start_time": "-9223372036854775808", "end_time": "0"}),
+        ),
+        (
+            "/v3/openapi/card/transactions",
+            json!({"start_time": "0", "end_time": i64::MAX, "page": 1, "size": 10, "business_type": 1}),
+        ),
+    ] {
+        let answer = c.call(path, body).await;
+        assert_eq!(answer["code"], "A0003", "{path}: {answer}");
+        assert!(
+            answer["msg"]
+                .as_str()
+                .expect("a message")
+                .contains("unix seconds"),
+            "{answer}"
+        );
+    }
+}

@@ -3,13 +3,14 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{amount, coin};
 use crate::money::Currency;
 use crate::providers::hypercard::state::{Product, Recharge};
 
 /// `/openapi/card/balance`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BalanceData {
     pub available_balance: String,
     pub current_balance: String,
@@ -19,7 +20,7 @@ pub struct BalanceData {
 }
 
 /// The rate and fee fields a recharge, its estimation and its query share.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RechargeFigures {
     pub card_coin: String,
     pub currency_amount: String,
@@ -64,7 +65,7 @@ impl RechargeFigures {
 }
 
 /// `/openapi/card/recharge`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RechargeData {
     pub order_no: String,
     #[serde(flatten)]
@@ -72,7 +73,7 @@ pub struct RechargeData {
 }
 
 /// `/openapi/card/recharge/query`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RechargeQueryData {
     pub status: u8,
     pub fail_reason: String,
@@ -84,7 +85,7 @@ pub struct RechargeQueryData {
 }
 
 /// `/openapi/card/buy/coin`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BuyCoinData {
     pub card_currency: String,
     pub coin: String,
@@ -99,7 +100,7 @@ pub struct BuyCoinData {
 }
 
 /// `/v2/openapi/card/operation/result`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OperationResultData {
     pub card_id: String,
     pub request_number: String,
@@ -109,7 +110,7 @@ pub struct OperationResultData {
 }
 
 /// `/openapi/card/merchant/balance` rows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MerchantBalanceRow {
     /// Available.
     pub amount: String,
@@ -118,7 +119,7 @@ pub struct MerchantBalanceRow {
 }
 
 /// `/v5/openapi/card/list` rows: the product catalogue.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProductRow {
     pub card_type_id: String,
     pub card_name: String,
@@ -168,13 +169,13 @@ impl ProductRow {
 }
 
 /// `/openapi/card/apply/result` and `/v2/openapi/card/apply/result`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApplyResultData {
     pub mc_trade_no: String,
     pub result: ApplyResult,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApplyResult {
     pub card_id: String,
     /// Masked; `""` until the card is issued.
@@ -188,7 +189,7 @@ pub struct ApplyResult {
 }
 
 /// `/v2/openapi/card/bank/details`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BankDetailsData {
     pub card_id: String,
     pub pub_key: String,

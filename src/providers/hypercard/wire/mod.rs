@@ -6,6 +6,7 @@
 
 mod answers;
 mod records;
+mod requests;
 mod statement;
 
 use rust_decimal::Decimal;
@@ -23,6 +24,7 @@ pub use records::{
     BuyCoinRecord, CancelRecord, ConsumptionRecord, FeeRecord, RechargeRecord, RefundRecord,
     TxPage, TxRecord, WithdrawalRecord,
 };
+pub use requests::*;
 pub use statement::{MonthStatement, StatementRow};
 
 /// The request body: a JSON object.

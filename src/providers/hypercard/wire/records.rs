@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{amount, coin};
 use crate::providers::hypercard::state::{Card, Detail, HypercardState, Record, recharge_status};
 
 /// `/v3/openapi/card/transactions` data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TxPage {
     pub records: Vec<TxRecord>,
     pub total: usize,
@@ -17,7 +18,7 @@ pub struct TxPage {
 }
 
 /// One v3 record; each variant has exactly its business type's fields.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum TxRecord {
     Consumption(ConsumptionRecord),
@@ -29,7 +30,7 @@ pub enum TxRecord {
     Cancel(CancelRecord),
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ConsumptionRecord {
     pub card_name: String,
     pub card_id: String,
@@ -47,7 +48,7 @@ pub struct ConsumptionRecord {
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RechargeRecord {
     pub card_name: String,
     pub card_id: String,
@@ -66,7 +67,7 @@ pub struct RechargeRecord {
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WithdrawalRecord {
     pub card_name: String,
     pub card_id: String,
@@ -83,7 +84,7 @@ pub struct WithdrawalRecord {
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RefundRecord {
     pub card_name: String,
     pub card_id: String,
@@ -99,7 +100,7 @@ pub struct RefundRecord {
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FeeRecord {
     pub card_name: String,
     pub card_id: String,
@@ -120,7 +121,7 @@ pub struct FeeRecord {
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BuyCoinRecord {
     pub card_name: String,
     pub card_id: String,
@@ -137,7 +138,7 @@ pub struct BuyCoinRecord {
     pub tx_status: u8,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CancelRecord {
     pub card_name: String,
     pub card_id: String,

@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{amount, coin};
 use crate::providers::hypercard::state::{Detail, HypercardState, Record, tx_status};
 
 /// One month of `/v2/openapi/card/transaction/record`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MonthStatement {
     pub bank_tx_list: Vec<StatementRow>,
     /// `MMyyyy`.
@@ -17,7 +18,7 @@ pub struct MonthStatement {
     pub statement_cycle_date: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StatementRow {
     #[serde(rename = "type")]
     pub kind: u16,
