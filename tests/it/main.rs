@@ -29,6 +29,8 @@ mod faults;
 mod webhooks;
 // The webhook receiver (`card-sandbox listen`) against the sandbox's own deliveries.
 mod listen;
+// Generated history reads like a real programme's: declines, rhythm, merchants, codes.
+mod realism;
 // The README's walkthroughs, run as written with bash, curl and jq.
 mod readme;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.

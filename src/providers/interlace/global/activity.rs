@@ -3,8 +3,6 @@
 //! inbound outcome, and outbound transfers of which some later fail or are cancelled
 //! while pending; the clock moves each through its statuses.
 
-use fake::Fake;
-use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
 use super::ops as global;
@@ -66,16 +64,47 @@ pub(crate) fn draw(
             81..=90 => (BizKind::Fail, Decimal::ZERO),
             _ => (BizKind::Cancel, Decimal::ZERO),
         };
-        let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
+        let inbound = matches!(kind, BizKind::Deposit(_));
+        let (counterparty, reference) = counterparty(world, inbound);
         steps.push(Step {
             time,
             generator,
             draw,
-            action: {
-                let counterparty = company.to_uppercase();
-                Action::provider(move |w| perform(w, kind, account, amount, &counterparty))
-            },
+            action: Action::provider(move |w| {
+                perform(w, kind, account, amount, counterparty, &reference)
+            }),
         });
+    }
+}
+
+/// Customers who pay in, and suppliers paid out: few enough that each recurs.
+const CUSTOMERS: [&str; 6] = [
+    "NORTHWIND TRADING LTD",
+    "BLUEWATER LOGISTICS",
+    "ACME RETAIL GROUP",
+    "HELIOS MEDIA GMBH",
+    "KESTREL FOODS PLC",
+    "ORION SOFTWARE BV",
+];
+const SUPPLIERS: [&str; 6] = [
+    "CLOUDHOST SERVICES",
+    "PRIME OFFICE SUPPLIES",
+    "SWIFTSHIP FREIGHT",
+    "LEDGERLY ACCOUNTING",
+    "BRIGHTADS AGENCY",
+    "METRO PROPERTY MGMT",
+];
+
+/// A counterparty and the reference its payment carries: an invoice number paid in, a
+/// purchase order or payroll run paid out.
+fn counterparty(world: &mut World, inbound: bool) -> (&'static str, String) {
+    let number = world.rng.int_between(1000, 9999);
+    if inbound {
+        let who = world.rng.pick(&CUSTOMERS).copied().unwrap_or(CUSTOMERS[0]);
+        (who, format!("INV-{number}"))
+    } else {
+        let who = world.rng.pick(&SUPPLIERS).copied().unwrap_or(SUPPLIERS[0]);
+        (who, format!("PO-{number}"))
     }
 }
 
@@ -86,6 +115,7 @@ fn perform(
     account: usize,
     amount: Decimal,
     counterparty: &str,
+    reference: &str,
 ) -> bool {
     let Some(ba) = world.interlace.global.business_accounts.get(account) else {
         return false;
@@ -106,7 +136,7 @@ fn perform(
     };
     match kind {
         BizKind::Deposit(outcome) => {
-            global::deposit(world, &id, amount, counterparty, "", outcome).is_ok()
+            global::deposit(world, &id, amount, counterparty, reference, outcome).is_ok()
         }
         BizKind::Transfer => {
             let client = world.ids.uuid();
@@ -116,7 +146,7 @@ fn perform(
                 amount,
                 currency,
                 counterparty,
-                "",
+                reference,
                 &client,
             )
             .is_ok()
