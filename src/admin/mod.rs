@@ -9,6 +9,7 @@
 mod error;
 mod faults;
 mod requests;
+mod scenarios;
 mod system;
 mod tenants;
 mod webhooks;
@@ -36,6 +37,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(tenants::file),
         );
     let guarded = Router::new()
+        .merge(scenarios::routes())
         .route(
             "/_sandbox/tenants",
             get(tenants::list).post(tenants::create),

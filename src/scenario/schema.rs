@@ -342,6 +342,12 @@ pub struct Realism {
     /// Whether each card pays a monthly subscription on a fixed day.
     #[serde(default = "default_true")]
     pub subscriptions: bool,
+    /// Whether a card is topped up before a purchase it could not pay, and deposits are
+    /// large enough to clear negatives (Interlace). Off, cards drain, purchases are
+    /// declined for insufficient funds, clearings and fees take cards negative and
+    /// small deposits repay them in part: a programme in trouble.
+    #[serde(default = "default_true")]
+    pub auto_top_up: bool,
 }
 
 impl Default for Realism {
@@ -354,6 +360,7 @@ impl Default for Realism {
             regular_share: default_regular_share(),
             abroad_share: default_abroad_share(),
             subscriptions: true,
+            auto_top_up: true,
         }
     }
 }

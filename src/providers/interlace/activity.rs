@@ -101,9 +101,16 @@ pub(super) fn draw(
             Action::provider(move |w| refund_last(w, &card, partial))
         } else if roll < refund + 0.05 {
             let amount = dec(world.rng.int_between(10, 50) * 10);
-            Action::provider(move |w| top_up(w, &card, amount))
+            let deposit_first = r.auto_top_up;
+            Action::provider(move |w| top_up(w, &card, amount, deposit_first))
         } else if roll < refund + 0.08 {
-            let amount = dec(world.rng.int_between(10, 60) * 100);
+            // Without top-ups, small deposits against a drained Infinity balance repay
+            // negatives only in part, so history shows full and partial repayments.
+            let amount = if r.auto_top_up {
+                dec(world.rng.int_between(10, 60) * 100)
+            } else {
+                dec(world.rng.int_between(1, 10))
+            };
             Action::provider(move |w| deposit(w, &card, amount))
         } else {
             let usual = world.rng.chance(r.regular_share);
@@ -207,6 +214,7 @@ fn push_purchase(
         world.rng.int_between(1, 3) * 86_400_000 + world.rng.int_between(0, 2 * 3_600_000),
     );
     let reverse = world.rng.chance(spec.realism.reversal_rate);
+    let auto_top_up = spec.realism.auto_top_up;
     // Mostly the authorised amount; a tip or a fuel top-up above (1003), a partial
     // shipment below (1005).
     let pct = *world
@@ -218,7 +226,7 @@ fn push_purchase(
     let held = pending.clone();
     let card_for_auth = card.clone();
     let auth = Action::provider(move |w| {
-        authorise(w, &card_for_auth, &p, declined).is_some_and(|id| {
+        authorise(w, &card_for_auth, &p, declined, auto_top_up).is_some_and(|id| {
             *held.borrow_mut() = Some(id);
             true
         })
@@ -249,7 +257,13 @@ fn push_purchase(
 /// Authorises a purchase, topping the card up first when it could not pay (unless the
 /// purchase is to be declined, when it is tried above what the card has). The
 /// authorisation's id when it holds money.
-fn authorise(world: &mut World, card_id: &str, p: &Purchase, declined: bool) -> Option<String> {
+fn authorise(
+    world: &mut World,
+    card_id: &str,
+    p: &Purchase,
+    declined: bool,
+    auto_top_up: bool,
+) -> Option<String> {
     let card = world.interlace.card_index(card_id)?;
     let ledger = world.interlace.cards[card].ledger;
     let available = world.ledger.balance(ledger).ok()?.available;
@@ -260,10 +274,10 @@ fn authorise(world: &mut World, card_id: &str, p: &Purchase, declined: bool) -> 
             p.billing
         }
     } else {
-        if available < p.billing {
+        if auto_top_up && available < p.billing {
             let short = p.billing - available.max(Decimal::ZERO);
             let amount = ((short / dec(50)).ceil() + dec(2)) * dec(50);
-            if !top_up(world, card_id, amount) {
+            if !top_up(world, card_id, amount, true) {
                 return None;
             }
         }
@@ -281,9 +295,10 @@ fn authorise(world: &mut World, card_id: &str, p: &Purchase, declined: bool) -> 
 }
 
 /// Moves `amount` onto a card: from the Infinity balance for a prepaid card (the
-/// account deposits first when the balance is short), into the account's budget for a
-/// budget card. False when the card is not active.
-fn top_up(world: &mut World, card_id: &str, amount: Decimal) -> bool {
+/// account deposits first when the balance is short and `deposit_first`, else the
+/// transfer takes what there is), into the account's budget for a budget card. False
+/// when the card is not active or nothing moved.
+fn top_up(world: &mut World, card_id: &str, amount: Decimal, deposit_first: bool) -> bool {
     let Some(card) = world.interlace.card_index(card_id) else {
         return false;
     };
@@ -292,7 +307,7 @@ fn top_up(world: &mut World, card_id: &str, amount: Decimal) -> bool {
     }
     let account = world.interlace.cards[card].account;
     if world.interlace.cards[card].is_budget_card() {
-        return il::fund_budget(world, account, amount).is_ok();
+        return deposit_first && il::fund_budget(world, account, amount).is_ok();
     }
     let infinity = world.interlace.accounts[account].infinity;
     let available = world
@@ -300,6 +315,14 @@ fn top_up(world: &mut World, card_id: &str, amount: Decimal) -> bool {
         .balance(infinity)
         .map(|b| b.available)
         .unwrap_or_default();
+    let amount = if deposit_first {
+        amount
+    } else {
+        amount.min(available)
+    };
+    if amount <= Decimal::ZERO {
+        return false;
+    }
     if available < amount {
         let deposit = ((amount - available) / dec(500)).ceil() * dec(500) + dec(1000);
         if il::fund_account(world, account, deposit).is_err() {

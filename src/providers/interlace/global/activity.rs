@@ -33,9 +33,37 @@ pub(crate) fn draw(
         return;
     }
     for draw in 0..spec.count as usize {
-        let time = moment(world, start, spec.days);
+        let mut time = moment(world, start, spec.days);
         let account = usize::try_from(world.rng.int_between(0, accounts as i64 - 1)).unwrap_or(0);
-        let roll = world.rng.int_between(1, 100);
+        // Then a transfer two days before the start that fails the day after, so one
+        // is still PAYMENT_FAILED (its refund not yet begun) when the clock starts.
+        let account = if draw == 5 || draw == 6 { 0 } else { account };
+        if draw == 5 || draw == 6 {
+            time = start.plus_secs(-86_400 * (7 - draw as i64));
+        }
+        // And deposits needing confirmation at several ages, so each of that path's
+        // statuses is showing when the clock starts.
+        if let Some(days) = match draw {
+            1 => Some(3),
+            7 => Some(7),
+            8 => Some(9),
+            9 => Some(1),
+            _ => None,
+        } {
+            time = start.plus_secs(-86_400 * days - 3_600);
+        }
+        // The first draws go through every inbound outcome once, so each shows.
+        let roll = match draw {
+            0 => 1,
+            1 => 31,
+            2 => 45,
+            3 => 47,
+            4 => 48,
+            5 => 49,
+            6 => 81,
+            7..=9 => 31,
+            _ => world.rng.int_between(1, 100),
+        };
         let (kind, amount) = match roll {
             1..=30 => (
                 BizKind::Deposit("closed"),
