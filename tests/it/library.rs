@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 
 /// Creates tenant `name` from the library scenario of that name, checks its
-/// invariants, and returns its export's snapshot as JSON.
+/// invariants, and returns its export's snapshot as JSON, with the tenant's fault
+/// rules as `faults`.
 async fn tenant(app: &TestApp, name: &str) -> Value {
     let created = app
         .post(
@@ -27,7 +28,9 @@ async fn tenant(app: &TestApp, name: &str) -> Value {
     assert_eq!(invariants["ok"], true, "{name}: {invariants}");
     let text = app.export_state(name).await;
     let scenario: Value = yaml_serde::from_str(&text).expect("the export is YAML");
-    scenario["snapshot"].clone()
+    let mut world = scenario["snapshot"].clone();
+    world["faults"] = scenario["faults"].clone();
+    world
 }
 
 fn seq<'a>(v: &'a Value, path: &[&str]) -> Vec<&'a Value> {

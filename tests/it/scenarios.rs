@@ -43,14 +43,20 @@ fn every_shipped_scenario_loads_and_balances() {
 fn the_embedded_scenario_is_the_shipped_file() {
     let shipped = std::fs::read_to_string("scenarios/default.yaml").expect("shipped file");
     assert_eq!(scenario::DEFAULT_SCENARIO, shipped);
+    for (name, text) in scenario::LIBRARY {
+        let shipped = std::fs::read_to_string(format!("scenarios/{name}.yaml"))
+            .unwrap_or_else(|e| panic!("scenarios/{name}.yaml: {e}"));
+        assert_eq!(text, shipped, "{name}");
+    }
 }
 
 #[test]
 fn scenarios_round_trip_through_yaml() {
-    for (name, text) in [
+    let shipped = [
         ("test", TEST_SCENARIO),
         ("default", scenario::DEFAULT_SCENARIO),
-    ] {
+    ];
+    for (name, text) in shipped.into_iter().chain(scenario::LIBRARY) {
         let parsed = scenario::parse(name, text).expect("parses");
         let written = scenario::to_yaml(&parsed);
         let reparsed = scenario::parse(name, &written).expect("its own output parses");

@@ -85,7 +85,12 @@ pub(super) fn draw(
     }
     let habits: Vec<Habit> = cards.iter().map(|_| habit(world)).collect();
     let r = &spec.realism;
-    let mut draw = 0usize;
+    let mut out = Out {
+        steps,
+        generator,
+        start,
+        draw: 0,
+    };
     for _ in 0..spec.count {
         let time = moment(world, start, spec.days);
         let c = usize::try_from(world.rng.int_between(0, cards.len() as i64 - 1)).unwrap_or(0);
@@ -116,15 +121,10 @@ pub(super) fn draw(
             let usual = world.rng.chance(r.regular_share);
             let p = purchase(world, &habits[c], spec, usual);
             let declined = world.rng.chance(r.decline_rate);
-            let at = Slot {
-                time,
-                start,
-                generator,
-            };
-            push_purchase(world, steps, &mut draw, at, card, p, declined, spec);
+            push_purchase(world, &mut out, time, &card, p, declined, spec);
             continue;
         };
-        steps_push(steps, generator, &mut draw, time, action);
+        out.push(time, action);
     }
     if r.subscriptions {
         for (c, card) in cards.iter().enumerate() {
@@ -158,52 +158,40 @@ pub(super) fn draw(
                     amount: billing,
                     billing,
                 };
-                let at = Slot {
-                    time: at,
-                    start,
-                    generator,
-                };
-                push_purchase(world, steps, &mut draw, at, card.clone(), p, false, spec);
+                push_purchase(world, &mut out, at, card, p, false, spec);
             }
         }
     }
 }
 
-/// Where a purchase's steps go: its moment, the moment the clock starts, the generator.
-struct Slot {
-    time: Timestamp,
-    start: Timestamp,
+/// Where generated steps go, numbered in the order drawn.
+struct Out<'a> {
+    steps: &'a mut Vec<Step>,
     generator: usize,
+    start: Timestamp,
+    draw: usize,
 }
 
-fn steps_push(
-    steps: &mut Vec<Step>,
-    generator: usize,
-    draw: &mut usize,
-    time: Timestamp,
-    action: Action,
-) {
-    steps.push(Step {
-        time,
-        generator,
-        draw: *draw,
-        action,
-    });
-    *draw += 1;
+impl Out<'_> {
+    fn push(&mut self, time: Timestamp, action: Action) {
+        self.steps.push(Step {
+            time,
+            generator: self.generator,
+            draw: self.draw,
+            action,
+        });
+        self.draw += 1;
+    }
 }
 
 /// A purchase: its authorisation now, and unless declined its clearing (or, at the
-/// `reversal_rate`, its reversal) one to three days later, if that is before `start`; otherwise the authorisation is still pending when the clock starts.
+/// `reversal_rate`, its reversal) one to three days later, if that is before the
+/// start; otherwise the authorisation is still pending when the clock starts.
 fn push_purchase(
     world: &mut World,
-    steps: &mut Vec<Step>,
-    draw: &mut usize,
-    Slot {
-        time,
-        start,
-        generator,
-    }: Slot,
-    card: String,
+    out: &mut Out<'_>,
+    time: Timestamp,
+    card: &str,
     p: Purchase,
     declined: bool,
     spec: &InterlaceActivity,
@@ -224,15 +212,15 @@ fn push_purchase(
         ])
         .unwrap_or(&100);
     let held = pending.clone();
-    let card_for_auth = card.clone();
+    let card_for_auth = card.to_owned();
     let auth = Action::provider(move |w| {
         authorise(w, &card_for_auth, &p, declined, auto_top_up).is_some_and(|id| {
             *held.borrow_mut() = Some(id);
             true
         })
     });
-    steps_push(steps, generator, draw, time, auth);
-    if declined || later >= start {
+    out.push(time, auth);
+    if declined || later >= out.start {
         return;
     }
     let follow = Action::provider(move |w| {
@@ -251,7 +239,7 @@ fn push_purchase(
             il::clearing(w, &id, amount).is_ok()
         }
     });
-    steps_push(steps, generator, draw, later, follow);
+    out.push(later, follow);
 }
 
 /// Authorises a purchase, topping the card up first when it could not pay (unless the
