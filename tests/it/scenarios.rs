@@ -151,6 +151,14 @@ fn scenario_errors_name_the_file_and_key_path() {
             "snapshot with ledger",
             "version: 1\nledger:\n  accounts:\n    - key: a\n      currency: USD\nsnapshot:\n  ids: {word_pos: \"0\", display_next: 1}\n  rng: {word_pos: \"0\"}\n",
         ),
+        (
+            "realism share out of range",
+            "version: 1\nopcard: {}\nactivity:\n  - opcard:\n      count: 1\n      realism: {refund_rate: 1.5}\n",
+        ),
+        (
+            "unknown realism knob",
+            "version: 1\nopcard: {}\nactivity:\n  - opcard:\n      count: 1\n      realism: {declines: 0.1}\n",
+        ),
         ("not yaml", "version: 1\nledger: {accounts: [\n"),
     ];
     let mut lines = Vec::new();
