@@ -128,10 +128,15 @@ pub(crate) fn moment(world: &mut World, start: Timestamp, days: u32) -> Timestam
     let within = world.rng.int_between(0, 3_600_000 - 1);
     let midnight = start.as_millis().div_euclid(86_400_000) * 86_400_000;
     let mut at = midnight - day * 86_400_000 + hour * 3_600_000 + within;
+    // The day `start` falls in is cut at `start`; the oldest day at `start - window`:
+    // a time of day past either end moves one day inward.
     if at >= start.as_millis() {
         at -= 86_400_000;
     }
-    Timestamp::from_millis(at.max(start.as_millis() - window))
+    if at < start.as_millis() - window {
+        at += 86_400_000;
+    }
+    Timestamp::from_millis(at.min(start.as_millis() - 1))
 }
 
 /// A whole number of units as a decimal.
