@@ -234,6 +234,21 @@ async fn check(app: &TestApp, label: &str) {
         consumptions.len()
     );
 
+    // Consumptions abroad are in the local currency at a plausible rate.
+    for r in &consumptions {
+        let c = &r["consumption"];
+        if c["tx_currency"]
+            .as_str()
+            .is_some_and(|cur| cur.eq_ignore_ascii_case("JPY"))
+        {
+            let rate = num(&c["tx_amount"]) / num(&c["deduction_amount"]);
+            assert!(
+                (50.0..=300.0).contains(&rate),
+                "{label}: JPY at {rate}: {c}"
+            );
+        }
+    }
+
     // OPCard merchants recur and amounts are everyday.
     let spends = list(&world["opcard"], &["spends"]);
     let merchants: BTreeSet<&str> = spends

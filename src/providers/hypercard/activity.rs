@@ -99,8 +99,8 @@ fn perform(world: &mut World, action: HcAction) -> bool {
     }
 }
 
-/// Foreign currencies a consumption abroad may be in, with units per USD.
-const FOREIGN: [(&str, i64); 3] = [("JPY", 150), ("GBP", 79), ("HKD", 780)];
+/// Foreign currencies a consumption abroad may be in, with hundredths of a unit per USD.
+const FOREIGN: [(&str, i64); 3] = [("JPY", 15_000), ("GBP", 79), ("HKD", 780)];
 
 pub(super) fn draw(
     world: &mut World,
