@@ -156,7 +156,7 @@ async fn onboarding_has_legal_entities_in_several_statuses_and_pending_transfers
     for status in ["AWAIT_ADDITIONAL", "ACTIVE", "FAILED"] {
         assert!(entities.contains_key(status), "{status} in {entities:?}");
     }
-    assert!(entities.len() >= 5, "{entities:?}");
+    assert!(entities.len() >= 9, "{entities:?}");
     let txs = tally(
         &seq(&world, &["interlace", "global", "transactions"]),
         "status",
