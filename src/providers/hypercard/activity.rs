@@ -177,8 +177,9 @@ pub(super) fn draw(
             }
         } else {
             let declined = world.rng.chance(r.decline_rate);
-            // A declined attempt is on a frozen or cancelled card when there is one.
-            let card = if declined && !idle.is_empty() && world.rng.chance(0.5) {
+            // A declined attempt is on a frozen or cancelled card when there is one,
+            // else for more than the card holds.
+            let card = if declined && !idle.is_empty() {
                 world.rng.pick(&idle).cloned().unwrap_or(card)
             } else {
                 card
