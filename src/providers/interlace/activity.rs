@@ -47,9 +47,21 @@ struct Purchase {
     billing: Decimal,
 }
 
-fn purchase(world: &mut World, habit: &Habit, spec: &InterlaceActivity, usual: bool) -> Purchase {
-    let (category, name) = if usual {
+/// Which merchant a purchase is at: one of the card's usual ones, a big-ticket one (what
+/// a declined purchase tries to buy), or any.
+#[derive(Clone, Copy, PartialEq)]
+enum Pick {
+    Usual,
+    BigTicket,
+    Any,
+}
+
+fn purchase(world: &mut World, habit: &Habit, spec: &InterlaceActivity, pick: Pick) -> Purchase {
+    let (category, name) = if pick == Pick::Usual {
         *world.rng.pick(&habit.usual).unwrap_or(&habit.usual[0])
+    } else if pick == Pick::BigTicket {
+        let category = catalogue::big_ticket(world);
+        (category, catalogue::merchant(world, category))
     } else {
         let category = catalogue::category(world);
         (category, catalogue::merchant(world, category))
@@ -118,9 +130,15 @@ pub(super) fn draw(
             };
             Action::provider(move |w| deposit(w, &card, amount))
         } else {
-            let usual = world.rng.chance(r.regular_share);
-            let p = purchase(world, &habits[c], spec, usual);
             let declined = world.rng.chance(r.decline_rate);
+            let pick = if declined {
+                Pick::BigTicket
+            } else if world.rng.chance(r.regular_share) {
+                Pick::Usual
+            } else {
+                Pick::Any
+            };
+            let p = purchase(world, &habits[c], spec, pick);
             push_purchase(world, &mut out, time, &card, p, declined, spec);
             continue;
         };
@@ -243,8 +261,8 @@ fn push_purchase(
 }
 
 /// Authorises a purchase, topping the card up first when it could not pay (unless the
-/// purchase is to be declined, when it is tried above what the card has). The
-/// authorisation's id when it holds money.
+/// purchase is to be declined: a big-ticket purchase, tried for more than the card
+/// holds when the card could pay it). The authorisation's id when it holds money.
 fn authorise(
     world: &mut World,
     card_id: &str,

@@ -204,6 +204,13 @@ pub(crate) fn amount(world: &mut World, category: &Category) -> Decimal {
     Decimal::new(cents, 2)
 }
 
+/// A category of big purchases (electronics, hotels, airlines): what a card short of
+/// money is declined for.
+pub(crate) fn big_ticket(world: &mut World) -> &'static Category {
+    let big: Vec<&'static Category> = CATEGORIES.iter().filter(|c| c.high >= 90_000).collect();
+    world.rng.pick(&big).copied().unwrap_or(&CATEGORIES[0])
+}
+
 /// A merchant name drawn from `category`.
 pub(crate) fn merchant(world: &mut World, category: &Category) -> &'static str {
     world
