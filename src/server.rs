@@ -50,6 +50,9 @@ pub fn load_startup(
         )?,
     };
     state.registry.register_scenario(embedded.clone());
+    for scenario in crate::scenario::library()? {
+        state.registry.register_scenario(scenario);
+    }
     let mut first = None;
     for scenario in scenarios {
         let registered = state.registry.register_scenario(scenario);

@@ -10,6 +10,7 @@ mod error;
 mod faults;
 mod openapi;
 mod requests;
+mod scenarios;
 mod system;
 mod tenants;
 mod webhooks;
@@ -39,6 +40,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(tenants::file),
         );
     let guarded = Router::new()
+        .merge(scenarios::routes())
         .route(
             "/_sandbox/tenants",
             get(tenants::list).post(tenants::create),

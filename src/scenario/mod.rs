@@ -20,6 +20,38 @@ pub use schema::Scenario;
 /// The scenario `card-sandbox` serves when given none, embedded in the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.yaml");
 
+/// The scenario library shipped beside the default (see `scenarios/README.md`), by
+/// name; registered at startup so `POST /_sandbox/tenants` can name them.
+pub const LIBRARY: [(&str, &str); 5] = [
+    (
+        "ci-minimal",
+        include_str!("../../scenarios/ci-minimal.yaml"),
+    ),
+    ("demo", include_str!("../../scenarios/demo.yaml")),
+    (
+        "programme-in-trouble",
+        include_str!("../../scenarios/programme-in-trouble.yaml"),
+    ),
+    (
+        "onboarding",
+        include_str!("../../scenarios/onboarding.yaml"),
+    ),
+    ("chaos", include_str!("../../scenarios/chaos.yaml")),
+];
+
+/// The library's scenarios, parsed.
+pub fn library() -> Result<Vec<NamedScenario>, ScenarioError> {
+    LIBRARY
+        .iter()
+        .map(|(name, text)| {
+            Ok(NamedScenario {
+                name: (*name).to_owned(),
+                scenario: parse(&format!("{name}.yaml (embedded)"), text)?,
+            })
+        })
+        .collect()
+}
+
 /// A parsed scenario with the name it is known by.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedScenario {

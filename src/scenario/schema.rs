@@ -284,6 +284,9 @@ pub struct HypercardActivity {
     /// Card ids to act on; absent, every card of the `hypercard` section.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<String>,
+    /// How the generated history behaves; absent, a healthy programme's defaults.
+    #[serde(default, skip_serializing_if = "Realism::is_default")]
+    pub realism: Realism,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -293,6 +296,9 @@ pub struct OpcardActivity {
     pub count: u32,
     #[serde(default = "default_days")]
     pub days: u32,
+    /// How the generated history behaves; absent, a healthy programme's defaults.
+    #[serde(default, skip_serializing_if = "Realism::is_default")]
+    pub realism: Realism,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -302,6 +308,107 @@ pub struct InterlaceActivity {
     pub count: u32,
     #[serde(default = "default_days")]
     pub days: u32,
+    /// How the generated history behaves; absent, a healthy programme's defaults.
+    #[serde(default, skip_serializing_if = "Realism::is_default")]
+    pub realism: Realism,
+}
+
+/// The card generators' knobs (`hypercard`, `opcard`, `interlace`; `interlace_business`
+/// reads none): how often things go wrong and how habitual spending is. Shares are
+/// fractions between 0 and 1; the defaults are those of a healthy programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Realism {
+    /// Share of card purchases declined (insufficient funds, or a frozen card where
+    /// the section has one); the rest find the card funded, topped up if need be.
+    #[serde(default = "default_decline_rate")]
+    pub decline_rate: f64,
+    /// Share of steps that are card fees (small: a few dollars at most).
+    #[serde(default = "default_fee_rate")]
+    pub fee_rate: f64,
+    /// Share of steps that refund part or all of a recent purchase.
+    #[serde(default = "default_refund_rate")]
+    pub refund_rate: f64,
+    /// Share of authorisations reversed instead of cleared (Interlace).
+    #[serde(default = "default_reversal_rate")]
+    pub reversal_rate: f64,
+    /// Share of purchases made at one of the card's usual merchants.
+    #[serde(default = "default_regular_share")]
+    pub regular_share: f64,
+    /// Share of purchases made abroad (another country and currency, where the
+    /// provider carries them).
+    #[serde(default = "default_abroad_share")]
+    pub abroad_share: f64,
+    /// Whether each card pays a monthly subscription on a fixed day.
+    #[serde(default = "default_true")]
+    pub subscriptions: bool,
+    /// Whether a card is topped up before a purchase it could not pay, and deposits are
+    /// large enough to clear negatives (Interlace). Off, cards drain, purchases are
+    /// declined for insufficient funds, clearings and fees take cards negative and
+    /// small deposits repay them in part: a programme in trouble.
+    #[serde(default = "default_true")]
+    pub auto_top_up: bool,
+}
+
+impl Default for Realism {
+    fn default() -> Self {
+        Self {
+            decline_rate: default_decline_rate(),
+            fee_rate: default_fee_rate(),
+            refund_rate: default_refund_rate(),
+            reversal_rate: default_reversal_rate(),
+            regular_share: default_regular_share(),
+            abroad_share: default_abroad_share(),
+            subscriptions: true,
+            auto_top_up: true,
+        }
+    }
+}
+
+impl Realism {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The shares, by key, for checks.
+    pub fn shares(&self) -> [(&'static str, f64); 6] {
+        [
+            ("decline_rate", self.decline_rate),
+            ("fee_rate", self.fee_rate),
+            ("refund_rate", self.refund_rate),
+            ("reversal_rate", self.reversal_rate),
+            ("regular_share", self.regular_share),
+            ("abroad_share", self.abroad_share),
+        ]
+    }
+}
+
+fn default_decline_rate() -> f64 {
+    0.03
+}
+
+fn default_fee_rate() -> f64 {
+    0.03
+}
+
+fn default_refund_rate() -> f64 {
+    0.03
+}
+
+fn default_reversal_rate() -> f64 {
+    0.04
+}
+
+fn default_regular_share() -> f64 {
+    0.35
+}
+
+fn default_abroad_share() -> f64 {
+    0.05
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_days() -> u32 {

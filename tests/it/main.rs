@@ -29,6 +29,10 @@ mod faults;
 mod webhooks;
 // The webhook receiver (`card-sandbox listen`) against the sandbox's own deliveries.
 mod listen;
+// Generated history reads like a real programme's: declines, rhythm, merchants, codes.
+mod realism;
+// The scenario library: listed, built, checked and pinned by snapshots.
+mod library;
 // The README's walkthroughs, run as written with bash, curl and jq.
 mod readme;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.

@@ -43,14 +43,20 @@ fn every_shipped_scenario_loads_and_balances() {
 fn the_embedded_scenario_is_the_shipped_file() {
     let shipped = std::fs::read_to_string("scenarios/default.yaml").expect("shipped file");
     assert_eq!(scenario::DEFAULT_SCENARIO, shipped);
+    for (name, text) in scenario::LIBRARY {
+        let shipped = std::fs::read_to_string(format!("scenarios/{name}.yaml"))
+            .unwrap_or_else(|e| panic!("scenarios/{name}.yaml: {e}"));
+        assert_eq!(text, shipped, "{name}");
+    }
 }
 
 #[test]
 fn scenarios_round_trip_through_yaml() {
-    for (name, text) in [
+    let shipped = [
         ("test", TEST_SCENARIO),
         ("default", scenario::DEFAULT_SCENARIO),
-    ] {
+    ];
+    for (name, text) in shipped.into_iter().chain(scenario::LIBRARY) {
         let parsed = scenario::parse(name, text).expect("parses");
         let written = scenario::to_yaml(&parsed);
         let reparsed = scenario::parse(name, &written).expect("its own output parses");
@@ -144,6 +150,14 @@ fn scenario_errors_name_the_file_and_key_path() {
         (
             "snapshot with ledger",
             "version: 1\nledger:\n  accounts:\n    - key: a\n      currency: USD\nsnapshot:\n  ids: {word_pos: \"0\", display_next: 1}\n  rng: {word_pos: \"0\"}\n",
+        ),
+        (
+            "realism share out of range",
+            "version: 1\nopcard: {}\nactivity:\n  - opcard:\n      count: 1\n      realism: {refund_rate: 1.5}\n",
+        ),
+        (
+            "unknown realism knob",
+            "version: 1\nopcard: {}\nactivity:\n  - opcard:\n      count: 1\n      realism: {declines: 0.1}\n",
         ),
         ("not yaml", "version: 1\nledger: {accounts: [\n"),
     ];

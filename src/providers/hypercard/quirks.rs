@@ -97,8 +97,9 @@
 //!   applications are emulated; a product whose `apply_type` is 1, 3, 4 or 5 refuses
 //!   `/v4/openapi/card/apply/quick` with `A0011` ("card application not currently
 //!   supported").
-//! - **The card exists from the application on**: its `card_id` is drawn at once (the
-//!   product's BIN and seeded digits) and shown by the application result while it is
+//! - **The card exists from the application on**: its `card_id` is drawn at once (19
+//!   seeded digits opening with 8, so an id never reads as a card number; the masked
+//!   number's last four are drawn apart from it) and shown by the application result while it is
 //!   under review, because a card in pre-apply must be named by the recharge that is its
 //!   opening deposit. `card_number` (masked) is `""` until the card is issued.
 //! - **Statuses**: pre-apply 0 (a product with `need_first_recharge` and no

@@ -324,6 +324,16 @@ pub(super) async fn wallets(req: Authed) -> Response {
     })
 }
 
+/// ISO 8583 processing code of a card transaction's kind (see quirks.rs): `00`
+/// goods and services, `20` money back to the card (refund, reversal), `19` a fee.
+fn processing_code(kind: &str) -> &'static str {
+    match kind {
+        "refund" | "reversal" => "20",
+        "fee" => "19",
+        _ => "00",
+    }
+}
+
 pub(super) fn transaction_view(w: &World, t: &Transaction) -> TransactionView {
     let card = &w.interlace.cards[t.card];
     TransactionView {
@@ -331,7 +341,7 @@ pub(super) fn transaction_view(w: &World, t: &Transaction) -> TransactionView {
         card_id: card.id.clone(),
         account_id: w.interlace.accounts[card.account].id.clone(),
         create_time: wire::ms(t.time),
-        processing_code: "00".to_owned(),
+        processing_code: processing_code(&t.kind).to_owned(),
         transaction_amount: wire::money(t.transaction_amount),
         transaction_currency: t.transaction_currency.clone(),
         billing_amount: wire::money(t.billing_amount),

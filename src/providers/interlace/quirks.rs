@@ -71,6 +71,12 @@
 //! - **Card transactions** carry the webhook example's fields plus `status` (`PENDING` for
 //!   an authorisation holding money, `CLOSED`, `FAIL` when declined) and `businessCode`
 //!   (`1003` / `1005` for a clearing above / below its authorisation, else `null`).
+//!   `processingCode` is the first two digits of the ISO 8583 processing code (the
+//!   documentation's example shows only `00`): `00` for authorisations and clearings
+//!   (goods and services), `20` for refunds and for reversals (money back to the card;
+//!   ISO 8583 would repeat the original's code in a reversal message, but the list
+//!   carries no message type, so the sandbox marks the direction), `19` for fees (fee
+//!   collection).
 //! - **Card negatives**: statistics are taken for every account at 00:00 UTC on the
 //!   tenant clock and on demand; an account with negatives at that moment gets a bill;
 //!   each run is one BatchHook (pages of 100) whose `fileUrl` holds all its statistics.

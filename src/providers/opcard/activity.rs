@@ -1,13 +1,14 @@
-//! OPCard's activity generator (the scenario's `activity: - opcard:`): card spend and refunds (billed monthly by the clock), loads
-//! (some across currencies), releases and payouts.
+//! OPCard's activity generator (the scenario's `activity: - opcard:`): card spend at
+//! the catalogue's merchants, each card mostly in its usual category, and refunds at
+//! `realism.refund_rate` (billed monthly by the clock); loads (some across currencies),
+//! releases and payouts.
 
-use fake::Fake;
-use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
 use super::ops as op;
 use crate::clock::Timestamp;
 use crate::money::Currency;
+use crate::scenario::activity::catalogue;
 use crate::scenario::activity::{Action, Step, dec, moment};
 use crate::scenario::schema::OpcardActivity;
 use crate::tenant::World;
@@ -93,23 +94,32 @@ pub(super) fn draw(
     if accounts.is_empty() {
         return;
     }
+    // Each card's usual category: what the card is mostly for.
+    let usual: Vec<&'static catalogue::Category> =
+        cards.iter().map(|_| catalogue::category(world)).collect();
     for draw in 0..spec.count as usize {
         let time = moment(world, start, spec.days);
         let roll = world.rng.int_between(1, 100);
         let action = if roll <= 45 && !cards.is_empty() {
-            let (card_id, currencies) = world.rng.pick(&cards).cloned().unwrap_or_default();
+            let c = usize::try_from(world.rng.int_between(0, cards.len() as i64 - 1)).unwrap_or(0);
+            let (card_id, currencies) = cards[c].clone();
             let currency = world
                 .rng
                 .pick(&currencies)
                 .copied()
                 .unwrap_or(accounts[0].1);
-            let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
-            let refund = world.rng.chance(0.12);
+            let category = if world.rng.chance(spec.realism.regular_share) {
+                usual[c]
+            } else {
+                catalogue::category(world)
+            };
+            let merchant = catalogue::merchant(world, category);
+            let refund = world.rng.chance(spec.realism.refund_rate);
             OpAction::Spend {
                 card_id,
-                amount: world.rng.decimal_between(dec(5), dec(900), 2),
+                amount: catalogue::amount(world, category),
                 currency,
-                merchant: company.to_uppercase(),
+                merchant: merchant.to_owned(),
                 refund,
             }
         } else {

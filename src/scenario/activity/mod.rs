@@ -9,6 +9,7 @@
 //! reached through its face (`Face::draw_activity`); this module orders the steps and
 //! carries them out.
 
+pub(crate) mod catalogue;
 mod transfers;
 
 use rust_decimal::Decimal;
@@ -23,22 +24,6 @@ use crate::tenant::World;
 pub(crate) const MAX_DAYS: u32 = 3660;
 /// The most steps one generator may write.
 pub(crate) const MAX_COUNT: u32 = 2_000_000;
-
-/// Merchant category codes consumptions are drawn from, with what they sell.
-pub(crate) const MCCS: [(&str, &str); 12] = [
-    ("5411", "GROCERY"),
-    ("5812", "RESTAURANT"),
-    ("5814", "FAST FOOD"),
-    ("4121", "TAXI"),
-    ("5999", "STORE"),
-    ("5732", "ELECTRONICS"),
-    ("4511", "AIRLINES"),
-    ("7011", "HOTEL"),
-    ("5942", "BOOKS"),
-    ("5691", "CLOTHING"),
-    ("4814", "TELECOM"),
-    ("5817", "DIGITAL GOODS"),
-];
 
 /// How far before `clock.start` history begins: the longest generator window.
 pub(crate) fn history_seconds(activity: &[Activity]) -> i64 {
@@ -119,10 +104,39 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// A moment within the `days` before `start`, drawn from the tenant's data RNG.
+/// How busy each hour of the day (UTC) is, relative to the others: quiet at night,
+/// a morning rise, peaks at lunch and in the early evening.
+const HOURS: [i64; 24] = [
+    2, 1, 1, 1, 1, 2, 4, 7, 9, 9, 9, 11, 14, 12, 10, 10, 10, 11, 13, 13, 11, 8, 5, 3,
+];
+
+/// A moment within the `days` before `start`, drawn from the tenant's data RNG: a day,
+/// an hour of that day by [`HOURS`], then minute, second and millisecond.
 pub(crate) fn moment(world: &mut World, start: Timestamp, days: u32) -> Timestamp {
-    let window = i64::from(days) * 86_400;
-    start.plus_secs(-world.rng.int_between(1, window))
+    let window = i64::from(days.max(1)) * 86_400_000;
+    let day = world.rng.int_between(0, i64::from(days.max(1)) - 1);
+    let total: i64 = HOURS.iter().sum();
+    let mut roll = world.rng.int_between(1, total);
+    let mut hour = 0;
+    for (h, weight) in HOURS.iter().enumerate() {
+        if roll <= *weight {
+            hour = h as i64;
+            break;
+        }
+        roll -= weight;
+    }
+    let within = world.rng.int_between(0, 3_600_000 - 1);
+    let midnight = start.as_millis().div_euclid(86_400_000) * 86_400_000;
+    let mut at = midnight - day * 86_400_000 + hour * 3_600_000 + within;
+    // The day `start` falls in is cut at `start`; the oldest day at `start - window`:
+    // a time of day past either end moves one day inward.
+    if at >= start.as_millis() {
+        at -= 86_400_000;
+    }
+    if at < start.as_millis() - window {
+        at += 86_400_000;
+    }
+    Timestamp::from_millis(at.min(start.as_millis() - 1))
 }
 
 /// A whole number of units as a decimal.

@@ -8,7 +8,20 @@ use super::ledger::{Declared, find};
 use super::{Refused, check_positive};
 use crate::money::Currency;
 use crate::scenario::activity::{MAX_COUNT, MAX_DAYS};
-use crate::scenario::schema::{Generator, Scenario, TransfersActivity};
+use crate::scenario::schema::{Generator, Realism, Scenario, TransfersActivity};
+
+/// Every share of a generator's `realism` is a fraction.
+fn check_realism(at: &str, realism: &Realism) -> Result<(), Refused> {
+    for (key, share) in realism.shares() {
+        if !(0.0..=1.0).contains(&share) {
+            return Err((
+                format!("{at}.realism.{key}"),
+                format!("must be between 0 and 1, got {share}"),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Checks every activity item against the declared accounts and sections.
 pub(super) fn check(scenario: &Scenario, accounts: &Declared<'_>) -> Result<(), Refused> {
@@ -37,6 +50,7 @@ pub(super) fn check(scenario: &Scenario, accounts: &Declared<'_>) -> Result<(), 
                         ),
                     ));
                 }
+                check_realism(&at, &g.realism)?;
             }
             Some(Generator::Opcard(o)) => {
                 let at = format!("activity[{i}].opcard");
@@ -47,6 +61,7 @@ pub(super) fn check(scenario: &Scenario, accounts: &Declared<'_>) -> Result<(), 
                     ));
                 }
                 check_span(&at, o.days, o.count)?;
+                check_realism(&at, &o.realism)?;
             }
             Some(Generator::Hypercard(h)) => {
                 let at = format!("activity[{i}].hypercard");
@@ -69,6 +84,7 @@ pub(super) fn check(scenario: &Scenario, accounts: &Declared<'_>) -> Result<(), 
                     }
                 }
                 check_span(&at, h.days, h.count)?;
+                check_realism(&at, &h.realism)?;
             }
             Some(Generator::Transfers(t)) => {
                 check_transfers(&format!("activity[{i}].transfers"), t, accounts)?;

@@ -477,8 +477,10 @@ async fn negatives_repayments_and_bills_stay_consistent_under_random_activity() 
 }
 
 #[tokio::test]
-async fn the_default_scenario_has_negatives_bills_and_full_and_partial_repayments() {
-    let app = TestApp::embedded();
+async fn the_programme_in_trouble_has_negatives_bills_and_full_and_partial_repayments() {
+    // The default world is a healthy programme whose cards are topped up; the library's
+    // programme in trouble drains its cards (same accounts and cards).
+    let app = TestApp::from_yaml(include_str!("../../../scenarios/programme-in-trouble.yaml"));
     let tenant = app.get("/_sandbox/tenants/default").await.json();
     let accounts = tenant["inventory"]["interlace"]["accounts"]
         .as_array()

@@ -37,10 +37,12 @@ pub(super) fn new_card(
         .get(product)
         .ok_or_else(|| HcError::param("no such card product"))?;
     let (bin, coin) = (product_ref.bin.clone(), product_ref.card_coin);
+    // An id, not a number: 19 digits opening with 8 (no card scheme's leading digit
+    // here), unrelated to the masked number's last four (see quirks.rs).
     let card_id = match card_id {
         Some(id) => id,
         None => loop {
-            let id = format!("{bin}{}", world.ids.numeric(13));
+            let id = format!("8{}", world.ids.numeric(18));
             if world.hypercard.card_by_id(&id).is_none() {
                 break id;
             }
@@ -49,7 +51,7 @@ pub(super) fn new_card(
     if world.hypercard.card_by_id(&card_id).is_some() {
         return Err(HcError::param(format!("card {card_id} exists already")));
     }
-    let last4 = &card_id[card_id.len().saturating_sub(4)..];
+    let last4 = world.ids.numeric(4);
     let card_number = format!("{bin}******{last4}");
     let now = world.now();
     let account = world

@@ -3,8 +3,6 @@
 //! inbound outcome, and outbound transfers of which some later fail or are cancelled
 //! while pending; the clock moves each through its statuses.
 
-use fake::Fake;
-use fake::faker::company::en::CompanyName;
 use rust_decimal::Decimal;
 
 use super::ops as global;
@@ -35,9 +33,37 @@ pub(crate) fn draw(
         return;
     }
     for draw in 0..spec.count as usize {
-        let time = moment(world, start, spec.days);
+        let mut time = moment(world, start, spec.days);
         let account = usize::try_from(world.rng.int_between(0, accounts as i64 - 1)).unwrap_or(0);
-        let roll = world.rng.int_between(1, 100);
+        // Then a transfer two days before the start that fails the day after, so one
+        // is still PAYMENT_FAILED (its refund not yet begun) when the clock starts.
+        let account = if draw == 5 || draw == 6 { 0 } else { account };
+        if draw == 5 || draw == 6 {
+            time = start.plus_secs(-86_400 * (7 - draw as i64));
+        }
+        // And deposits needing confirmation at several ages, so each of that path's
+        // statuses is showing when the clock starts.
+        if let Some(days) = match draw {
+            1 => Some(3),
+            7 => Some(7),
+            8 => Some(9),
+            9 => Some(1),
+            _ => None,
+        } {
+            time = start.plus_secs(-86_400 * days - 3_600);
+        }
+        // The first draws go through every inbound outcome once, so each shows.
+        let roll = match draw {
+            0 => 1,
+            1 => 31,
+            2 => 45,
+            3 => 47,
+            4 => 48,
+            5 => 49,
+            6 => 81,
+            7..=9 => 31,
+            _ => world.rng.int_between(1, 100),
+        };
         let (kind, amount) = match roll {
             1..=30 => (
                 BizKind::Deposit("closed"),
@@ -66,16 +92,47 @@ pub(crate) fn draw(
             81..=90 => (BizKind::Fail, Decimal::ZERO),
             _ => (BizKind::Cancel, Decimal::ZERO),
         };
-        let company: String = CompanyName().fake_with_rng(world.rng.as_rng());
+        let inbound = matches!(kind, BizKind::Deposit(_));
+        let (counterparty, reference) = counterparty(world, inbound);
         steps.push(Step {
             time,
             generator,
             draw,
-            action: {
-                let counterparty = company.to_uppercase();
-                Action::provider(move |w| perform(w, kind, account, amount, &counterparty))
-            },
+            action: Action::provider(move |w| {
+                perform(w, kind, account, amount, counterparty, &reference)
+            }),
         });
+    }
+}
+
+/// Customers who pay in, and suppliers paid out: few enough that each recurs.
+const CUSTOMERS: [&str; 6] = [
+    "NORTHWIND TRADING LTD",
+    "BLUEWATER LOGISTICS",
+    "ACME RETAIL GROUP",
+    "HELIOS MEDIA GMBH",
+    "KESTREL FOODS PLC",
+    "ORION SOFTWARE BV",
+];
+const SUPPLIERS: [&str; 6] = [
+    "CLOUDHOST SERVICES",
+    "PRIME OFFICE SUPPLIES",
+    "SWIFTSHIP FREIGHT",
+    "LEDGERLY ACCOUNTING",
+    "BRIGHTADS AGENCY",
+    "METRO PROPERTY MGMT",
+];
+
+/// A counterparty and the reference its payment carries: an invoice number paid in, a
+/// purchase order or payroll run paid out.
+fn counterparty(world: &mut World, inbound: bool) -> (&'static str, String) {
+    let number = world.rng.int_between(1000, 9999);
+    if inbound {
+        let who = world.rng.pick(&CUSTOMERS).copied().unwrap_or(CUSTOMERS[0]);
+        (who, format!("INV-{number}"))
+    } else {
+        let who = world.rng.pick(&SUPPLIERS).copied().unwrap_or(SUPPLIERS[0]);
+        (who, format!("PO-{number}"))
     }
 }
 
@@ -86,6 +143,7 @@ fn perform(
     account: usize,
     amount: Decimal,
     counterparty: &str,
+    reference: &str,
 ) -> bool {
     let Some(ba) = world.interlace.global.business_accounts.get(account) else {
         return false;
@@ -106,7 +164,7 @@ fn perform(
     };
     match kind {
         BizKind::Deposit(outcome) => {
-            global::deposit(world, &id, amount, counterparty, "", outcome).is_ok()
+            global::deposit(world, &id, amount, counterparty, reference, outcome).is_ok()
         }
         BizKind::Transfer => {
             let client = world.ids.uuid();
@@ -116,7 +174,7 @@ fn perform(
                 amount,
                 currency,
                 counterparty,
-                "",
+                reference,
                 &client,
             )
             .is_ok()

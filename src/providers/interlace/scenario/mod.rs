@@ -468,10 +468,10 @@ pub(super) fn build(
             .ok_or_else(|| err(format!("{at}.account"), "unknown account".to_owned()))?;
         let account_id = world.interlace.accounts[account].id.clone();
         let cost = c.cost.map_or(Decimal::ZERO, |m| m.0);
-        let user_name = c
-            .user_name
-            .clone()
-            .unwrap_or_else(|| "Sandbox Cardholder".to_owned());
+        let user_name = match &c.user_name {
+            Some(name) => name.clone(),
+            None => crate::scenario::activity::catalogue::person(world),
+        };
         let card = ops::create_card(
             world,
             &account_id,
