@@ -26,6 +26,7 @@ pub mod card_number;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+mod console;
 pub mod faults;
 pub mod file_links;
 mod http_util;

@@ -72,6 +72,7 @@ pub fn load_startup(
 pub fn app(state: AppState) -> Router {
     let inner = Router::new()
         .merge(admin::router(&state))
+        .merge(crate::console::router())
         .merge(provider_routes())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)

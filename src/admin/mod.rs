@@ -6,6 +6,7 @@
 //! `Authorization: Bearer <token>` (a file link opens with its own key, see
 //! `file_links`); until the startup scenarios are loaded, tenant routes answer 503.
 
+mod console;
 mod error;
 mod faults;
 mod requests;
@@ -91,6 +92,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/_sandbox/tenants/{tenant}/interlace/batches",
             get(tenants::interlace_batches),
+        )
+        // What the demo console needs beyond the routes above (src/console/).
+        .route(
+            "/_sandbox/tenants/{tenant}/clock/due",
+            get(console::clock_due),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/hypercard/sign",
+            post(console::hypercard_sign),
         )
         .route_layer(from_fn_with_state(state.clone(), guard));
     open.merge(guarded)
