@@ -27,6 +27,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 mod console;
+pub mod cors;
 pub mod faults;
 pub mod file_links;
 mod http_util;

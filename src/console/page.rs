@@ -229,6 +229,7 @@ pub(crate) fn console() -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "card-sandbox console" }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href={ (CONSOLE_PATH) "/console.css" };
             }
             body {
@@ -320,6 +321,7 @@ pub(crate) fn landing() -> Markup {
             head {
                 meta charset="utf-8";
                 title { "card-sandbox" }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href={ (CONSOLE_PATH) "/console.css" };
             }
             body.landing {

@@ -60,7 +60,7 @@ function fmtTime(v) {
   return d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 const AMOUNT_RE = /(amount|balance|fee|cost|available|pending|limit|total_amount)$/i;
-const TIME_RE = /(time|_at|At|date|Date)$/;
+const TIME_RE = /(time|Time|_at|At|date|Date)$/;
 const STATUS_RE = /status$/i;
 function statusClass(v) {
   const s = String(v).toUpperCase();
@@ -123,9 +123,10 @@ async function opcard(path, body) {
 async function interlaceLogin() {
   const c = creds("interlace");
   if (!c) throw new Error("this tenant has no Interlace client");
-  const code = await provider("GET", "/open-api/oauth/authorize?clientId=" + enc(c.client_id));
+  const clientId = c.clientId || c.client_id, clientSecret = c.clientSecret || c.client_secret;
+  const code = await provider("GET", "/open-api/oauth/authorize?clientId=" + enc(clientId));
   if (!code.json || !code.json.code) throw new Error("Interlace authorize failed: " + code.text);
-  const tok = await provider("POST", "/open-api/oauth/access-token", {}, { clientId: c.client_id, clientSecret: c.client_secret, code: code.json.code });
+  const tok = await provider("POST", "/open-api/oauth/access-token", {}, { clientId, clientSecret, code: code.json.code });
   if (!tok.json || !tok.json.accessToken) throw new Error("Interlace access-token failed: " + tok.text);
   state.ilToken[state.tenant] = tok.json.accessToken;
 }
@@ -159,7 +160,10 @@ function copyButton(text, label = "Copy") {
 }
 function cell(key, v) {
   if (v === null || v === undefined) return el("td", { class: "muted" }, "—");
-  if (typeof v === "object") return el("td", { class: "mono" }, JSON.stringify(v));
+  if (Array.isArray(v) && v.every((x) => x && typeof x === "object" && "amount" in x)) {
+    return el("td", { class: "num", title: JSON.stringify(v) }, v.length ? v.map((x) => fmtAmount(x.amount) + (x.currency ? " " + x.currency : "") + (x.type || x.feeType ? " " + (x.type || x.feeType) : "")).join(", ") : "none");
+  }
+  if (typeof v === "object") return el("td", { class: "mono", title: JSON.stringify(v) }, JSON.stringify(v));
   if (AMOUNT_RE.test(key) && v !== "" && !isNaN(Number(v))) {
     const n = Number(v);
     return el("td", { class: "num " + (n < 0 ? "amount-neg" : "") }, fmtAmount(v));
@@ -194,7 +198,7 @@ function findList(j) {
 }
 function dataOf(j) { return j && typeof j === "object" && "data" in j ? j.data : j; }
 function answerLine(r) {
-  const good = r.status >= 200 && r.status < 300 && !(r.json && r.json.code && !["200", "000000", "0000", 200, 0].includes(r.json.code));
+  const good = r.status >= 200 && r.status < 300 && !(r.json && r.json.code && !["200", "00000", "000000", "0000", 200, 0].includes(r.json.code));
   return el("div", { class: "row" },
     el("span", { class: "pill " + (r.status === 0 ? "bad" : good ? "ok" : "bad") }, r.status === 0 ? "no answer" : "HTTP " + r.status + (r.json && r.json.code !== undefined ? " · code " + r.json.code : "")),
     r.error ? el("span", { class: "muted" }, r.error) : null,
@@ -230,7 +234,7 @@ async function loadTenants() {
     state.tenant = list.tenants.length ? list.tenants[0].id : null;
   }
   if (state.tenant) select.value = state.tenant;
-  $("#tenant-list").replaceChildren(table(list.tenants.map((t) => ({ id: t.id, scenario: t.scenario, seed: t.seed, clock: t.clock.mode, now: t.clock.now }))
+  $("#tenant-list").replaceChildren(table(list.tenants.map((t) => ({ id: t.id, scenario: t.scenario, seed: t.seed, clock: t.clock.mode, now: fmtTime(t.clock.now) }))
     , ["id", "scenario", "seed", "clock", "now"], 5, (row) => selectTenant(row.id)));
   return list;
 }
@@ -253,6 +257,7 @@ function curlLines() {
   const v = state.view, base = v.base_url, lines = [];
   const hc = creds("hypercard"), op = creds("opcard"), il = creds("interlace");
   if (op) lines.push(["OPCard", `curl -s ${base}/card-api/v1/balance/change/records -H 'Authorization: ${op.token}' -H 'content-type: application/json' -d '{"cursor":"","limit":10}'`]);
+  if (il) il.client_id = il.client_id || il.clientId, il.client_secret = il.client_secret || il.clientSecret;
   if (il) lines.push(["Interlace", `CODE=$(curl -s '${base}/open-api/oauth/authorize?clientId=${il.client_id}' | jq -r .code)\nTOKEN=$(curl -s ${base}/open-api/oauth/access-token -H 'content-type: application/json' -d "{\\"clientId\\":\\"${il.client_id}\\",\\"clientSecret\\":\\"${il.client_secret}\\",\\"code\\":\\"$CODE\\"}" | jq -r .accessToken)\ncurl -s '${base}/open-api/v3/cards?limit=10' -H "x-access-token: $TOKEN"`]);
   return { lines, hc };
 }
@@ -377,7 +382,7 @@ async function hcRecords(box, cardId, type, page) {
     el("h2", {}, "Transaction Query v3 · card " + cardId),
     el("div", { class: "row" }, el("label", {}, "business type ", typeSelect), el("span", { class: "muted" }, "last 60 days on the tenant clock, newest first · " + (d.total || 0) + " records")),
     answerLine(r),
-    table(list, ["tx_id", "business_type", "tx_status", "amount", "currency", "fee", "merchant_name", "description", "tx_time", "create_time"], 10),
+    table(list, ["tx_time", "tx_id", "tx_status", "tx_amount", "tx_currency", "deduction_amount", "fee", "currency_amount", "description", "mcc"], 9),
     pager(page, page * 10 < (d.total || 0), (p) => hcRecords(box, cardId, type, p))));
 }
 
@@ -431,8 +436,8 @@ async function dataIlAccounts(box) {
   })), wallets);
 }
 const ilDataPath = (p, extra = "") => (acct, page) => `${p}?accountId=${enc(acct)}&page=${page}&limit=10${extra}`;
-const dataIlCards = (box) => ilList(box, "Interlace cards", ilDataPath("/open-api/v3/cards"), ["id", "label", "status", "currency", "cardLastFour", "cardMode", "bin", "userName", "createTime"]);
-const dataIlTx = (box) => ilList(box, "Interlace card transactions", ilDataPath("/open-api/v3/card/transactions"), ["id", "cardId", "type", "status", "amount", "currency", "fee", "merchantName", "businessCode", "createTime"], "authorisations, clearings, reversals, refunds and fees, newest first");
+const dataIlCards = (box) => ilList(box, "Interlace cards", ilDataPath("/open-api/v3/cards"), ["createTime", "id", "label", "status", "currency", "cardLastFour", "cardMode", "bin", "userName"]);
+const dataIlTx = (box) => ilList(box, "Interlace card transactions", ilDataPath("/open-api/v3/card/transactions"), ["createTime", "id", "cardId", "transactionType", "status", "transactionAmount", "transactionCurrency", "billingAmount", "merchantName"], "authorisations, clearings, reversals, refunds and fees, newest first");
 async function dataIlNegatives(box) {
   const a = el("div", {}), b = el("div", {}), c = el("div", {});
   box.replaceChildren(a, b, c);
@@ -442,7 +447,7 @@ async function dataIlNegatives(box) {
   await ilList(c, "Repayments", ilDataPath("/open-api/v3/card-negative/repayments", `&startTime=0&endTime=${now}`), ["id", "type", "cardNegative", "cardSettleAmount", "cardUnpaidAmount", "createTime"]);
 }
 const dataIlBusiness = (box) => ilList(box, "Business accounts", ilDataPath("/open-api/v3/business/accounts"), ["id", "nickname", "currency", "status", "purpose", "bankAccounts", "createTime"]);
-const dataIlBtx = (box) => ilList(box, "Business account transactions", ilDataPath("/open-api/v3/business/accounts/transactions"), ["id", "direction", "businessType", "status", "amount", "fee", "currency", "clientTransactionId", "createTime"], "transfers with fees and status, newest first");
+const dataIlBtx = (box) => ilList(box, "Business account transactions", ilDataPath("/open-api/v3/business/accounts/transactions"), ["createTime", "id", "businessType", "status", "settlementAmount", "currency", "fees", "counterparty", "reference"], "transfers with fees and status, newest first");
 async function dataIlLegal(box) {
   const ids = inv("interlace", "legal_entities");
   const answers = await Promise.all(ids.map((id) => interlace("GET", "/open-api/v3/business/legal-entity/" + enc(id))));
@@ -500,8 +505,13 @@ async function simForm(s) {
       const out = await admin("POST", `/_sandbox/tenants/${enc(state.tenant)}/simulate/${s.provider}/${s.event}`, body);
       rememberTx(out);
       const text = JSON.stringify(out, null, 2);
-      const summary = out.record ? [out.record.tx_id, out.record.amount, out.record.currency, out.declined ? "declined: " + out.declined : "ok"] : [out.id || out.transactionId || "", out.status || out.kind || "", out.amount || ""];
-      result.replaceChildren(el("div", { class: "row" }, el("span", { class: "pill " + (out.declined ? "bad" : "ok") }, "created"), el("span", { class: "mono" }, summary.filter(Boolean).join(" · ")), rawButton(s.provider + "/" + s.event, text)));
+      const created = out.record ? out.record.tx_id : out.transaction ? out.transaction.id : out.id || out.transactionId || "";
+      const summary = out.record ? [out.record.tx_id, out.record.amount, out.record.currency, out.declined ? "declined: " + out.declined : "ok"]
+        : out.transaction ? [out.transaction.id, out.transaction.type, out.transaction.status, out.declined ? "declined: " + out.declined : "", "card balance " + fmtAmount(out.balance)]
+        : out.statistics ? [out.statistics.length + " statistics"]
+        : out.available !== undefined ? ["available " + fmtAmount(out.available)]
+        : [out.id || out.transactionId || "", out.status || out.kind || "", out.amount !== undefined ? fmtAmount(out.amount) : ""];
+      result.replaceChildren(el("div", { class: "row" }, el("span", { class: "pill " + (out.declined ? "bad" : "ok"), "data-created-id": created }, out.declined ? "declined" : "created"), el("span", { class: "mono" }, summary.filter(Boolean).join(" · ")), rawButton(s.provider + "/" + s.event, text)));
       toast(s.provider + "/" + s.event + " done");
       await changed();
     } catch (err) {
