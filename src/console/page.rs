@@ -121,8 +121,8 @@ fn simulation_fields(provider: &str, event: &str) -> Option<(&'static str, Vec<F
                 optional("reference", "", ""),
                 optional(
                     "outcome",
-                    "choice:,closed,confirm,rejected,cancelled,unknown",
-                    "",
+                    "choice:closed,confirm,rejected,cancelled,unknown,",
+                    "closed",
                 ),
             ],
         ),

@@ -156,7 +156,7 @@ def steps(c):
 
     def clock_settles_transfer():
         c.tab("act")
-        dep = c.run_sim("interlace/deposit", {"amount": "500"})
+        dep = c.run_sim("interlace/deposit", {"amount": "500", "outcome": "closed"})
         c.tab("data")
         c.subtab("il-btx")
         c.text_in("#data-view", dep)
@@ -164,13 +164,17 @@ def steps(c):
         assert "CLOSED" not in row.text, f"deposit already settled: {row.text}"
         c.shot("transfer-pending")
         c.tab("clock")
-        c.click("#advance-day")
+        # The default scenario steps an inbound transfer every 2 days (PENDING, CLOSED).
+        field = c.find("#advance-seconds")
+        field.clear()
+        field.send_keys(str(5 * 86400))
+        c.click("#advance-custom")
         c.text_in("#clock-result", "events ran")
         c.tab("data")
         c.subtab("il-btx")
         c.text_in("#data-view", dep)
         row = c.find(f'#data-view td[title="{dep}"]').find_element(By.XPATH, "..")
-        assert "CLOSED" in row.text, f"deposit not settled after a day: {row.text}"
+        assert "CLOSED" in row.text, f"deposit not settled after 5 days: {row.text}"
 
     def redeliver_webhook():
         c.tab("webhooks")

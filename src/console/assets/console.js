@@ -539,7 +539,7 @@ async function renderClock() {
   const change = async (body, what) => {
     const out = await admin("POST", `/_sandbox/tenants/${enc(state.tenant)}/clock`, body);
     toast(what + ": " + out.events_fired + " events ran" + (out.events_failed ? ", " + out.events_failed + " failed" : ""));
-    $("#clock-result") && ($("#clock-result").textContent = what + " → " + fmtTime(out.now) + " · " + out.events_fired + " events ran");
+    state.clockResult = what + " → " + fmtTime(out.now) + " · " + out.events_fired + " events ran";
     await changed();
     await renderClock();
   };
@@ -556,10 +556,10 @@ async function renderClock() {
           el("button", { type: "button", id: "advance-hour", onclick: () => change({ advance_seconds: 3600 }, "+1 hour") }, "+1 hour"),
           el("button", { type: "button", id: "advance-day", onclick: () => change({ advance_seconds: 86400 }, "+1 day") }, "+1 day"),
           el("button", { type: "button", id: "advance-month-end", onclick: () => change({ advance_seconds: Math.max(monthEnd / 1000, 0) }, "To month end") }, "To month end (UTC)")),
-        el("div", { class: "row" }, custom, el("span", { class: "muted" }, "seconds"), el("button", { type: "button", onclick: () => change({ advance_seconds: Number(custom.value) }, "+" + custom.value + " s") }, "Advance")),
-        el("div", { class: "muted", id: "clock-result" })),
+        el("div", { class: "row" }, custom, el("span", { class: "muted" }, "seconds"), el("button", { type: "button", id: "advance-custom", onclick: () => change({ advance_seconds: Number(custom.value) }, "+" + custom.value + " s") }, "Advance")),
+        el("div", { class: "muted", id: "clock-result" }, state.clockResult || "")),
       el("div", { class: "card" }, el("h2", {}, "Due next"),
-        table(due.events.map((e) => ({ due: e.due, in: humanIn(e.due_ms - due.now_ms), kind: e.kind, data: Object.entries(e.data).map(([k, v]) => k + "=" + v).join(" ") })), ["due", "in", "kind", "data"], 4))));
+        table(due.events.map((e) => ({ due: fmtTime(e.due), in: humanIn(e.due_ms - due.now_ms), kind: e.kind, data: Object.entries(e.data).map(([k, v]) => k + "=" + v).join(" ") })), ["due", "in", "kind", "data"], 4))));
 }
 function humanIn(ms) {
   if (ms <= 0) return "now";
