@@ -27,6 +27,7 @@ function el(tag, attrs = {}, ...children) {
 function toast(message, bad = false) {
   const t = el("div", { class: bad ? "bad" : "" }, message);
   $("#toast").append(t);
+  while ($("#toast").children.length > 3) $("#toast").firstElementChild.remove();
   setTimeout(() => t.remove(), bad ? 7000 : 3500);
 }
 const enc = encodeURIComponent;
