@@ -295,7 +295,7 @@ pub(crate) fn console() -> Markup {
                     section #tab-faults .panel hidden { div #faults-view {} }
                     section #tab-webhooks .panel hidden { div #webhooks-view {} }
                     section #tab-live .panel hidden {
-                        div.grid2 {
+                        div.grid-live {
                             div.card { h2 { "Request journal" } div #journal-view {} }
                             div.card { h2 { "Invariants" } div #invariants-view {} }
                         }

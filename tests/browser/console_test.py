@@ -7,7 +7,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -28,7 +28,9 @@ class Console:
         self.step_no = 0
 
     def wait(self, condition, timeout=15):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # Panels re-render as answers arrive: an element found a moment ago may be gone.
+        return WebDriverWait(self.driver, timeout,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
     def find(self, css):
         return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
@@ -178,10 +180,13 @@ def steps(c):
 
     def redeliver_webhook():
         c.tab("webhooks")
-        row = c.find("tr[data-delivery]")
-        attempts = int(row.find_elements(By.TAG_NAME, "td")[4].text)
-        delivery = row.get_attribute("data-delivery")
-        row.find_element(By.CSS_SELECTOR, "button.redeliver").click()
+        c.text_in("#webhooks-view", "deliveries")
+
+        def first_delivery(d):
+            row = d.find_element(By.CSS_SELECTOR, "tr[data-delivery]")
+            return row.get_attribute("data-delivery"), int(row.find_elements(By.TAG_NAME, "td")[4].text)
+        delivery, attempts = c.wait(first_delivery)
+        c.click(f'tr[data-delivery="{delivery}"] button.redeliver')
         c.text_in("#toast", "Redelivered " + delivery)
         c.wait(lambda d: int(d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{delivery}"]')
                              .find_elements(By.TAG_NAME, "td")[4].text) > attempts)
@@ -196,6 +201,29 @@ def steps(c):
         c.text_in("#journal-view", "/openapi/card/balance")
         c.text_in("#invariants-view", "all hold")
 
+    def every_panel_loads():
+        # Each data view answers 200 from its provider; each other tab renders.
+        c.tab("data")
+        for sub in ("hypercard", "opcard", "il-accounts", "il-cards", "il-tx", "il-negatives",
+                    "il-business", "il-btx", "il-legal"):
+            c.subtab(sub)
+            c.wait(lambda d: not d.find_elements(By.XPATH, '//*[@id="data-view"]/div[@class="muted" and text()="Loading…"]')
+                   and d.find_elements(By.CSS_SELECTOR, "#data-view .card"))
+            if sub == "il-accounts":
+                c.find("#data-view table tbody tr").click()
+                c.text_in("#data-view", "Wallets of")
+            time.sleep(0.3)  # let the panel's last answers render before the screenshot
+            c.driver.execute_script("window.scrollTo(0, 0)")
+            # Answer lines and load errors, not the records' own status pills.
+            bad = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#data-view .pill.bad")
+                   if e.text.startswith(("HTTP", "no answer")) or e.tag_name == "div"]
+            assert not bad, f"{sub}: {bad}"
+            c.shot("data-" + sub)
+        for tab in ("act", "clock", "webhooks"):
+            c.tab(tab)
+            c.find(f"#tab-{tab} .card, #tab-{tab} .sim")
+            c.shot("tab-" + tab)
+
     return [
         ("open-console", open_console),
         ("create-tenant", create_tenant),
@@ -206,6 +234,7 @@ def steps(c):
         ("redeliver-webhook", redeliver_webhook),
         ("export-yaml", export_yaml),
         ("live-journal", live_journal),
+        ("every-panel-loads", every_panel_loads),
     ]
 
 

@@ -258,8 +258,10 @@ function curlLines() {
   const v = state.view, base = v.base_url, lines = [];
   const hc = creds("hypercard"), op = creds("opcard"), il = creds("interlace");
   if (op) lines.push(["OPCard", `curl -s ${base}/card-api/v1/balance/change/records -H 'Authorization: ${op.token}' -H 'content-type: application/json' -d '{"cursor":"","limit":10}'`]);
-  if (il) il.client_id = il.client_id || il.clientId, il.client_secret = il.client_secret || il.clientSecret;
-  if (il) lines.push(["Interlace", `CODE=$(curl -s '${base}/open-api/oauth/authorize?clientId=${il.client_id}' | jq -r .code)\nTOKEN=$(curl -s ${base}/open-api/oauth/access-token -H 'content-type: application/json' -d "{\\"clientId\\":\\"${il.client_id}\\",\\"clientSecret\\":\\"${il.client_secret}\\",\\"code\\":\\"$CODE\\"}" | jq -r .accessToken)\ncurl -s '${base}/open-api/v3/cards?limit=10' -H "x-access-token: $TOKEN"`]);
+  if (il) {
+    const id = il.clientId || il.client_id, secret = il.clientSecret || il.client_secret;
+    lines.push(["Interlace", `CODE=$(curl -s '${base}/open-api/oauth/authorize?clientId=${id}' | jq -r .code)\nTOKEN=$(curl -s ${base}/open-api/oauth/access-token -H 'content-type: application/json' -d "{\\"clientId\\":\\"${id}\\",\\"clientSecret\\":\\"${secret}\\",\\"code\\":\\"$CODE\\"}" | jq -r .accessToken)\ncurl -s '${base}/open-api/v3/cards?limit=10' -H "x-access-token: $TOKEN"`]);
+  }
   return { lines, hc };
 }
 
@@ -633,7 +635,7 @@ async function renderWebhooks() {
         last ? el("button", { class: "small", type: "button", onclick: () => showRaw("Signed body and headers", JSON.stringify({ headers: last.request_headers, body: last.request_body }, null, 2)) }, "Signed body") : null,
         el("button", { class: "small redeliver", type: "button", onclick: async () => {
           const out = await admin("POST", `/_sandbox/tenants/${enc(state.tenant)}/webhooks/${enc(d.id)}/redeliver`);
-          toast("Redelivered " + d.id + ": " + out.status + ", " + out.attempts.length + " attempts");
+          toast("Redelivered " + d.id + ": " + out.status);
           await renderWebhooks();
         } }, "Redeliver")));
   });
@@ -656,7 +658,7 @@ async function renderJournal() {
   const rows = r.requests.map((q) => el("tr", { class: "clickable", onclick: () => showRaw(q.method + " " + q.path, JSON.stringify(q, null, 2)) },
     el("td", { class: "num" }, fmtTime(q.at).slice(11, 19)),
     el("td", {}, q.provider || "—"),
-    el("td", { class: "mono", title: q.path }, q.method + " " + q.path),
+    el("td", { class: "mono", title: q.path + (q.query ? "?" + q.query : "") }, q.method + " " + q.path + (q.query ? "?" + q.query : "")),
     el("td", {}, el("span", { class: "pill " + (q.status === 0 || q.status >= 400 ? "bad" : "ok") }, q.status === 0 ? "cut" : String(q.status))),
     el("td", {}, (q.faults || []).map((f) => el("span", { class: "pill warn" }, f))),
     el("td", { class: "num" }, (q.duration_us / 1000).toFixed(1) + " ms")));
