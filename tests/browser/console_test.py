@@ -53,7 +53,7 @@ class Console:
         return path
 
     def run_sim(self, sim, values):
-        form = self.find(f'form[data-sim="{sim}"]')
+        form = self.find(f'#act-view form[data-sim="{sim}"]')
         for name, value in values.items():
             field = form.find_element(By.NAME, name)
             if field.tag_name == "select":
@@ -127,7 +127,7 @@ def steps(c):
 
     def interlace_auth_clearing():
         c.tab("act")
-        form = c.find('form[data-sim="interlace/card-transaction"]')
+        form = c.find('#act-view form[data-sim="interlace/card-transaction"]')
         cards = [o.get_attribute("value") for o in
                  Select(form.find_element(By.NAME, "cardId")).options]
         auth = None

@@ -385,10 +385,14 @@ async function hcRecords(box, cardId, type, page) {
     el("h2", {}, "Transaction Query v3 · card " + cardId),
     el("div", { class: "row" }, el("label", {}, "business type ", typeSelect), el("span", { class: "muted" }, "last 60 days on the tenant clock, newest first · " + (d.total || 0) + " records")),
     answerLine(r),
-    table(list, ["tx_time", "tx_id", "tx_status", "tx_amount", "tx_currency", "deduction_amount", "fee", "currency_amount", "description", "mcc"], 9),
-    pager(page, page * 10 < (d.total || 0), (p) => hcRecords(box, cardId, type, p))));
+    table(list, ["tx_time", "tx_id", "tx_status", "tx_amount", "tx_currency", "deduction_amount", "fee", "currency_amount", "description", "mcc"], 9,
+      (row) => actOn("hypercard", "transaction", "tx_id", row.tx_id).then((a) => { const old = box.querySelector(".act-tx"); if (old) old.remove(); if (a) { a.classList.add("act-tx"); box.append(a); } })),
+    pager(page, page * 10 < (d.total || 0), (p) => hcRecords(box, cardId, type, p))),
+    await actOn("hypercard", "card", "card_id", cardId));
 }
 
+// OPCard fund types (README, OPCard).
+const FUND_TYPES = { 20: "load", 21: "monthly spend", 22: "monthly refunds", 23: "release", 24: "forex sell", 25: "forex buy", 28: "payout" };
 async function dataOpcard(box, cursor = "", history = []) {
   const cards = inv("opcard", "cards");
   const r = await opcard("/card-api/v1/balance/change/records", { cursor, limit: 15 });
@@ -401,7 +405,8 @@ async function dataOpcard(box, cursor = "", history = []) {
     el("div", { class: "card" }, el("h2", {}, "Balance change records"),
       el("div", { class: "muted" }, "card_limit_amount is the card account's balance right after each change, newest first"),
       answerLine(r),
-      table(list, ["changed_at", "fund_type", "program_value", "bill_currency", "amount", "card_limit_amount", "batch_no", "card_id"], 10),
+      table(list.map((rec) => Object.assign({}, rec, { fund_type: FUND_TYPES[rec.fund_type] ? rec.fund_type + " " + FUND_TYPES[rec.fund_type] : rec.fund_type })),
+        ["moving_account_Time", "fund_type", "program_value", "bill_currency", "bill_amount", "card_limit_amount", "batch_no", "moving_account_type"], 8),
       el("div", { class: "row" },
         el("button", { class: "small", type: "button", disabled: !history.length, onclick: () => { const prev = history.slice(0, -1); dataOpcard(box, history[history.length - 1], prev); } }, "← Newer"),
         el("button", { class: "small", type: "button", disabled: !d.has_more, onclick: () => dataOpcard(box, d.next_cursor, history.concat([cursor])) }, "Older →"))));
@@ -409,11 +414,12 @@ async function dataOpcard(box, cursor = "", history = []) {
 async function opcardDetail(id) {
   const r = await opcard(`/card-api/v1/cards/${id}/detail`);
   const d = dataOf(r.json) || {};
-  $("#op-detail").replaceChildren(el("div", { class: "card" }, el("h2", {}, "Card " + id), answerLine(r), el("dl", { class: "kv" }, Object.entries(d).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))));
+  $("#op-detail").replaceChildren(el("div", { class: "card" }, el("h2", {}, "Card " + id), answerLine(r), el("dl", { class: "kv" }, Object.entries(d).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))),
+    await actOn("opcard", "card", "card_id", id));
 }
 
 function ilAccounts() { return inv("interlace", "accounts"); }
-async function ilList(box, title, pathOf, columns, note) {
+async function ilList(box, title, pathOf, columns, note, onRow) {
   const accounts = ilAccounts();
   if (!accounts.length) { box.replaceChildren(el("div", { class: "empty" }, "This tenant has no Interlace accounts.")); return; }
   const acct = state.ilAccount && accounts.includes(state.ilAccount) ? state.ilAccount : accounts[0];
@@ -424,7 +430,7 @@ async function ilList(box, title, pathOf, columns, note) {
     const r = await interlace("GET", pathOf(acct, page));
     const list = findList(dataOf(r.json)) || [];
     const total = Number((dataOf(r.json) || {}).total || list.length);
-    const body = el("div", {}, answerLine(r), table(list, columns, 10), pager(page, page * 10 < total, (p) => { body.remove(); load(p); }));
+    const body = el("div", {}, answerLine(r), table(list, columns, 9, onRow), pager(page, page * 10 < total, (p) => { body.remove(); load(p); }));
     card.append(body);
   };
   await load(1);
@@ -439,7 +445,8 @@ async function dataIlAccounts(box) {
   })), wallets);
 }
 const ilDataPath = (p, extra = "") => (acct, page) => `${p}?accountId=${enc(acct)}&page=${page}&limit=10${extra}`;
-const dataIlCards = (box) => ilList(box, "Interlace cards", ilDataPath("/open-api/v3/cards"), ["createTime", "id", "label", "status", "currency", "cardLastFour", "cardMode", "bin", "userName"]);
+const dataIlCards = (box) => ilList(box, "Interlace cards", ilDataPath("/open-api/v3/cards"), ["createTime", "id", "label", "status", "currency", "cardLastFour", "cardMode", "bin", "userName"], "click a card to act on it",
+  (row) => actOn("interlace", "card", "cardId", row.id).then((a) => { const old = box.querySelector(".act-on"); if (old) old.remove(); if (a) box.append(a); }));
 const dataIlTx = (box) => ilList(box, "Interlace card transactions", ilDataPath("/open-api/v3/card/transactions"), ["createTime", "id", "cardId", "transactionType", "status", "transactionAmount", "transactionCurrency", "billingAmount", "merchantName"], "authorisations, clearings, reversals, refunds and fees, newest first");
 async function dataIlNegatives(box) {
   const a = el("div", {}), b = el("div", {}), c = el("div", {});
@@ -459,6 +466,16 @@ async function dataIlLegal(box) {
 }
 
 // ---------- act ----------
+const PROVIDER_NAMES = { hypercard: "HyperCard", opcard: "OPCard", interlace: "Interlace" };
+// The simulations of `provider` that act on a `target`, with `field` set to `id`: shown
+// beside the object in the Data views.
+async function actOn(provider, target, field, id) {
+  const sims = CFG.simulations.filter((s) => s.provider === provider && s.target === target);
+  if (!sims.length) return null;
+  const forms = [];
+  for (const s of sims) forms.push(await simForm(s, { [field]: id }));
+  return el("div", { class: "card act-on" }, el("h2", {}, "Act on this " + target), el("div", { class: "grid3" }, forms));
+}
 async function idsFor(refers) {
   switch (refers) {
     case "hypercard.cards": return inv("hypercard", "cards");
@@ -478,11 +495,11 @@ async function renderAct() {
   for (const [p, sims] of Object.entries(byProvider)) {
     const forms = [];
     for (const s of sims) forms.push(await simForm(s));
-    sections.push(el("div", { class: "card" }, el("h2", {}, p), el("div", { class: "grid3" }, forms)));
+    sections.push(el("div", { class: "card" }, el("h2", {}, PROVIDER_NAMES[p] || p), el("div", { class: "grid3" }, forms)));
   }
   box.replaceChildren(...sections);
 }
-async function simForm(s) {
+async function simForm(s, preset = {}) {
   const form = el("form", { "data-sim": s.provider + "/" + s.event });
   for (const f of s.fields) {
     let input;
@@ -492,7 +509,11 @@ async function simForm(s) {
     } else if (ids && ids.length) {
       input = el("select", { name: f.name }, (f.required ? [] : [el("option", { value: "" }, "(none)")]).concat(ids.slice().reverse().map((id) => el("option", { value: id }, id + (label(f.refers.split(".")[0], id) ? " · " + label(f.refers.split(".")[0], id) : "")))));
     } else {
-      input = el("input", { name: f.name, value: f.default, placeholder: f.required ? "required" : "optional", list: f.refers.endsWith(".tx") ? "recent-tx" : undefined });
+      input = el("input", { name: f.name, value: f.default, placeholder: f.required ? "required" : "optional", list: f.refers.endsWith("tx") ? "recent-tx" : undefined });
+    }
+    if (f.name in preset) {
+      if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === preset[f.name])) input.append(el("option", { value: preset[f.name] }, preset[f.name]));
+      input.value = preset[f.name];
     }
     form.append(el("label", {}, el("span", {}, f.name, f.required ? " *" : ""), input));
   }
@@ -521,7 +542,7 @@ async function simForm(s) {
       result.replaceChildren(el("span", { class: "pill bad" }, err.code + ": " + err.message));
     }
   });
-  return el("div", { class: "sim" }, el("h3", {}, s.event, el("span", { class: "muted" }, " on a " + s.target)), form, result);
+  return el("div", { class: "sim" }, el("h3", {}, s.event, el("span", { class: "muted" }, " · " + s.target)), form, result);
 }
 // Transaction ids the simulations answered, offered in the forms that take one.
 function rememberTx(out) {
