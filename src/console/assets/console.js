@@ -45,7 +45,8 @@ function fmtAmount(v) {
   const n = Number(v);
   if (!Number.isFinite(n)) return String(v);
   const s = String(v);
-  const decimals = s.includes(".") ? Math.min(Math.max(s.split(".")[1].length, 2), 8) : 2;
+  // As many decimals as the provider wrote (at least 2 when it wrote any; JPY has none).
+  const decimals = s.includes(".") ? Math.min(Math.max(s.split(".")[1].length, 2), 8) : 0;
   return n.toLocaleString("en-US", { minimumFractionDigits: Math.min(decimals, 2), maximumFractionDigits: decimals });
 }
 function fmtTime(v) {
@@ -60,7 +61,7 @@ function fmtTime(v) {
   if (isNaN(d)) return String(v);
   return d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
-const AMOUNT_RE = /(amount|balance|fee|cost|available|pending|limit|total_amount)$/i;
+const AMOUNT_RE = /(amount|balance|fee|cost|available|pending|limit|negative|unpaid)$/i;
 const TIME_RE = /(time|Time|_at|At|date|Date)$/;
 const STATUS_RE = /status$/i;
 function statusClass(v) {
@@ -452,9 +453,9 @@ async function dataIlNegatives(box) {
   const a = el("div", {}), b = el("div", {}), c = el("div", {});
   box.replaceChildren(a, b, c);
   const now = Date.now() + 400 * 86400000;
-  await ilList(a, "Card negatives (AccountNegative)", ilDataPath("/open-api/v3/card-negative/accounts", `&startTime=0&endTime=${now}`), ["id", "type", "cardNegative", "budgetNegative", "currency", "createTime"]);
-  await ilList(b, "Bills (CSV links)", ilDataPath("/open-api/v3/card-negative/bills"), ["id", "total", "negativeUrl", "createTime"]);
-  await ilList(c, "Repayments", ilDataPath("/open-api/v3/card-negative/repayments", `&startTime=0&endTime=${now}`), ["id", "type", "cardNegative", "cardSettleAmount", "cardUnpaidAmount", "createTime"]);
+  await ilList(a, "Card negatives (AccountNegative)", ilDataPath("/open-api/v3/card-negative/accounts", `&startTime=0&endTime=${now}`), ["statTime", "type", "cardNegative", "budgetNegative", "currency", "accountId"]);
+  await ilList(b, "Bills (CSV links)", ilDataPath("/open-api/v3/card-negative/bills"), ["createTime", "total", "negativeUrl", "accountId"]);
+  await ilList(c, "Repayments", ilDataPath("/open-api/v3/card-negative/repayments", `&startTime=0&endTime=${now}`), ["createTime", "statTime", "type", "cardNegative", "cardSettleAmount", "cardUnpaidAmount", "budgetNegative", "currency"]);
 }
 const dataIlBusiness = (box) => ilList(box, "Business accounts", ilDataPath("/open-api/v3/business/accounts"), ["id", "nickname", "currency", "status", "purpose", "bankAccounts", "createTime"]);
 const dataIlBtx = (box) => ilList(box, "Business account transactions", ilDataPath("/open-api/v3/business/accounts/transactions"), ["createTime", "id", "businessType", "status", "settlementAmount", "currency", "fees", "counterparty", "reference"], "transfers with fees and status, newest first");
