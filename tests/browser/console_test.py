@@ -263,9 +263,11 @@ def main():
             started = time.monotonic()
             try:
                 step()
-            except (AssertionError, TimeoutException, Exception) as e:  # noqa: BLE001
+            except Exception as e:  # noqa: BLE001 - any failure names its step
                 shot = c.shot(name + "-FAILED")
-                failed = f"step {c.step_no} {name} failed: {type(e).__name__}: {e}\n  screenshot: {shot}"
+                what = "timed out waiting for the page" if isinstance(e, TimeoutException) else str(e)
+                failed = (f"step {c.step_no} {name} failed: {type(e).__name__}: "
+                          f"{what.splitlines()[0] if what else ''}\n  screenshot: {shot}")
                 for entry in c.log_errors():
                     failed += f"\n  browser: {entry.get('message')}"
                 break
