@@ -326,6 +326,8 @@ async function refreshBadges() {
     const cb = $("#clock-badge");
     cb.textContent = fmtTime(clock.now) + " · " + clock.mode;
     cb.className = "badge " + (clock.mode === "frozen" ? "warn" : "");
+    const big = $("#clock-now");
+    if (big) big.textContent = fmtTime(clock.now);
     const ib = $("#invariants-badge");
     ib.textContent = inv.ok ? "invariants ✓" : "invariants ✗ " + inv.checks.filter((c) => !c.ok).length;
     ib.className = "badge " + (inv.ok ? "ok" : "bad");
@@ -429,7 +431,8 @@ async function ilList(box, title, pathOf, columns, note, onRow) {
   box.replaceChildren(card);
   const load = async (page) => {
     const r = await interlace("GET", pathOf(acct, page));
-    const list = findList(dataOf(r.json)) || [];
+    // Every row is the picked account's: its column is left out (the raw JSON keeps it).
+    const list = (findList(dataOf(r.json)) || []).map((row) => { const { accountId, ...rest } = row; return rest; });
     const total = Number((dataOf(r.json) || {}).total || list.length);
     const body = el("div", {}, answerLine(r), table(list, columns, 9, onRow), pager(page, page * 10 < total, (p) => { body.remove(); load(p); }));
     card.append(body);
