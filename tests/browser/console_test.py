@@ -123,6 +123,12 @@ def steps(c):
         row = c.find(f'#data-view td[title="{card}"]').find_element(By.XPATH, "..")
         after = row.find_elements(By.TAG_NAME, "td")[2].text
         assert after != before, f"balance stayed {before}"
+        # The records' raw answer, as the provider wrote it.
+        c.wait(EC.element_to_be_clickable(
+            (By.XPATH, '//*[@id="hc-records"]//button[text()="Raw JSON"]'))).click()
+        c.text_in("#raw-body", f'"tx_id": "{tx}"')
+        c.shot("raw-json")
+        c.click("#raw-close")
         print(f"    card {card}: {before} -> {after}, record {tx}")
 
     def interlace_auth_clearing():

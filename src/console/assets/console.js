@@ -143,13 +143,34 @@ async function interlace(method, path, body) {
 }
 
 // ---------- rendering helpers ----------
+// Indents JSON text without parsing it: every token stays exactly as the provider wrote
+// it (big ids, `1.0000000000`, key order), only whitespace between tokens changes.
+function indentJson(text) {
+  let out = "", depth = 0, inString = false, escaped = false;
+  const pad = () => "\n" + "  ".repeat(depth);
+  for (const ch of text) {
+    if (inString) {
+      out += ch;
+      if (escaped) escaped = false;
+      else if (ch === "\\") escaped = true;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') { inString = true; out += ch; }
+    else if (ch === "{" || ch === "[") { depth++; out += ch + pad(); }
+    else if (ch === "}" || ch === "]") { depth = Math.max(depth - 1, 0); out += pad() + ch; }
+    else if (ch === ",") out += ch + pad();
+    else if (ch === ":") out += ": ";
+    else if (!/\s/.test(ch)) out += ch;
+  }
+  return out.replace(/\{\s+\}/g, "{}").replace(/\[\s+\]/g, "[]");
+}
 function showRaw(title, text) {
   $("#raw-title").textContent = title;
-  let pretty = text;
-  try { pretty = JSON.stringify(JSON.parse(text), null, 2); } catch (_) { /* keep as is */ }
-  // Big ids: show the provider's exact text when re-serialising would round them.
-  if (/\d{16,}/.test(text)) pretty = text;
-  $("#raw-body").textContent = pretty;
+  let shown = text;
+  try { JSON.parse(text); if (!text.includes("\n")) shown = indentJson(text); } catch (_) { /* not JSON: as is */ }
+  $("#raw-body").textContent = shown;
+  $("#raw-copy").dataset.text = text;
   $("#raw-dialog").showModal();
 }
 function rawButton(title, text) {
@@ -717,7 +738,7 @@ $("#tenant-select").addEventListener("change", (e) => selectTenant(e.target.valu
 $("#token-button").addEventListener("click", askToken);
 $("#token-form").addEventListener("submit", () => { sessionStorage.setItem(TOKEN_KEY, $("#token-input").value.trim()); start(); });
 $("#raw-close").addEventListener("click", () => $("#raw-dialog").close());
-$("#raw-copy").addEventListener("click", () => navigator.clipboard.writeText($("#raw-body").textContent).then(() => toast("Copied"), () => {}));
+$("#raw-copy").addEventListener("click", () => navigator.clipboard.writeText($("#raw-copy").dataset.text || $("#raw-body").textContent).then(() => toast("Copied"), () => {}));
 $("#create-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = e.target, body = { scenario: f.scenario.value };
