@@ -6,7 +6,6 @@
 //! `Authorization: Bearer <token>` (a file link opens with its own key, see
 //! `file_links`); until the startup scenarios are loaded, tenant routes answer 503.
 
-mod console;
 mod error;
 mod faults;
 mod requests;
@@ -22,7 +21,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub(crate) use error::AdminError;
+pub(crate) use error::{AdminError, AdminJson, AdminQuery};
 
 use crate::request::AppState;
 
@@ -54,6 +53,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/_sandbox/tenants/{tenant}/clock",
             get(tenants::clock_show).post(tenants::clock_change),
+        )
+        // What the demo console needs beyond the other routes (src/console/api.rs).
+        .route(
+            "/_sandbox/tenants/{tenant}/clock/due",
+            get(crate::console::api::clock_due),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/hypercard/sign",
+            post(crate::console::api::hypercard_sign),
         )
         .route(
             "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",
@@ -92,15 +100,6 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/_sandbox/tenants/{tenant}/interlace/batches",
             get(tenants::interlace_batches),
-        )
-        // What the demo console needs beyond the routes above (src/console/).
-        .route(
-            "/_sandbox/tenants/{tenant}/clock/due",
-            get(console::clock_due),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/hypercard/sign",
-            post(console::hypercard_sign),
         )
         .route_layer(from_fn_with_state(state.clone(), guard));
     open.merge(guarded)

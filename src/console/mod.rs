@@ -3,9 +3,10 @@
 //! `include_str!`. The page holds no tenant data: its script reads and acts through the
 //! admin API and the providers' own APIs under the tenant's base URL, with the admin
 //! token the user gives it (ARCHITECTURE.md places it above the admin API, never in
-//! provider internals). The two admin routes it needs beyond the others live in
-//! `admin/console.rs`.
+//! provider internals). The two admin routes it needs beyond the others are in `api.rs`
+//! (mounted behind the admin guard by `admin::router`).
 
+pub(crate) mod api;
 mod page;
 
 use axum::Router;

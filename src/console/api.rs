@@ -1,7 +1,8 @@
-//! Admin routes the demo console (`src/console/`) needs beyond the rest of the admin
-//! API: HyperCard request signing with a tenant's merchant key (the code
-//! `card-sandbox hypercard sign` uses) and the scheduler events due next. Both are
-//! plain admin JSON any client may call; README's Admin API table lists them.
+//! The admin routes the console added beyond the rest of the admin API, mounted behind
+//! the admin guard by `admin::router`: HyperCard request signing with the merchant key
+//! the tenant view lists (the code `card-sandbox hypercard sign` runs) and the scheduler
+//! events due next. Plain admin JSON any client may call; README's Admin API table lists
+//! them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,9 +12,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::error::{AdminError, AdminJson, AdminQuery};
-use super::wire::ClockView;
+use crate::admin::wire::ClockView;
+use crate::admin::{AdminError, AdminJson, AdminQuery};
 use crate::ids::IdGen;
+use crate::providers::Provider;
 use crate::providers::hypercard::signature::{PrivateKey, sign_request};
 use crate::request::AppState;
 use crate::tenant::mode_name;
@@ -25,7 +27,7 @@ const DEFAULT_DUE: usize = 20;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct SignRequest {
+pub(crate) struct SignRequest {
     /// The JSON object the request will send, exactly as it will be sent.
     body: Map<String, Value>,
     /// Which merchant signs; absent: the tenant's first.
@@ -37,7 +39,7 @@ pub(super) struct SignRequest {
 }
 
 #[derive(Debug, Serialize)]
-pub(super) struct Signed {
+pub(crate) struct Signed {
     /// Header name to value, in the order they are sent.
     headers: Map<String, Value>,
     /// The same headers as `-H 'name: value'` curl arguments.
@@ -50,25 +52,25 @@ static NONCES: AtomicU64 = AtomicU64::new(0);
 /// `POST /_sandbox/tenants/{t}/hypercard/sign`: the signed headers of a HyperCard request
 /// (`timestamp`, `nonce`, `api-key`, `version`, `lang`, `signature`) with the tenant's
 /// merchant private key, as `card-sandbox hypercard sign` prints them.
-pub(super) async fn hypercard_sign(
+pub(crate) async fn hypercard_sign(
     State(state): State<AppState>,
     Path(id): Path<String>,
     AdminJson(request): AdminJson<SignRequest>,
 ) -> Result<Json<Signed>, AdminError> {
     let tenant = state.registry.get(&id)?;
-    let (pem, api_key, now) = tenant.with(|w| {
-        let merchant = w
-            .hypercard
-            .merchants
-            .iter()
-            .find(|m| request.api_key.as_deref().is_none_or(|k| k == m.api_key));
-        (
-            merchant.and_then(|m| m.private_key_pem.clone()),
-            merchant.map(|m| m.api_key.clone()),
-            w.now(),
-        )
-    })?;
-    let (Some(pem), Some(api_key)) = (pem, api_key) else {
+    // The merchants as the tenant view lists them: `[{api_key, private_key_pem, ...}]`.
+    let (credentials, now) =
+        tenant.with(|w| (Provider::Hypercard.face().credentials(w), w.now()))?;
+    let merchant = credentials.as_array().and_then(|merchants| {
+        merchants.iter().find(|m| {
+            request
+                .api_key
+                .as_deref()
+                .is_none_or(|k| m["api_key"].as_str() == Some(k))
+        })
+    });
+    let text = |field: &str| merchant.and_then(|m| m[field].as_str()).map(str::to_owned);
+    let (Some(pem), Some(api_key)) = (text("private_key_pem"), text("api_key")) else {
         return Err(AdminError::new(
             StatusCode::NOT_FOUND,
             "no_signing_key",
@@ -120,12 +122,12 @@ pub(super) async fn hypercard_sign(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct DueQuery {
+pub(crate) struct DueQuery {
     limit: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
-pub(super) struct DueEvents {
+pub(crate) struct DueEvents {
     #[serde(flatten)]
     clock: ClockView,
     /// How many times faster than the wall clock the tenant clock runs.
@@ -146,7 +148,7 @@ struct DueEvent {
 
 /// `GET /_sandbox/tenants/{t}/clock/due?limit=`: the tenant clock with its scale and the
 /// scheduler events due next (what the next clock advance would run), soonest first.
-pub(super) async fn clock_due(
+pub(crate) async fn clock_due(
     State(state): State<AppState>,
     Path(id): Path<String>,
     AdminQuery(query): AdminQuery<DueQuery>,
