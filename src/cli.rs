@@ -216,6 +216,16 @@ pub struct ServeArgs {
     /// scenarios are loaded, and remove it on exit; `healthcheck` reads it
     #[arg(long, env = "SANDBOX_READY_FILE", value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
+    /// Answer CORS for this browser origin (`scheme://host[:port]`, or `*` for any) on
+    /// provider and admin paths; repeatable (comma-separated in the environment). Off
+    /// without it
+    #[arg(
+        long = "cors-origin",
+        env = "SANDBOX_CORS_ORIGIN",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
     /// Log format on stderr
     #[arg(long, env = "SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -278,6 +288,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     pub webhook_url: Option<String>,
     pub ready_file: Option<PathBuf>,
+    /// `--cors-origin`, checked; empty: CORS off.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -302,6 +314,10 @@ pub enum ConfigError {
     Latency(String),
     #[error("--error-rate must be between 0 and 1, got {0}")]
     ErrorRate(String),
+    #[error(
+        "--cors-origin {0:?} must be * or an origin such as http://localhost:3000 (scheme, host, optional port, no path)"
+    )]
+    CorsOrigin(String),
 }
 
 impl Config {
@@ -335,6 +351,13 @@ impl Config {
         }
         if args.nonce_limit == 0 {
             return Err(ConfigError::NonceLimit);
+        }
+        if let Some(bad) = args
+            .cors_origins
+            .iter()
+            .find(|o| !crate::cors::valid_origin(o.trim()))
+        {
+            return Err(ConfigError::CorsOrigin(bad.clone()));
         }
         let mut fault_rules = Vec::new();
         if let Some(text) = &args.latency {
@@ -378,6 +401,11 @@ impl Config {
             log_level: args.log_level,
             webhook_url: args.webhook_url,
             ready_file: args.ready_file,
+            cors_origins: args
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .collect(),
         })
     }
 }

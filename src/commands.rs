@@ -57,6 +57,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             body_timeout: config.body_timeout,
             webhook_url: config.webhook_url.clone(),
             journal_body_bytes: config.journal_body_bytes,
+            cors_origins: config.cors_origins.clone(),
         },
     );
     for rule in &config.fault_rules {

@@ -26,6 +26,8 @@ pub mod card_number;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+mod console;
+pub mod cors;
 pub mod faults;
 pub mod file_links;
 mod http_util;

@@ -75,6 +75,7 @@ pub fn load_startup(
 pub fn app(state: AppState) -> Router {
     let inner = Router::new()
         .merge(admin::router(&state))
+        .merge(crate::console::router())
         .merge(provider_routes())
         .route_layer(from_fn(tag_route))
         .fallback(not_found)
@@ -85,8 +86,13 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(SequentialIds::default()))
-        .layer(from_fn_with_state(state.clone(), crate::body::read_first))
-        .with_state(state);
+        .layer(from_fn_with_state(state.clone(), crate::body::read_first));
+    // Outermost, so preflights are answered before journal, faults and routing.
+    let inner = match crate::cors::layer(&state.settings.cors_origins) {
+        Some(cors) => inner.layer(cors),
+        None => inner,
+    }
+    .with_state(state);
     Router::new().fallback_service(
         tower::ServiceBuilder::new()
             .map_request(strip_tenant_prefix)

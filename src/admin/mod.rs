@@ -23,7 +23,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub(crate) use error::AdminError;
+pub(crate) use error::{AdminError, AdminJson, AdminQuery};
 
 use crate::request::AppState;
 
@@ -58,6 +58,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/_sandbox/tenants/{tenant}/clock",
             get(tenants::clock_show).post(tenants::clock_change),
+        )
+        // What the demo console needs beyond the other routes (src/console/api.rs).
+        .route(
+            "/_sandbox/tenants/{tenant}/clock/due",
+            get(crate::console::api::clock_due),
+        )
+        .route(
+            "/_sandbox/tenants/{tenant}/hypercard/sign",
+            post(crate::console::api::hypercard_sign),
         )
         .route(
             "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",

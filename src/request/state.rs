@@ -26,6 +26,8 @@ pub struct Settings {
     /// What the journal keeps of one request or response body (`--journal-body-bytes`;
     /// 0 keeps none).
     pub journal_body_bytes: usize,
+    /// Origins CORS answers for (`--cors-origin`; `*` any); empty: CORS off.
+    pub cors_origins: Vec<String>,
 }
 
 impl Settings {
@@ -38,6 +40,7 @@ impl Settings {
             webhook_url: None,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             journal_body_bytes: crate::capture::DEFAULT_BODY_BYTES,
+            cors_origins: Vec::new(),
         }
     }
 }

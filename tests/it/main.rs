@@ -35,6 +35,8 @@ mod realism;
 mod library;
 // The README's walkthroughs, run as written with bash, curl and jq.
 mod readme;
+// The demo console without a browser (page, assets, its admin routes) and opt-in CORS.
+mod console;
 // Real sockets and the real binary: port 0, signals, validate, healthcheck.
 mod server;
 // The OpenAPI documents: served, valid 3.1, every operation a route, snapshots.

@@ -1,0 +1,180 @@
+//! The admin routes the console added beyond the rest of the admin API, mounted behind
+//! the admin guard by `admin::router`: HyperCard request signing with the merchant key
+//! the tenant view lists (the code `card-sandbox hypercard sign` runs) and the scheduler
+//! events due next. Plain admin JSON any client may call; README's Admin API table lists
+//! them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::admin::wire::ClockView;
+use crate::admin::{AdminError, AdminJson, AdminQuery};
+use crate::ids::IdGen;
+use crate::providers::Provider;
+use crate::providers::hypercard::signature::{PrivateKey, sign_request};
+use crate::request::AppState;
+use crate::tenant::mode_name;
+
+/// The most due events one answer lists.
+const MAX_DUE: usize = 500;
+/// Due events listed when the query names no limit.
+const DEFAULT_DUE: usize = 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignRequest {
+    /// The JSON object the request will send, exactly as it will be sent.
+    body: Map<String, Value>,
+    /// Which merchant signs; absent: the tenant's first.
+    api_key: Option<String>,
+    /// Unix seconds; absent: the tenant clock's now (the window HyperCard checks).
+    timestamp: Option<i64>,
+    /// The nonce; absent: 10 fresh lower-case hex characters.
+    nonce: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Signed {
+    /// Header name to value, in the order they are sent.
+    headers: Map<String, Value>,
+    /// The same headers as `-H 'name: value'` curl arguments.
+    curl_headers: String,
+}
+
+/// Nonces differ between two signatures made in the same millisecond.
+static NONCES: AtomicU64 = AtomicU64::new(0);
+
+/// `POST /_sandbox/tenants/{t}/hypercard/sign`: the signed headers of a HyperCard request
+/// (`timestamp`, `nonce`, `api-key`, `version`, `lang`, `signature`) with the tenant's
+/// merchant private key, as `card-sandbox hypercard sign` prints them.
+pub(crate) async fn hypercard_sign(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AdminJson(request): AdminJson<SignRequest>,
+) -> Result<Json<Signed>, AdminError> {
+    let tenant = state.registry.get(&id)?;
+    // The merchants as the tenant view lists them: `[{api_key, private_key_pem, ...}]`.
+    let (credentials, now) =
+        tenant.with(|w| (Provider::Hypercard.face().credentials(w), w.now()))?;
+    let merchant = credentials.as_array().and_then(|merchants| {
+        merchants.iter().find(|m| {
+            request
+                .api_key
+                .as_deref()
+                .is_none_or(|k| m["api_key"].as_str() == Some(k))
+        })
+    });
+    let text = |field: &str| merchant.and_then(|m| m[field].as_str()).map(str::to_owned);
+    let (Some(pem), Some(api_key)) = (text("private_key_pem"), text("api_key")) else {
+        return Err(AdminError::new(
+            StatusCode::NOT_FOUND,
+            "no_signing_key",
+            format!(
+                "tenant {id:?} has no HyperCard merchant{} with a private key to sign with",
+                request
+                    .api_key
+                    .as_deref()
+                    .map(|k| format!(" {k:?}"))
+                    .unwrap_or_default()
+            ),
+        ));
+    };
+    let key = PrivateKey::from_pem(&pem).map_err(|e| {
+        AdminError::new(
+            StatusCode::CONFLICT,
+            "no_signing_key",
+            format!("the merchant's private key cannot sign: {e}"),
+        )
+    })?;
+    let nonce = request.nonce.unwrap_or_else(|| {
+        let n = NONCES.fetch_add(1, Ordering::Relaxed);
+        let wall = u64::try_from(crate::clock::wall_now().as_millis()).unwrap_or_default();
+        IdGen::new(wall ^ n.rotate_left(40)).hex(10)
+    });
+    let timestamp = request.timestamp.unwrap_or_else(|| now.as_secs());
+    let headers = sign_request(
+        &key,
+        &api_key,
+        timestamp,
+        &nonce,
+        "1.0",
+        Some("en"),
+        &request.body,
+    );
+    let curl_headers = headers
+        .iter()
+        .map(|(name, value)| format!("-H '{name}: {}'", value.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Json(Signed {
+        headers: headers
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), Value::String(value)))
+            .collect(),
+        curl_headers,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DueQuery {
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct DueEvents {
+    #[serde(flatten)]
+    clock: ClockView,
+    /// How many times faster than the wall clock the tenant clock runs.
+    scale: u32,
+    /// Every pending event, due or not.
+    pending: usize,
+    /// The first `limit` pending events, soonest first.
+    events: Vec<DueEvent>,
+}
+
+#[derive(Debug, Serialize)]
+struct DueEvent {
+    due: String,
+    due_ms: i64,
+    kind: String,
+    data: std::collections::BTreeMap<String, String>,
+}
+
+/// `GET /_sandbox/tenants/{t}/clock/due?limit=`: the tenant clock with its scale and the
+/// scheduler events due next (what the next clock advance would run), soonest first.
+pub(crate) async fn clock_due(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AdminQuery(query): AdminQuery<DueQuery>,
+) -> Result<Json<DueEvents>, AdminError> {
+    let limit = query.limit.unwrap_or(DEFAULT_DUE);
+    if !(1..=MAX_DUE).contains(&limit) {
+        return Err(AdminError::bad_request(format!(
+            "limit must be between 1 and {MAX_DUE}, got {limit}"
+        )));
+    }
+    let tenant = state.registry.get(&id)?;
+    let due = tenant.with(|w| DueEvents {
+        clock: ClockView::of(w.now(), mode_name(&w.clock)),
+        scale: w.clock.scale(),
+        pending: w.scheduler.pending().count(),
+        events: w
+            .scheduler
+            .pending()
+            .take(limit)
+            .map(|e| DueEvent {
+                due: e.due.to_rfc3339(),
+                due_ms: e.due.as_millis(),
+                kind: e.kind.clone(),
+                data: e.data.clone(),
+            })
+            .collect(),
+    })?;
+    Ok(Json(due))
+}
