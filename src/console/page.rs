@@ -242,6 +242,7 @@ pub(crate) fn console() -> Markup {
                     span #clock-badge .badge { "clock" }
                     span #invariants-badge .badge { "invariants" }
                     span.spacer {}
+                    a.openapi-link href="/_sandbox/openapi" title="The OpenAPI documents of the emulated APIs" { "OpenAPI" }
                     button #token-button type="button" { "Admin token" }
                 }
                 dialog #token-dialog {
@@ -331,6 +332,7 @@ pub(crate) fn landing() -> Markup {
                     li { a #console-link href=(CONSOLE_PATH) { "Open the console" } " — tenants, data, simulations, clock, faults, webhooks and the request journal" }
                     li { a href="/_sandbox/health" { "/_sandbox/health" } }
                     li { a href="/_sandbox/tenants" { "/_sandbox/tenants" } " (admin API, see the README)" }
+                    li { a href="/_sandbox/openapi" { "/_sandbox/openapi" } " (the OpenAPI documents of the emulated APIs)" }
                 }
             }
         }

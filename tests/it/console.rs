@@ -62,6 +62,10 @@ async fn the_landing_page_links_to_the_console() {
         Some("text/html; charset=utf-8")
     );
     assert!(landing.text().contains(r#"href="/_sandbox/console""#));
+    assert!(
+        landing.text().contains(r#"href="/_sandbox/openapi""#),
+        "the landing page links the OpenAPI documents"
+    );
     // Other unknown paths still answer the admin 404 envelope.
     let unknown = app.get("/nowhere").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
