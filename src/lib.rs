@@ -30,6 +30,7 @@ mod console;
 pub mod cors;
 pub mod faults;
 pub mod file_links;
+mod handle;
 mod http_util;
 pub mod ids;
 pub mod issued;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::error::{Code, Envelope, ErrorEnvelope, OpError, Reply};
 use super::extract::{self, Authed};
-use super::state::RiskRule;
+use super::state::{CardIdx, RiskRule};
 use super::wire::{
     self, AmountRequest, CardDetail, ChangeRow, CreateCardRequest, LoadData, LoadRequest, Page,
     PayoutRow, PayoutsQuery, RecordsQuery, ReleaseData, RiskRow, TokenData, TokenRequest,
@@ -88,7 +88,7 @@ pub(super) async fn auth_token(State(state): State<AppState>, req: Request) -> R
     (Extension(ResolvedTenant(tenant.id.clone())), reply).into_response()
 }
 
-fn detail(w: &World, card: usize) -> CardDetail {
+fn detail(w: &World, card: CardIdx) -> CardDetail {
     let c = &w.opcard.cards[card];
     let program = &w.opcard.programs[c.program];
     CardDetail {

@@ -15,7 +15,7 @@ mod extract;
 pub(super) mod face;
 mod handlers;
 mod openapi;
-pub mod ops;
+pub(crate) mod ops;
 mod query;
 pub mod quirks;
 pub(crate) mod scenario;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::clock::Timestamp;
+use crate::handle::record_handle;
 use crate::ledger::{AccountId, EntryId};
 use crate::money::Currency;
 
@@ -20,6 +21,31 @@ pub(crate) struct Settings {
     /// USD value of one unit per currency (upper-case code), the base of forex rates.
     pub(crate) usd_rates: BTreeMap<String, Decimal>,
 }
+
+record_handle!(
+    /// A program's position in `OpcardState::programs`.
+    pub(crate) ProgramIdx => Program
+);
+record_handle!(
+    /// A card's position in `OpcardState::cards`.
+    pub(crate) CardIdx => Card
+);
+record_handle!(
+    /// A balance change record's position in `OpcardState::records`.
+    pub(crate) RecordIdx => ChangeRecord
+);
+record_handle!(
+    /// A load's position in `OpcardState::loads`.
+    pub(crate) LoadIdx => Load
+);
+record_handle!(
+    /// A payout's position in `OpcardState::payouts`.
+    pub(crate) PayoutIdx => Payout
+);
+record_handle!(
+    /// A card spend's position in `OpcardState::spends`.
+    pub(crate) SpendIdx => Spend
+);
 
 /// An app that may ask for tokens, with an optional token that never expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +89,7 @@ pub(crate) struct Card {
     pub(crate) card_name: String,
     pub(crate) card_desc: String,
     pub(crate) card_holder_id: u64,
-    /// Index into `programs`.
-    pub(crate) program: usize,
+    pub(crate) program: ProgramIdx,
     /// Last instant the card is valid (end of its `YYYYMM` month, GMT+8).
     pub(crate) valid_until: Timestamp,
     pub(crate) status: String,
@@ -89,8 +114,7 @@ pub(crate) mod fund_type {
 pub(crate) struct ChangeRecord {
     /// Increasing with creation; the cursor of the record listings.
     pub(crate) id: u64,
-    /// Index into `programs`.
-    pub(crate) program: usize,
+    pub(crate) program: ProgramIdx,
     pub(crate) time: Timestamp,
     /// 1 credit, 2 debit.
     pub(crate) moving_type: u8,
@@ -121,7 +145,7 @@ pub(crate) struct Load {
     pub(crate) batch_no: String,
     /// The short numeric batch number its records carry.
     pub(crate) record_batch: String,
-    pub(crate) program: usize,
+    pub(crate) program: ProgramIdx,
     pub(crate) accounting_currency: Currency,
     pub(crate) accounting_amount: Decimal,
     pub(crate) bill_currency: Currency,
@@ -136,7 +160,7 @@ pub(crate) struct Load {
 pub(crate) struct Payout {
     /// Also the batch number of its balance change record.
     pub(crate) batch_no: String,
-    pub(crate) program: usize,
+    pub(crate) program: ProgramIdx,
     pub(crate) currency: Currency,
     pub(crate) amount: Decimal,
     /// The card account's balance after the payout.
@@ -149,7 +173,7 @@ pub(crate) struct Payout {
 /// Card spend or refund waiting for its month's bill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Spend {
-    pub(crate) card: usize,
+    pub(crate) card: CardIdx,
     pub(crate) currency: Currency,
     pub(crate) amount: Decimal,
     pub(crate) merchant: String,
@@ -181,11 +205,17 @@ pub(crate) struct OpcardState {
 }
 
 impl OpcardState {
-    pub(crate) fn program_index(&self, value: u32) -> Option<usize> {
-        self.programs.iter().position(|p| p.value == value)
+    pub(crate) fn program_index(&self, value: u32) -> Option<ProgramIdx> {
+        self.programs
+            .iter()
+            .position(|p| p.value == value)
+            .map(ProgramIdx)
     }
 
-    pub(crate) fn card_index(&self, card_id: u64) -> Option<usize> {
-        self.cards.iter().position(|c| c.card_id == card_id)
+    pub(crate) fn card_index(&self, card_id: u64) -> Option<CardIdx> {
+        self.cards
+            .iter()
+            .position(|c| c.card_id == card_id)
+            .map(CardIdx)
     }
 }

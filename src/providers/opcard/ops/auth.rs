@@ -8,7 +8,11 @@ use crate::providers::opcard::state::Token;
 use crate::tenant::World;
 
 /// Issues a token for a client, valid for two hours.
-pub fn issue_token(world: &mut World, app_key: &str, app_secret: &str) -> Result<String, OpError> {
+pub(crate) fn issue_token(
+    world: &mut World,
+    app_key: &str,
+    app_secret: &str,
+) -> Result<String, OpError> {
     settings(world)?;
     let client = world
         .opcard
@@ -46,7 +50,7 @@ pub fn issue_token(world: &mut World, app_key: &str, app_secret: &str) -> Result
 }
 
 /// Accepts a static token of the scenario or an issued one that has not expired.
-pub fn check_token(world: &World, token: &str) -> Result<(), OpError> {
+pub(crate) fn check_token(world: &World, token: &str) -> Result<(), OpError> {
     settings(world)?;
     if world
         .opcard

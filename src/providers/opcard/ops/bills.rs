@@ -6,19 +6,19 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::money::Currency;
 use crate::providers::opcard::error::{Code, OpError};
-use crate::providers::opcard::state::{Spend, fund_type};
+use crate::providers::opcard::state::{ProgramIdx, Spend, SpendIdx, fund_type};
 use crate::scheduler::Event;
 use crate::tenant::World;
 
 /// Card spend (or its refund), billed to the card account at the next month boundary.
-pub fn card_spend(
+pub(crate) fn card_spend(
     world: &mut World,
     card_id: u64,
     amount: Decimal,
     currency: Currency,
     merchant: &str,
     refund: bool,
-) -> Result<usize, OpError> {
+) -> Result<SpendIdx, OpError> {
     settings(world)?;
     let card = world
         .opcard
@@ -51,15 +51,15 @@ pub fn card_spend(
         time: now,
         billed: false,
     });
-    Ok(world.opcard.spends.len() - 1)
+    Ok(SpendIdx(world.opcard.spends.len() - 1))
 }
 
 /// Scheduler handler: at a month boundary, bills each card account the spend of the
 /// month (fund_type 21 debit, may go below zero) and credits its refunds (22), then
 /// schedules the next boundary.
-pub fn monthly_bill(world: &mut World, _event: &Event) -> Result<(), String> {
+pub(crate) fn monthly_bill(world: &mut World, _event: &Event) -> Result<(), String> {
     let boundary = world.now();
-    let mut totals: std::collections::BTreeMap<(usize, Currency, bool), Decimal> =
+    let mut totals: std::collections::BTreeMap<(ProgramIdx, Currency, bool), Decimal> =
         Default::default();
     for spend in world
         .opcard
@@ -102,7 +102,7 @@ pub fn monthly_bill(world: &mut World, _event: &Event) -> Result<(), String> {
 
 /// Schedules the first monthly bill after now (a world with an opcard section has one
 /// pending at all times).
-pub fn schedule_first_bill(world: &mut World) {
+pub(crate) fn schedule_first_bill(world: &mut World) {
     let due = next_month_start(world.now());
     world.schedule(due, MONTHLY_BILL, &[]);
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::clock::Timestamp;
 use crate::providers::opcard::error::{Code, OpError};
-use crate::providers::opcard::state::{Card, RiskRule};
+use crate::providers::opcard::state::{Card, CardIdx, RiskRule};
 use crate::tenant::World;
 
 /// Creates a card in a program.
@@ -17,7 +17,7 @@ pub(crate) fn create_card(
     card_holder_id: Option<u64>,
     risk_list: Vec<RiskRule>,
     card_id: Option<u64>,
-) -> Result<usize, OpError> {
+) -> Result<CardIdx, OpError> {
     let program = program(world, program_value)?;
     let valid_until = validity_end(validity)?;
     if valid_until <= world.now() {
@@ -55,7 +55,7 @@ pub(crate) fn create_card(
         risk_list,
         created_at: now,
     });
-    Ok(world.opcard.cards.len() - 1)
+    Ok(CardIdx(world.opcard.cards.len() - 1))
 }
 
 /// A 19-digit id above 2^53, as OPCard's ids are.

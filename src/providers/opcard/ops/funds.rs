@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::money::Currency;
 use crate::providers::opcard::error::{Code, OpError};
-use crate::providers::opcard::state::{Load, LoadStatus, Payout, fund_type};
+use crate::providers::opcard::state::{
+    Load, LoadIdx, LoadStatus, Payout, PayoutIdx, RecordIdx, fund_type,
+};
 use crate::scheduler::Event;
 use crate::tenant::World;
 
@@ -30,13 +32,13 @@ fn forex_rate(world: &mut World, from: Currency, to: Currency) -> Result<Decimal
 
 /// Starts a load (card limit creation): pending until confirmed on the tenant clock,
 /// `load_confirm_seconds` later.
-pub fn create_load(
+pub(crate) fn create_load(
     world: &mut World,
     program_value: u32,
     accounting_currency: Currency,
     bill_currency: Currency,
     accounting_amount: Decimal,
-) -> Result<usize, OpError> {
+) -> Result<LoadIdx, OpError> {
     let delay = settings(world)?.load_confirm_seconds;
     create_load_after(
         world,
@@ -50,14 +52,14 @@ pub fn create_load(
 
 /// `create_load` with its own confirmation delay (a scenario's opening balances are
 /// confirmed at once, whatever the tenant's delay).
-pub fn create_load_after(
+pub(crate) fn create_load_after(
     world: &mut World,
     program_value: u32,
     accounting_currency: Currency,
     bill_currency: Currency,
     accounting_amount: Decimal,
     delay: i64,
-) -> Result<usize, OpError> {
+) -> Result<LoadIdx, OpError> {
     settings(world)?;
     let program = program(world, program_value)?;
     // A load fills an existing card account, as release and payout empty one: the
@@ -97,7 +99,7 @@ pub fn create_load_after(
         status: LoadStatus::Pending,
         created_at: now,
     });
-    let index = world.opcard.loads.len() - 1;
+    let index = LoadIdx(world.opcard.loads.len() - 1);
     world.schedule(
         now.plus_secs(delay),
         LOAD_CONFIRM,
@@ -108,7 +110,7 @@ pub fn create_load_after(
 
 /// Scheduler handler: confirms a load, writing its fund_type 20 record (and, across
 /// currencies, the forex sell 24 and buy 25 pair).
-pub fn confirm_load(world: &mut World, event: &Event) -> Result<(), String> {
+pub(crate) fn confirm_load(world: &mut World, event: &Event) -> Result<(), String> {
     let index: usize = event
         .data
         .get("load")
@@ -199,7 +201,7 @@ fn debit(
     currency: Currency,
     amount: Decimal,
     fund: u16,
-) -> Result<usize, OpError> {
+) -> Result<RecordIdx, OpError> {
     let program = program(world, program_value)?;
     check_scale(amount, currency, "amount")?;
     let account = world.opcard.programs[program]
@@ -244,12 +246,12 @@ fn debit(
 }
 
 /// Releases card limit back to the merchant (fund_type 23).
-pub fn release(
+pub(crate) fn release(
     world: &mut World,
     program_value: u32,
     currency: Currency,
     amount: Decimal,
-) -> Result<usize, OpError> {
+) -> Result<RecordIdx, OpError> {
     debit(
         world,
         program_value,
@@ -260,12 +262,12 @@ pub fn release(
 }
 
 /// Pays card-account funds out to the merchant's bank (fund_type 28).
-pub fn payout(
+pub(crate) fn payout(
     world: &mut World,
     program_value: u32,
     currency: Currency,
     amount: Decimal,
-) -> Result<usize, OpError> {
+) -> Result<PayoutIdx, OpError> {
     let record = debit(world, program_value, currency, amount, fund_type::PAYOUT)?;
     let r = world.opcard.records[record].clone();
     world.opcard.payouts.push(Payout {
@@ -277,5 +279,5 @@ pub fn payout(
         time: r.time,
         id: r.id,
     });
-    Ok(world.opcard.payouts.len() - 1)
+    Ok(PayoutIdx(world.opcard.payouts.len() - 1))
 }

@@ -15,24 +15,24 @@ mod funds;
 use rust_decimal::Decimal;
 
 use super::error::{Code, OpError};
-use super::state::{ChangeRecord, Program, Settings};
+use super::state::{ChangeRecord, Program, ProgramIdx, RecordIdx, Settings};
 use super::wire::GMT8;
 use crate::clock::Timestamp;
 use crate::ledger::{AccountId, AccountKind, AccountSpec, EntryDraft, Metadata};
 use crate::money::Currency;
 use crate::tenant::World;
 
-pub use auth::{check_token, issue_token};
-pub use bills::{card_spend, monthly_bill, schedule_first_bill};
+pub(crate) use auth::{check_token, issue_token};
+pub(crate) use bills::{card_spend, monthly_bill, schedule_first_bill};
 pub(crate) use card::create_card;
-pub use funds::{confirm_load, create_load, create_load_after, payout, release};
+pub(crate) use funds::{confirm_load, create_load, create_load_after, payout, release};
 
 /// Event kind: confirm a pending load. Data: `load` (index).
-pub const LOAD_CONFIRM: &str = "opcard.load_confirm";
+pub(crate) const LOAD_CONFIRM: &str = "opcard.load_confirm";
 /// Event kind: bill the card spend of the month that ends at the event's due time.
-pub const MONTHLY_BILL: &str = "opcard.monthly_bill";
+pub(crate) const MONTHLY_BILL: &str = "opcard.monthly_bill";
 /// Lifetime of a token from `auth/token`, in seconds.
-pub const TOKEN_SECONDS: i64 = 7200;
+pub(crate) const TOKEN_SECONDS: i64 = 7200;
 
 pub(crate) fn settings(world: &World) -> Result<&Settings, OpError> {
     world
@@ -42,7 +42,7 @@ pub(crate) fn settings(world: &World) -> Result<&Settings, OpError> {
         .ok_or_else(|| OpError::unauthorized("this tenant's scenario has no opcard section"))
 }
 
-fn program(world: &World, value: u32) -> Result<usize, OpError> {
+fn program(world: &World, value: u32) -> Result<ProgramIdx, OpError> {
     world.opcard.program_index(value).ok_or_else(|| {
         OpError::new(
             Code::NotFound,
@@ -52,7 +52,11 @@ fn program(world: &World, value: u32) -> Result<usize, OpError> {
 }
 
 /// A program's card account in `currency`, opened on first use.
-pub(crate) fn card_account(world: &mut World, program: usize, currency: Currency) -> AccountId {
+pub(crate) fn card_account(
+    world: &mut World,
+    program: ProgramIdx,
+    currency: Currency,
+) -> AccountId {
     if let Some(account) = world.opcard.programs[program].accounts.get(&currency) {
         return *account;
     }
@@ -100,14 +104,14 @@ fn open(
     })
 }
 
-pub fn add_program(
+pub(crate) fn add_program(
     world: &mut World,
     value: u32,
     cn_name: &str,
     en_name: &str,
     currencies: &[Currency],
-) -> usize {
-    let index = world.opcard.programs.len();
+) -> ProgramIdx {
+    let index = ProgramIdx(world.opcard.programs.len());
     world.opcard.programs.push(Program {
         value,
         cn_name: cn_name.to_owned(),
@@ -130,7 +134,7 @@ fn next_batch(world: &mut World) -> String {
 #[allow(clippy::too_many_arguments)]
 fn change(
     world: &mut World,
-    program: usize,
+    program: ProgramIdx,
     currency: Currency,
     credit: bool,
     amount: Decimal,
@@ -140,7 +144,7 @@ fn change(
     bill: (Decimal, Currency),
     rate: Decimal,
     exchange_time: Option<Timestamp>,
-) -> Result<usize, OpError> {
+) -> Result<RecordIdx, OpError> {
     let account = card_account(world, program, currency);
     let (from, to) = if credit {
         (counter, account)
@@ -171,7 +175,7 @@ fn change(
         exchange_time,
         entry,
     });
-    Ok(world.opcard.records.len() - 1)
+    Ok(RecordIdx(world.opcard.records.len() - 1))
 }
 
 /// Midnight GMT+8 on the first day of a month.
@@ -188,7 +192,7 @@ pub(crate) fn month_start(year: i32, month: u8) -> Timestamp {
 
 /// Midnight GMT+8 on the first day of the month `t` falls in (how OPCard prints a
 /// card's validity month).
-pub fn month_start_of(t: Timestamp) -> Timestamp {
+pub(crate) fn month_start_of(t: Timestamp) -> Timestamp {
     let dt = t
         .to_datetime()
         .to_offset(time::UtcOffset::from_whole_seconds(GMT8).unwrap_or(time::UtcOffset::UTC));

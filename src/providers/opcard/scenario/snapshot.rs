@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::{OpcardSection, RiskDecl, setup};
 use crate::ledger::EntryId;
 use crate::providers::opcard::state::{
-    Card, ChangeRecord, Load, LoadStatus, Payout, Program, RiskRule, Spend, Token,
+    Card, CardIdx, ChangeRecord, Load, LoadStatus, Payout, Program, ProgramIdx, RiskRule, Spend,
+    Token,
 };
 use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
@@ -134,7 +135,7 @@ pub struct SnapToken {
 pub(crate) fn export(world: &World, section: Option<&OpcardSection>) -> Option<OpcardSnapshot> {
     world.opcard.settings.as_ref()?;
     let state = &world.opcard;
-    let value = |p: usize| state.programs[p].value;
+    let value = |p: ProgramIdx| state.programs[p].value;
     let mut section = section.cloned().unwrap_or_default();
     section.programs.clear();
     section.cards.clear();
@@ -373,6 +374,7 @@ pub(crate) fn restore(
         cards
             .iter()
             .position(|c: &Card| c.card_id == id)
+            .map(CardIdx)
             .ok_or_else(|| err(at, format!("no card {id} in snapshot.opcard.cards")))
     };
     let mut spends = Vec::new();

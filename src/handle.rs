@@ -1,0 +1,36 @@
+//! Record handles: the position of a provider record in the list that owns it, as a type
+//! of its own per list (`record_handle!`), so a card's position can never index the list
+//! of programs. A handle indexes its list directly (`cards[card]`) and prints as the
+//! position it is.
+
+/// Declares `$name`, the handle of a `$record` in a `Vec<$record>`, with `Index` and
+/// `IndexMut` on that `Vec`.
+macro_rules! record_handle {
+    ($(#[$meta:meta])* $vis:vis $name:ident => $record:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis struct $name(pub(crate) usize);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<$record> {
+            type Output = $record;
+
+            fn index(&self, handle: $name) -> &$record {
+                &self[handle.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for Vec<$record> {
+            fn index_mut(&mut self, handle: $name) -> &mut $record {
+                &mut self[handle.0]
+            }
+        }
+    };
+}
+
+pub(crate) use record_handle;
