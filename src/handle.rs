@@ -17,6 +17,15 @@ macro_rules! record_handle {
             }
         }
 
+        /// Reads the position a scheduled event's data carries.
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                text.parse().map(Self)
+            }
+        }
+
         impl std::ops::Index<$name> for Vec<$record> {
             type Output = $record;
 

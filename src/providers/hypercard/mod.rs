@@ -20,7 +20,7 @@ pub(super) mod face;
 mod handlers;
 pub mod keys;
 mod openapi;
-pub mod ops;
+pub(crate) mod ops;
 mod query;
 pub mod quirks;
 pub(crate) mod scenario;

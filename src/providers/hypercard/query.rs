@@ -3,7 +3,7 @@
 
 use super::error::{Code, HcError};
 use super::ops::GMT8;
-use super::state::HypercardState;
+use super::state::{HypercardState, RecordIdx};
 use super::wire::{self, Body, MonthStatement, StatementRow, TxPage, TxRecord};
 use crate::clock::Timestamp;
 
@@ -106,8 +106,8 @@ pub(super) fn transactions(state: &HypercardState, body: &Body) -> Result<TxPage
     let business_type = u16::try_from(business_type).unwrap_or_default();
     // One record by tx_id, else the type's (or card's and type's) records in time
     // order, narrowed to the time range by binary search.
-    let by_tx: Vec<usize>;
-    let listed: &[usize] = match tx_id {
+    let by_tx: Vec<RecordIdx>;
+    let listed: &[RecordIdx] = match tx_id {
         Some(t) => {
             by_tx = state
                 .record_by_tx_id(t)
@@ -121,7 +121,7 @@ pub(super) fn transactions(state: &HypercardState, body: &Body) -> Result<TxPage
         }
         None => state.records_of(business_type, card),
     };
-    let secs = |i: usize| state.records[i].time.as_secs();
+    let secs = |i: RecordIdx| state.records[i].time.as_secs();
     let from = start.map_or(0, |s| listed.partition_point(|&i| secs(i) < s));
     let to = end.map_or(listed.len(), |e| listed.partition_point(|&i| secs(i) <= e));
     let matched = &listed[from..to.max(from)];

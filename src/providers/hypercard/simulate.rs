@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::error::HcError;
 use super::ops;
-use super::state::Detail;
+use super::state::{Detail, RecordIdx};
 use super::wire::{self, TxRecord};
 use crate::money::Currency;
 use crate::tenant::World;
@@ -81,7 +81,7 @@ fn currency(world: &World, body: &Map<String, Value>, card_id: &str) -> Result<C
     }
 }
 
-fn consume(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcError> {
+fn consume(world: &mut World, body: &Map<String, Value>) -> Result<RecordIdx, HcError> {
     let card_id = wire::req_id(body, "card_id", 20)?;
     let amount = amount(body, "amount")?.ok_or_else(|| HcError::param("amount is required"))?;
     let currency = currency(world, body, card_id)?;
@@ -90,7 +90,7 @@ fn consume(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcErro
     ops::consume(world, card_id, amount, currency, mcc, description)
 }
 
-fn withdrawal(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcError> {
+fn withdrawal(world: &mut World, body: &Map<String, Value>) -> Result<RecordIdx, HcError> {
     let card_id = wire::req_id(body, "card_id", 20)?;
     let amount = amount(body, "amount")?.ok_or_else(|| HcError::param("amount is required"))?;
     let currency = currency(world, body, card_id)?;
@@ -98,14 +98,14 @@ fn withdrawal(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcE
     ops::withdraw(world, card_id, amount, currency, description)
 }
 
-fn refund(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcError> {
+fn refund(world: &mut World, body: &Map<String, Value>) -> Result<RecordIdx, HcError> {
     let tx_id = wire::req_id(body, "tx_id", 32)?;
     let amount = amount(body, "amount")?;
     let description = wire::opt_text(body, "description", 255)?.unwrap_or("REFUND");
     ops::refund(world, tx_id, amount, description)
 }
 
-fn fee(world: &mut World, body: &Map<String, Value>) -> Result<usize, HcError> {
+fn fee(world: &mut World, body: &Map<String, Value>) -> Result<RecordIdx, HcError> {
     let tx_id = wire::req_id(body, "tx_id", 32)?;
     let amount = amount(body, "amount")?;
     ops::fee(world, tx_id, amount)

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::signature::PublicKey;
 use crate::clock::Timestamp;
+use crate::handle::record_handle;
 use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
 use crate::money::Currency;
@@ -37,6 +38,31 @@ pub(crate) struct Settings {
     /// Fraction of a coin purchase kept as the exchange fee.
     pub(crate) buy_coin_fee_rate: Decimal,
 }
+
+record_handle!(
+    /// A product's position in `HypercardState::products`.
+    pub(crate) ProductIdx => Product
+);
+record_handle!(
+    /// A card's position in `HypercardState::cards`.
+    pub(crate) CardIdx => Card
+);
+record_handle!(
+    /// A record's position in `HypercardState::records`.
+    pub(crate) RecordIdx => Record
+);
+record_handle!(
+    /// A recharge's position in `HypercardState::recharges`.
+    pub(crate) RechargeIdx => Recharge
+);
+record_handle!(
+    /// An operation's position in `HypercardState::operations`.
+    pub(crate) OperationIdx => Operation
+);
+record_handle!(
+    /// An application's position in `HypercardState::applications`.
+    pub(crate) ApplicationIdx => Application
+);
 
 /// A merchant key: who may call, and the public key their requests verify with.
 #[derive(Debug, Clone)]
@@ -143,8 +169,7 @@ pub(crate) mod card_status {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Card {
     pub(crate) card_id: String,
-    /// Index into `products`.
-    pub(crate) product: usize,
+    pub(crate) product: ProductIdx,
     /// Masked PAN, `296068******7277`.
     pub(crate) card_number: String,
     pub(crate) status: u8,
@@ -163,8 +188,8 @@ pub(crate) mod tx_status {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Record {
     pub(crate) tx_id: String,
-    /// Index into `cards`; `None` for a merchant-level fee.
-    pub(crate) card: Option<usize>,
+    /// `None` for a merchant-level fee.
+    pub(crate) card: Option<CardIdx>,
     pub(crate) time: Timestamp,
     pub(crate) status: u8,
     /// The ledger entry that moved the money, when money moved.
@@ -191,10 +216,7 @@ pub(crate) enum Detail {
         decline_reason: Option<String>,
     },
     /// Business type 2.
-    Recharge {
-        /// Index into `recharges`.
-        recharge: usize,
-    },
+    Recharge { recharge: RechargeIdx },
     /// Business type 3.
     Withdrawal {
         tx_currency: Currency,
@@ -263,7 +285,7 @@ pub(crate) mod recharge_status {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Recharge {
-    pub(crate) card: usize,
+    pub(crate) card: CardIdx,
     pub(crate) mc_trade_no: String,
     pub(crate) order_no: String,
     pub(crate) pay_coin: Currency,
@@ -281,7 +303,7 @@ pub(crate) struct Recharge {
     /// The hold on the merchant's coin balance while pending.
     pub(crate) hold: Option<HoldId>,
     /// Index into `records`.
-    pub(crate) record: usize,
+    pub(crate) record: RecordIdx,
 }
 
 impl Recharge {
@@ -303,7 +325,7 @@ pub(crate) mod op_type {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Operation {
-    pub(crate) card: usize,
+    pub(crate) card: CardIdx,
     pub(crate) request_number: String,
     pub(crate) op_type: u8,
     /// 0 in operation, 1 success, 2 fail, 98 pending payment, 99 waiting for third party.
@@ -323,7 +345,7 @@ pub(crate) mod apply_result {
 pub(crate) struct Application {
     pub(crate) mc_trade_no: String,
     /// Index into `cards`: the card exists from the application on, with its id.
-    pub(crate) card: usize,
+    pub(crate) card: CardIdx,
     pub(crate) email: String,
     pub(crate) first_name: String,
     pub(crate) last_name: String,
@@ -335,7 +357,7 @@ pub(crate) struct Application {
     pub(crate) fail_code: String,
     pub(crate) fail_reason: String,
     /// Index into `recharges`: the opening deposit, once there is one.
-    pub(crate) deposit: Option<usize>,
+    pub(crate) deposit: Option<RechargeIdx>,
 }
 
 /// How long a nonce may not be used again.
@@ -355,15 +377,15 @@ pub(crate) struct HypercardState {
     pub(crate) recharges: Vec<Recharge>,
     pub(crate) operations: Vec<Operation>,
     pub(crate) applications: Vec<Application>,
-    pub(crate) card_index: HashMap<String, usize>,
-    pub(crate) tx_index: HashMap<String, usize>,
+    pub(crate) card_index: HashMap<String, CardIdx>,
+    pub(crate) tx_index: HashMap<String, RecordIdx>,
     /// Records of one business type, and of one card and business type, each list in
     /// (time, index) order: Transaction Query v3 seeks its time range and page in
     /// these instead of scanning every record.
-    pub(crate) by_type: HashMap<u16, Vec<usize>>,
-    pub(crate) by_card_type: HashMap<(usize, u16), Vec<usize>>,
+    pub(crate) by_type: HashMap<u16, Vec<RecordIdx>>,
+    pub(crate) by_card_type: HashMap<(CardIdx, u16), Vec<RecordIdx>>,
     /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
-    pub(crate) trade_nos: HashMap<String, usize>,
+    pub(crate) trade_nos: HashMap<String, RecordIdx>,
     /// Nonces seen in the last ten minutes, keyed `{api-key}\n{nonce}`, at most
     /// `--nonce-limit` of them (not exported: replay protection, not state).
     pub(crate) nonces: Nonces,
@@ -402,13 +424,13 @@ impl Nonces {
 impl HypercardState {
     /// Adds a record and indexes it (by `tx_id`, by business type, by card and type);
     /// its index in `records`.
-    pub(crate) fn add_record(&mut self, record: Record) -> usize {
-        let index = self.records.len();
+    pub(crate) fn add_record(&mut self, record: Record) -> RecordIdx {
+        let index = RecordIdx(self.records.len());
         let (time, business_type, card) = (record.time, record.detail.business_type(), record.card);
         self.tx_index.insert(record.tx_id.clone(), index);
         self.records.push(record);
         let records = &self.records;
-        let insert = |list: &mut Vec<usize>| {
+        let insert = |list: &mut Vec<RecordIdx>| {
             // Records arrive in clock order, so this is nearly always an append.
             match list.last() {
                 Some(&last) if records[last].time > time => {
@@ -461,7 +483,7 @@ impl HypercardState {
     }
 
     /// The records of `business_type` (of `card` when given), oldest first.
-    pub(crate) fn records_of(&self, business_type: u16, card: Option<usize>) -> &[usize] {
+    pub(crate) fn records_of(&self, business_type: u16, card: Option<CardIdx>) -> &[RecordIdx] {
         let list = match card {
             Some(card) => self.by_card_type.get(&(card, business_type)),
             None => self.by_type.get(&business_type),
@@ -469,11 +491,11 @@ impl HypercardState {
         list.map_or(&[], Vec::as_slice)
     }
 
-    pub(crate) fn card_by_id(&self, card_id: &str) -> Option<usize> {
+    pub(crate) fn card_by_id(&self, card_id: &str) -> Option<CardIdx> {
         self.card_index.get(card_id).copied()
     }
 
-    pub(crate) fn record_by_tx_id(&self, tx_id: &str) -> Option<usize> {
+    pub(crate) fn record_by_tx_id(&self, tx_id: &str) -> Option<RecordIdx> {
         self.tx_index.get(tx_id).copied()
     }
 
@@ -481,25 +503,32 @@ impl HypercardState {
         self.merchants.iter().find(|m| m.api_key == api_key)
     }
 
-    pub(crate) fn product_by_id(&self, card_type_id: &str) -> Option<usize> {
+    pub(crate) fn product_by_id(&self, card_type_id: &str) -> Option<ProductIdx> {
         self.products
             .iter()
             .position(|p| p.card_type_id == card_type_id)
+            .map(ProductIdx)
     }
 
     /// The application `mc_trade_no` names: its own reference, or its opening
     /// deposit's (one outcome per `mc_trade_no`).
-    pub(crate) fn application_by_trade_no(&self, mc_trade_no: &str) -> Option<usize> {
-        self.applications.iter().position(|a| {
-            a.mc_trade_no == mc_trade_no
-                || a.deposit
-                    .is_some_and(|d| self.recharges[d].mc_trade_no == mc_trade_no)
-        })
+    pub(crate) fn application_by_trade_no(&self, mc_trade_no: &str) -> Option<ApplicationIdx> {
+        self.applications
+            .iter()
+            .position(|a| {
+                a.mc_trade_no == mc_trade_no
+                    || a.deposit
+                        .is_some_and(|d| self.recharges[d].mc_trade_no == mc_trade_no)
+            })
+            .map(ApplicationIdx)
     }
 
     /// The application that opened `card`, if an application did.
-    pub(crate) fn application_of(&self, card: usize) -> Option<usize> {
-        self.applications.iter().position(|a| a.card == card)
+    pub(crate) fn application_of(&self, card: CardIdx) -> Option<ApplicationIdx> {
+        self.applications
+            .iter()
+            .position(|a| a.card == card)
+            .map(ApplicationIdx)
     }
 
     /// Whether `mc_trade_no` is taken (recharges, coin purchases and applications share
@@ -512,10 +541,15 @@ impl HypercardState {
                 .any(|a| a.mc_trade_no == mc_trade_no)
     }
 
-    pub(crate) fn recharge_by_trade_no(&self, card: usize, mc_trade_no: &str) -> Option<usize> {
+    pub(crate) fn recharge_by_trade_no(
+        &self,
+        card: CardIdx,
+        mc_trade_no: &str,
+    ) -> Option<RechargeIdx> {
         self.recharges
             .iter()
             .position(|r| r.card == card && r.mc_trade_no == mc_trade_no)
+            .map(RechargeIdx)
     }
 }
 
@@ -526,7 +560,7 @@ mod tests {
     fn cancel(card: usize, secs: i64) -> Record {
         Record {
             tx_id: format!("tx-{card}-{secs}"),
-            card: Some(card),
+            card: Some(CardIdx(card)),
             time: Timestamp::from_secs(secs),
             status: tx_status::SUCCESS,
             entry: None,
@@ -545,12 +579,16 @@ mod tests {
         for (card, secs) in [(0, 10), (1, 15), (0, 30), (0, 20), (0, 30)] {
             state.add_record(cancel(card, secs));
         }
+        let records = |list: &[RecordIdx]| list.iter().map(|r| r.0).collect::<Vec<_>>();
         // Card 0's records: index 0 at 10 s, 3 at 20 s, then 2 and 4 at 30 s.
-        assert_eq!(state.records_of(102, Some(0)), &[0, 3, 2, 4]);
-        assert_eq!(state.records_of(102, Some(1)), &[1]);
-        assert_eq!(state.records_of(102, None), &[0, 1, 3, 2, 4]);
-        assert!(state.records_of(1, Some(0)).is_empty());
-        assert_eq!(state.record_by_tx_id("tx-0-20"), Some(3));
+        assert_eq!(
+            records(state.records_of(102, Some(CardIdx(0)))),
+            [0, 3, 2, 4]
+        );
+        assert_eq!(records(state.records_of(102, Some(CardIdx(1)))), [1]);
+        assert_eq!(records(state.records_of(102, None)), [0, 1, 3, 2, 4]);
+        assert!(state.records_of(1, Some(CardIdx(0))).is_empty());
+        assert_eq!(state.record_by_tx_id("tx-0-20"), Some(RecordIdx(3)));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::canonical::canonical_string;
 use super::keys::PLATFORM_PRIVATE_KEY_PEM;
 use super::signature::{PrivateKey, PublicKey, sign_request};
+use super::state::{ApplicationIdx, RecordIdx};
 use crate::clock::Timestamp;
 use crate::providers::{Provider, Unsigned};
 use crate::tenant::World;
@@ -56,7 +57,7 @@ pub(super) fn recharge(world: &mut World, card_id: &str, mc_trade_no: &str, succ
 
 /// `OPEN_CARD` when an application's review ends: `result` 1 issued, 2 refused (a
 /// number, as the documentation's table says), the refusal's reason as `remark`.
-pub(super) fn open_card(world: &mut World, application: usize) {
+pub(super) fn open_card(world: &mut World, application: ApplicationIdx) {
     let a = &world.hypercard.applications[application];
     let card_type_id = world.hypercard.products[world.hypercard.cards[a.card].product]
         .card_type_id
@@ -90,7 +91,7 @@ pub(super) fn operation(world: &mut World, card_id: &str, request_number: &str, 
 /// Query v3: `CONSUME` (business type 1), `TRANSACTION_CHANGE` (3 withdrawal, 8 refund,
 /// 10 fee), `BUY_COIN` (101), `CANCEL_CARD` (102). Recharges (2) send `RECHARGE` when
 /// they settle.
-pub(super) fn record(world: &mut World, index: usize) {
+pub(super) fn record(world: &mut World, index: RecordIdx) {
     if !world.webhooks.wants(Provider::Hypercard) {
         return;
     }

@@ -17,26 +17,26 @@ use crate::providers::hypercard::webhooks;
 use crate::tenant::World;
 
 /// Event kind: the review of an application ends. Data: `application` (index).
-pub const APPLICATION_REVIEW: &str = "hypercard.application_review";
+pub(crate) const APPLICATION_REVIEW: &str = "hypercard.application_review";
 /// Event kind: a card's activation completes. Data: `card` (index).
-pub const ACTIVATION_DONE: &str = "hypercard.activation_done";
+pub(crate) const ACTIVATION_DONE: &str = "hypercard.activation_done";
 
 /// The express apply type (the only one whose request body is documented).
-pub const EXPRESS: u8 = 2;
+pub(crate) const EXPRESS: u8 = 2;
 /// Activation types: 1 via the API with an ID document, 2 via email, 3 via the API
 /// without one.
-pub mod activate_type {
-    pub const WITH_DOCUMENT: u8 = 1;
-    pub const EMAIL: u8 = 2;
-    pub const WITHOUT_DOCUMENT: u8 = 3;
+pub(crate) mod activate_type {
+    pub(crate) const WITH_DOCUMENT: u8 = 1;
+    pub(crate) const EMAIL: u8 = 2;
+    pub(crate) const WITHOUT_DOCUMENT: u8 = 3;
 }
 
 /// The coin an express application's `first_recharge_amount` is paid in.
-pub const DEPOSIT_COIN: &str = "USDT";
+pub(crate) const DEPOSIT_COIN: &str = "USDT";
 
 /// What an express application carries (`base_info` flattened).
 #[derive(Debug, Clone, Default)]
-pub struct ApplyRequest {
+pub(crate) struct ApplyRequest {
     pub mc_trade_no: String,
     pub card_type_id: String,
     pub email: String,
@@ -53,7 +53,7 @@ pub struct ApplyRequest {
 /// Files an express application: opens its card (pre-apply when the product needs a
 /// first recharge and none came with the application, else under review), holds the
 /// opening deposit when there is one, and schedules the review.
-pub fn apply(world: &mut World, req: &ApplyRequest) -> Result<usize, HcError> {
+pub(crate) fn apply(world: &mut World, req: &ApplyRequest) -> Result<ApplicationIdx, HcError> {
     settings(world)?;
     if world.hypercard.trade_no_taken(&req.mc_trade_no) {
         return Err(HcError::new(
@@ -124,7 +124,7 @@ pub fn apply(world: &mut World, req: &ApplyRequest) -> Result<usize, HcError> {
     };
     let card = card::new_card(world, product, req.card_id.clone(), Decimal::ZERO, status)?;
     let now = world.now();
-    let index = world.hypercard.applications.len();
+    let index = ApplicationIdx(world.hypercard.applications.len());
     world.hypercard.applications.push(Application {
         mc_trade_no: req.mc_trade_no.clone(),
         card,
@@ -159,7 +159,7 @@ pub fn apply(world: &mut World, req: &ApplyRequest) -> Result<usize, HcError> {
 
 /// A recharge on a card in pre-apply was its opening deposit: the application goes
 /// under review.
-pub(super) fn deposit_made(world: &mut World, card: usize, recharge: usize) {
+pub(super) fn deposit_made(world: &mut World, card: CardIdx, recharge: RechargeIdx) {
     let Some(index) = world.hypercard.application_of(card) else {
         return;
     };
@@ -168,7 +168,7 @@ pub(super) fn deposit_made(world: &mut World, card: usize, recharge: usize) {
     schedule_review(world, index);
 }
 
-fn schedule_review(world: &mut World, index: usize) {
+fn schedule_review(world: &mut World, index: ApplicationIdx) {
     let card = world.hypercard.applications[index].card;
     let rule = &world.hypercard.products[world.hypercard.cards[card].product].application;
     if rule.outcome == ReviewOutcome::Pending {
@@ -183,11 +183,11 @@ fn schedule_review(world: &mut World, index: usize) {
 }
 
 /// Scheduler handler: the product's review outcome for an application.
-pub fn review_application(
+pub(crate) fn review_application(
     world: &mut World,
     event: &crate::scheduler::Event,
 ) -> Result<(), String> {
-    let index: usize = event
+    let index: ApplicationIdx = event
         .data
         .get("application")
         .and_then(|a| a.parse().ok())
@@ -195,7 +195,7 @@ pub fn review_application(
     let app = world
         .hypercard
         .applications
-        .get(index)
+        .get(index.0)
         .ok_or("no such application")?;
     let card = &world.hypercard.cards[app.card];
     if app.result != apply_result::PENDING || card.status != card_status::REVIEWING {
@@ -218,7 +218,7 @@ pub fn review_application(
 /// Issues the application's card: review passed (status 3), the opening deposit
 /// settles onto it, `OPEN_CARD` result 1. A product activated by email starts its
 /// activation at once (the sandbox stands in for the cardholder).
-pub fn issue(world: &mut World, index: usize) -> Result<(), String> {
+pub(crate) fn issue(world: &mut World, index: ApplicationIdx) -> Result<(), String> {
     let app = world.hypercard.applications[index].clone();
     if let Some(deposit) = app.deposit {
         settle(world, deposit)?;
@@ -235,9 +235,9 @@ pub fn issue(world: &mut World, index: usize) -> Result<(), String> {
 
 /// Refuses the application: review rejected (status 4), the opening deposit is
 /// released and fails, `OPEN_CARD` result 2 with the reason as `remark`.
-pub fn refuse(
+pub(crate) fn refuse(
     world: &mut World,
-    index: usize,
+    index: ApplicationIdx,
     fail_code: &str,
     fail_reason: &str,
 ) -> Result<(), String> {
@@ -258,7 +258,7 @@ pub fn refuse(
 /// document (activate_type 1, `document` required) the activation is reviewed
 /// (status 11), without (activate_type 3) it is under way (status 7); either becomes
 /// activated (9) `activation_seconds` later. `document` is checked by the caller.
-pub fn activate(world: &mut World, card_id: &str, document: bool) -> Result<(), HcError> {
+pub(crate) fn activate(world: &mut World, card_id: &str, document: bool) -> Result<(), HcError> {
     let card = card(world, card_id)?;
     let product = product_of(world, card);
     let status = world.hypercard.cards[card].status;
@@ -310,7 +310,7 @@ pub fn activate(world: &mut World, card_id: &str, document: bool) -> Result<(), 
     Ok(())
 }
 
-fn start_activation(world: &mut World, card: usize, status: u8) {
+fn start_activation(world: &mut World, card: CardIdx, status: u8) {
     set_status(world, card, status);
     let seconds = product_of(world, card).application.activation_seconds;
     let due = world.now().plus_secs(seconds);
@@ -318,8 +318,11 @@ fn start_activation(world: &mut World, card: usize, status: u8) {
 }
 
 /// Scheduler handler: an activation under way completes (status 9).
-pub fn finish_activation(world: &mut World, event: &crate::scheduler::Event) -> Result<(), String> {
-    let card: usize = event
+pub(crate) fn finish_activation(
+    world: &mut World,
+    event: &crate::scheduler::Event,
+) -> Result<(), String> {
+    let card: CardIdx = event
         .data
         .get("card")
         .and_then(|c| c.parse().ok())
@@ -327,7 +330,7 @@ pub fn finish_activation(world: &mut World, event: &crate::scheduler::Event) -> 
     let status = world
         .hypercard
         .cards
-        .get(card)
+        .get(card.0)
         .ok_or("no such card")?
         .status;
     if matches!(
@@ -341,7 +344,7 @@ pub fn finish_activation(world: &mut World, event: &crate::scheduler::Event) -> 
 
 /// Completes an issued card's activation at once (scenarios that start with an
 /// activated card), whatever way the product activates.
-pub fn complete_activation(world: &mut World, card: usize) {
+pub(crate) fn complete_activation(world: &mut World, card: CardIdx) {
     if matches!(
         world.hypercard.cards[card].status,
         card_status::REVIEW_PASSED | card_status::ACTIVATING | card_status::ACTIVATION_REVIEWING
@@ -351,7 +354,7 @@ pub fn complete_activation(world: &mut World, card: usize) {
 }
 
 /// Moves a card to `status` and pushes `CARD_STATUS_CHANGE`.
-fn set_status(world: &mut World, card: usize, status: u8) {
+fn set_status(world: &mut World, card: CardIdx, status: u8) {
     let old = world.hypercard.cards[card].status;
     if old == status {
         return;

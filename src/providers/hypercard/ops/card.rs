@@ -13,12 +13,12 @@ use crate::providers::hypercard::state::{
 use crate::tenant::World;
 
 /// Opens a card of `product` with an opening balance, as a scenario declares it.
-pub fn open_card(
+pub(crate) fn open_card(
     world: &mut World,
-    product: usize,
+    product: ProductIdx,
     card_id: Option<String>,
     balance: Decimal,
-) -> Result<usize, HcError> {
+) -> Result<CardIdx, HcError> {
     new_card(world, product, card_id, balance, card_status::ACTIVATED)
 }
 
@@ -26,15 +26,15 @@ pub fn open_card(
 /// in pre-apply or under review, with nothing on it).
 pub(super) fn new_card(
     world: &mut World,
-    product: usize,
+    product: ProductIdx,
     card_id: Option<String>,
     balance: Decimal,
     status: u8,
-) -> Result<usize, HcError> {
+) -> Result<CardIdx, HcError> {
     let product_ref = world
         .hypercard
         .products
-        .get(product)
+        .get(product.0)
         .ok_or_else(|| HcError::param("no such card product"))?;
     let (bin, coin) = (product_ref.bin.clone(), product_ref.card_coin);
     // An id, not a number: 19 digits opening with 8 (no card scheme's leading digit
@@ -72,7 +72,7 @@ pub(super) fn new_card(
                 .with_metadata("hypercard.card_id", card_id.clone()),
         )?;
     }
-    let index = world.hypercard.cards.len();
+    let index = CardIdx(world.hypercard.cards.len());
     world.hypercard.card_index.insert(card_id.clone(), index);
     world.hypercard.cards.push(Card {
         card_id,
@@ -97,7 +97,11 @@ fn account_for_opening(world: &mut World, currency: Currency) -> AccountId {
 }
 
 /// Credits the merchant's balance in `coin` from outside (a scenario's opening float).
-pub fn fund_merchant(world: &mut World, coin: Currency, amount: Decimal) -> Result<(), HcError> {
+pub(crate) fn fund_merchant(
+    world: &mut World,
+    coin: Currency,
+    amount: Decimal,
+) -> Result<(), HcError> {
     positive(amount, "amount")?;
     let merchant = merchant_account(world, coin);
     let opening = account_for_opening(world, coin);
@@ -114,12 +118,12 @@ pub fn fund_merchant(world: &mut World, coin: Currency, amount: Decimal) -> Resu
 
 /// Carries out a card operation (freeze, unfreeze, cancel; report loss, reset
 /// password, reissue and resend PIN are recorded without changing the card).
-pub fn operate(
+pub(crate) fn operate(
     world: &mut World,
     card_id: &str,
     request_number: &str,
     kind: u8,
-) -> Result<usize, HcError> {
+) -> Result<OperationIdx, HcError> {
     let card = card(world, card_id)?;
     if !op_type::ALL.contains(&kind) {
         return Err(HcError::param(format!(
@@ -173,12 +177,12 @@ pub fn operate(
     });
     let card_id = world.hypercard.cards[card].card_id.clone();
     crate::providers::hypercard::webhooks::operation(world, &card_id, request_number, kind);
-    Ok(world.hypercard.operations.len() - 1)
+    Ok(OperationIdx(world.hypercard.operations.len() - 1))
 }
 
 /// Cancels a card: what is left on it, less the product's cancellation fee, goes back
 /// to the merchant's balance in the card currency (a business type 102 record).
-fn cancel(world: &mut World, card: usize) -> Result<(), HcError> {
+fn cancel(world: &mut World, card: CardIdx) -> Result<(), HcError> {
     let account = world.hypercard.cards[card].account;
     let currency = card_currency(world, card);
     let left = world.ledger.balance(account)?.available;

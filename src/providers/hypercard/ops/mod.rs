@@ -16,6 +16,9 @@ mod spend;
 use rust_decimal::Decimal;
 
 use super::error::{Code, HcError};
+pub(crate) use super::state::{
+    ApplicationIdx, CardIdx, OperationIdx, ProductIdx, RechargeIdx, RecordIdx,
+};
 use super::state::{Product, Record, Settings};
 use crate::clock::Timestamp;
 use crate::ledger::{
@@ -24,20 +27,19 @@ use crate::ledger::{
 use crate::money::Currency;
 use crate::tenant::World;
 
-pub use apply::{
-    ACTIVATION_DONE, APPLICATION_REVIEW, ApplyRequest, DEPOSIT_COIN, EXPRESS, activate,
-    activate_type, apply, complete_activation, finish_activation, issue, refuse,
-    review_application,
+pub(crate) use apply::{
+    ACTIVATION_DONE, APPLICATION_REVIEW, ApplyRequest, EXPRESS, activate, activate_type, apply,
+    complete_activation, finish_activation, issue, refuse, review_application,
 };
-pub use card::{fund_merchant, open_card, operate};
-pub use recharge::{Quote, quote, recharge, settle_recharge};
-pub use spend::{buy_coin, consume, fee, refund, withdraw};
+pub(crate) use card::{fund_merchant, open_card, operate};
+pub(crate) use recharge::{Quote, quote, recharge, settle_recharge};
+pub(crate) use spend::{buy_coin, consume, fee, refund, withdraw};
 
 /// Event kind: settle a pending recharge. Data: `recharge` (index).
-pub const RECHARGE_SETTLE: &str = "hypercard.recharge_settle";
+pub(crate) const RECHARGE_SETTLE: &str = "hypercard.recharge_settle";
 
 /// Offset of GMT+8, HyperCard's documented time zone, in seconds.
-pub const GMT8: i32 = 8 * 3600;
+pub(crate) const GMT8: i32 = 8 * 3600;
 
 pub(crate) fn settings(world: &World) -> Result<&Settings, HcError> {
     world.hypercard.settings.as_ref().ok_or_else(|| {
@@ -146,7 +148,7 @@ pub(crate) fn new_tx_id(world: &mut World) -> String {
     )
 }
 
-fn push_record(world: &mut World, record: Record) -> usize {
+fn push_record(world: &mut World, record: Record) -> RecordIdx {
     let index = world.hypercard.add_record(record);
     crate::providers::hypercard::webhooks::record(world, index);
     index
@@ -173,18 +175,18 @@ fn post(
     })?)
 }
 
-fn card(world: &World, card_id: &str) -> Result<usize, HcError> {
+fn card(world: &World, card_id: &str) -> Result<CardIdx, HcError> {
     world
         .hypercard
         .card_by_id(card_id)
         .ok_or_else(|| HcError::card_not_found(card_id))
 }
 
-fn product_of(world: &World, card: usize) -> &Product {
+fn product_of(world: &World, card: CardIdx) -> &Product {
     &world.hypercard.products[world.hypercard.cards[card].product]
 }
 
-fn card_currency(world: &World, card: usize) -> Currency {
+fn card_currency(world: &World, card: CardIdx) -> Currency {
     product_of(world, card).card_coin
 }
 

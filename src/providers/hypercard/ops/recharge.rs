@@ -14,7 +14,7 @@ use crate::tenant::World;
 
 /// The numbers of a recharge quote (estimation and recharge alike).
 #[derive(Debug, Clone, Copy)]
-pub struct Quote {
+pub(crate) struct Quote {
     pub card_coin: Currency,
     pub pay_coin: Currency,
     pub currency_amount: Decimal,
@@ -25,9 +25,9 @@ pub struct Quote {
     pub currency_usd_rate: Decimal,
 }
 
-pub fn quote(
+pub(crate) fn quote(
     world: &World,
-    product: usize,
+    product: ProductIdx,
     pay_coin: Currency,
     amount: Decimal,
 ) -> Result<Quote, HcError> {
@@ -62,14 +62,14 @@ pub fn quote(
 /// settles (`recharge_settle_seconds` later on the tenant clock). On a card in
 /// pre-apply the recharge is its opening deposit instead: it starts the application's
 /// review and settles when the card is issued (or fails when it is refused).
-pub fn recharge(
+pub(crate) fn recharge(
     world: &mut World,
     card_id: &str,
     mc_trade_no: &str,
     pay_coin: Currency,
     amount: Decimal,
     remark: &str,
-) -> Result<usize, HcError> {
+) -> Result<RechargeIdx, HcError> {
     let card = card(world, card_id)?;
     let settle_after = settings(world)?.recharge_settle_seconds;
     if world.hypercard.trade_no_taken(mc_trade_no) {
@@ -167,12 +167,12 @@ pub(super) fn check_opening_deposit(
 /// nothing when it fails (an unknown coin, too little on the merchant's balance).
 pub(super) fn place(
     world: &mut World,
-    card: usize,
+    card: CardIdx,
     mc_trade_no: &str,
     pay_coin: Currency,
     amount: Decimal,
     remark: &str,
-) -> Result<usize, HcError> {
+) -> Result<RechargeIdx, HcError> {
     let quote = quote(world, world.hypercard.cards[card].product, pay_coin, amount)?;
     let merchant = merchant_account(world, pay_coin);
     let now = world.now();
@@ -185,7 +185,7 @@ pub(super) fn place(
     })?;
     let order_no = world.ids.numeric(20);
     let tx_id = new_tx_id(world);
-    let index = world.hypercard.recharges.len();
+    let index = RechargeIdx(world.hypercard.recharges.len());
     let record = push_record(
         world,
         Record {
@@ -221,8 +221,11 @@ pub(super) fn place(
 }
 
 /// Scheduler handler: moves a pending recharge's money and marks it successful.
-pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Result<(), String> {
-    let index: usize = event
+pub(crate) fn settle_recharge(
+    world: &mut World,
+    event: &crate::scheduler::Event,
+) -> Result<(), String> {
+    let index: RechargeIdx = event
         .data
         .get("recharge")
         .and_then(|r| r.parse().ok())
@@ -232,11 +235,11 @@ pub fn settle_recharge(world: &mut World, event: &crate::scheduler::Event) -> Re
 
 /// Moves a pending recharge's money onto its card and marks it successful (`RECHARGE`
 /// result "1"); a recharge no longer pending is left alone.
-pub(super) fn settle(world: &mut World, index: usize) -> Result<(), String> {
+pub(super) fn settle(world: &mut World, index: RechargeIdx) -> Result<(), String> {
     let recharge = world
         .hypercard
         .recharges
-        .get(index)
+        .get(index.0)
         .cloned()
         .ok_or("no such recharge")?;
     if recharge.status != recharge_status::PENDING {
@@ -306,11 +309,11 @@ pub(super) fn settle(world: &mut World, index: usize) -> Result<(), String> {
 /// Fails a pending recharge (an opening deposit whose application was refused): the
 /// merchant's coin is released, the recharge and its record fail with `reason`, and
 /// `RECHARGE` result "2" goes out.
-pub(super) fn fail(world: &mut World, index: usize, reason: &str) -> Result<(), String> {
+pub(super) fn fail(world: &mut World, index: RechargeIdx, reason: &str) -> Result<(), String> {
     let recharge = world
         .hypercard
         .recharges
-        .get(index)
+        .get(index.0)
         .cloned()
         .ok_or("no such recharge")?;
     if recharge.status != recharge_status::PENDING {
@@ -334,7 +337,7 @@ pub(super) fn fail(world: &mut World, index: usize, reason: &str) -> Result<(), 
 }
 
 /// What was recharged onto `card` (pending or settled) since midnight GMT+8.
-fn recharged_today(world: &World, card: usize) -> Decimal {
+fn recharged_today(world: &World, card: CardIdx) -> Decimal {
     let day = |t: crate::clock::Timestamp| (t.as_secs() + i64::from(GMT8)).div_euclid(86_400);
     let today = day(world.now());
     // Recharges are created in clock order, so today's are the last ones: walk back

@@ -11,14 +11,14 @@ use crate::tenant::World;
 
 /// A card spends `amount` of `currency` at a merchant. Declined consumptions are
 /// recorded too (status 2, nothing moved) and returned as `Ok` with the reason.
-pub fn consume(
+pub(crate) fn consume(
     world: &mut World,
     card_id: &str,
     amount: Decimal,
     currency: Currency,
     mcc: &str,
     description: &str,
-) -> Result<usize, HcError> {
+) -> Result<RecordIdx, HcError> {
     let card = card(world, card_id)?;
     positive(amount, "amount")?;
     let deduction_currency = card_currency(world, card);
@@ -84,7 +84,7 @@ pub fn consume(
 }
 
 /// The consumption record named by `tx_id`, checked to be a successful one.
-fn consumption(world: &World, tx_id: &str) -> Result<usize, HcError> {
+fn consumption(world: &World, tx_id: &str) -> Result<RecordIdx, HcError> {
     let index = world
         .hypercard
         .record_by_tx_id(tx_id)
@@ -105,12 +105,12 @@ fn consumption(world: &World, tx_id: &str) -> Result<usize, HcError> {
 }
 
 /// Refunds part or all of a consumption to its card (never more than was spent).
-pub fn refund(
+pub(crate) fn refund(
     world: &mut World,
     consume_tx_id: &str,
     amount: Option<Decimal>,
     description: &str,
-) -> Result<usize, HcError> {
+) -> Result<RecordIdx, HcError> {
     let index = consumption(world, consume_tx_id)?;
     let record = world.hypercard.records[index].clone();
     let Detail::Consumption {
@@ -168,11 +168,11 @@ pub fn refund(
 }
 
 /// Charges the product's handling fee for a consumption to the card.
-pub fn fee(
+pub(crate) fn fee(
     world: &mut World,
     consume_tx_id: &str,
     amount: Option<Decimal>,
-) -> Result<usize, HcError> {
+) -> Result<RecordIdx, HcError> {
     let index = consumption(world, consume_tx_id)?;
     let card = world.hypercard.records[index]
         .card
@@ -218,13 +218,13 @@ pub fn fee(
 
 /// A cash withdrawal of `amount` in `currency`; the card pays the converted amount and
 /// the product's bank fee.
-pub fn withdraw(
+pub(crate) fn withdraw(
     world: &mut World,
     card_id: &str,
     amount: Decimal,
     currency: Currency,
     description: &str,
-) -> Result<usize, HcError> {
+) -> Result<RecordIdx, HcError> {
     let card = card(world, card_id)?;
     positive(amount, "amount")?;
     spendable(world, card)?;
@@ -266,7 +266,7 @@ pub fn withdraw(
     ))
 }
 
-fn spendable(world: &World, card: usize) -> Result<(), HcError> {
+fn spendable(world: &World, card: CardIdx) -> Result<(), HcError> {
     match world.hypercard.cards[card].status {
         card_status::ACTIVATED => Ok(()),
         card_status::FROZEN => Err(HcError::new(Code::A0000, "the card is frozen")),
@@ -279,12 +279,12 @@ fn spendable(world: &World, card: usize) -> Result<(), HcError> {
 }
 
 /// Spends card fiat on a coin (USDT) credited to the merchant, minus an exchange fee.
-pub fn buy_coin(
+pub(crate) fn buy_coin(
     world: &mut World,
     card_id: &str,
     amount: Decimal,
     mc_trade_no: &str,
-) -> Result<usize, HcError> {
+) -> Result<RecordIdx, HcError> {
     let card = card(world, card_id)?;
     positive(amount, "currency_amount")?;
     if world.hypercard.trade_no_taken(mc_trade_no) {

@@ -7,7 +7,8 @@ use super::HypercardSection;
 use super::setup;
 use crate::ledger::EntryId;
 use crate::providers::hypercard::state::{
-    Application, Card, Detail, HypercardState, Operation, Recharge, Record,
+    Application, Card, CardIdx, Detail, HypercardState, Operation, Recharge, RechargeIdx, Record,
+    RecordIdx,
 };
 use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
@@ -204,7 +205,7 @@ pub(crate) fn export(
 ) -> Option<HypercardSnapshot> {
     world.hypercard.settings.as_ref()?;
     let state = &world.hypercard;
-    let card_id = |c: usize| state.cards[c].card_id.clone();
+    let card_id = |c: CardIdx| state.cards[c].card_id.clone();
     let mut section = section.cloned().unwrap_or_default();
     section.cards.clear();
     section.applications.clear();
@@ -244,7 +245,7 @@ pub(crate) fn export(
                 fail_reason: r.fail_reason.clone(),
                 remark: r.remark.clone(),
                 hold: r.hold.map(|h| h.index()),
-                record: r.record,
+                record: r.record.0,
             })
             .collect(),
         operations: state
@@ -274,7 +275,7 @@ pub(crate) fn export(
                 result: a.result,
                 fail_code: a.fail_code.clone(),
                 fail_reason: a.fail_reason.clone(),
-                deposit: a.deposit,
+                deposit: a.deposit.map(|d| d.0),
             })
             .collect(),
     })
@@ -319,7 +320,7 @@ fn snap_record(state: &HypercardState, r: &Record) -> SnapRecord {
                 decline_reason: decline_reason.clone(),
             });
         }
-        Detail::Recharge { recharge } => out.recharge = Some(*recharge),
+        Detail::Recharge { recharge } => out.recharge = Some(recharge.0),
         Detail::Withdrawal {
             tx_currency,
             tx_amount,
@@ -424,7 +425,10 @@ pub(crate) fn restore(
             .account_by_key(&format!("hypercard:card:{}", c.card_id))
             .map_err(|e| err(format!("{at}.card_id"), e.to_string()))?
             .id;
-        world.hypercard.card_index.insert(c.card_id.clone(), i);
+        world
+            .hypercard
+            .card_index
+            .insert(c.card_id.clone(), CardIdx(i));
         world.hypercard.cards.push(Card {
             card_id: c.card_id.clone(),
             product,
@@ -477,7 +481,7 @@ pub(crate) fn restore(
             fail_reason: r.fail_reason.clone(),
             remark: r.remark.clone(),
             hold: r.hold.map(crate::ledger::HoldId::from_index),
-            record: r.record,
+            record: RecordIdx(r.record),
         });
     }
     let mut operations = Vec::new();
@@ -515,7 +519,7 @@ pub(crate) fn restore(
             result: a.result,
             fail_code: a.fail_code.clone(),
             fail_reason: a.fail_reason.clone(),
-            deposit: a.deposit,
+            deposit: a.deposit.map(RechargeIdx),
         });
     }
     let state = &mut world.hypercard;
@@ -562,7 +566,9 @@ fn restore_detail(r: &SnapRecord) -> Option<Detail> {
         });
     }
     if let Some(recharge) = r.recharge {
-        return Some(Detail::Recharge { recharge });
+        return Some(Detail::Recharge {
+            recharge: RechargeIdx(recharge),
+        });
     }
     if let Some(w) = &r.withdrawal {
         return Some(Detail::Withdrawal {

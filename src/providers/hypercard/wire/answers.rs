@@ -36,7 +36,7 @@ pub struct RechargeFigures {
 }
 
 impl RechargeFigures {
-    pub fn of(quote: &crate::providers::hypercard::ops::Quote) -> Self {
+    pub(crate) fn of(quote: &crate::providers::hypercard::ops::Quote) -> Self {
         Self {
             card_coin: coin(quote.card_coin),
             currency_amount: amount(quote.currency_amount),

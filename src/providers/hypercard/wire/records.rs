@@ -6,7 +6,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{amount, coin};
-use crate::providers::hypercard::state::{Card, Detail, HypercardState, Record, recharge_status};
+use crate::providers::hypercard::state::{
+    Card, CardIdx, Detail, HypercardState, Record, recharge_status,
+};
 
 /// `/v3/openapi/card/transactions` data.
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,7 +164,7 @@ struct Head {
     card_number: String,
 }
 
-fn head(state: &HypercardState, card: Option<usize>) -> Head {
+fn head(state: &HypercardState, card: Option<CardIdx>) -> Head {
     match card.map(|c| &state.cards[c]) {
         Some(Card {
             card_id,
