@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::error::{self, IlError};
 use super::extract::{self, Authed};
 use super::ops;
-use super::state::Transaction;
+use super::state::{CardIdx, StatIdx, Transaction};
 use super::wire::{
     self, AccountNegativeView, AuthorizeData, BillView, CardView, ListData, Query, RepaymentView,
     TokenData, TransactionView, TransferView, WalletView,
@@ -167,7 +167,7 @@ pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -
     )
 }
 
-pub(crate) fn card_view(w: &World, card: usize) -> CardView {
+pub(crate) fn card_view(w: &World, card: CardIdx) -> CardView {
     let c = &w.interlace.cards[card];
     let account = &w.interlace.accounts[c.account];
     CardView {
@@ -231,6 +231,7 @@ pub(super) async fn cards_list(req: Authed) -> Response {
         };
         let cards: Vec<CardView> = (0..w.interlace.cards.len())
             .rev()
+            .map(CardIdx)
             .filter(|c| account.is_none_or(|a| w.interlace.cards[*c].account == a))
             .map(|c| card_view(w, c))
             .collect();
@@ -387,7 +388,7 @@ fn in_range(t: crate::clock::Timestamp, r: &Authed) -> Result<bool, IlError> {
     Ok(start.is_none_or(|s| t >= s) && end.is_none_or(|e| t <= e))
 }
 
-pub(super) fn negative_view(w: &World, stat: usize) -> AccountNegativeView {
+pub(super) fn negative_view(w: &World, stat: StatIdx) -> AccountNegativeView {
     let s = &w.interlace.stats[stat];
     let a = &w.interlace.accounts[s.account];
     AccountNegativeView {
@@ -411,7 +412,7 @@ pub(super) async fn negative_accounts(req: Authed) -> Response {
         let mut matched = Vec::new();
         for (i, s) in w.interlace.stats.iter().enumerate().rev() {
             if s.account == account && in_range(s.time, r)? {
-                matched.push(i);
+                matched.push(StatIdx(i));
             }
         }
         Ok(ListData::page_with(matched, page, limit, |i| {

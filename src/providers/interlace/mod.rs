@@ -19,7 +19,7 @@ pub mod global;
 mod handlers;
 pub mod negatives;
 pub mod onboarding;
-pub mod ops;
+pub(crate) mod ops;
 pub mod quirks;
 pub(crate) mod scenario;
 pub mod simulate;

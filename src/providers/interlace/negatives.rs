@@ -9,21 +9,21 @@ use rust_decimal::Decimal;
 
 use super::error::IlError;
 use super::ops;
-use super::state::{Batch, Bill, BillRow, NegativeStat, Repayment};
+use super::state::{AccountIdx, Batch, Bill, BillRow, CardIdx, NegativeStat, Repayment, StatIdx};
 use crate::clock::Timestamp;
 use crate::ledger::EntryDraft;
 use crate::scheduler::Event;
 use crate::tenant::World;
 
 /// Event kind: take the daily statistic.
-pub const DAILY_STAT: &str = "interlace.negative_stat";
+pub(crate) const DAILY_STAT: &str = "interlace.negative_stat";
 /// Statistics per BatchHook page.
-pub const BATCH_SIZE: usize = 100;
+pub(crate) const BATCH_SIZE: usize = 100;
 
 /// (prepaid card index, how far below zero), for an account's negative cards, oldest
 /// negative first.
-pub(crate) fn negative_cards(world: &World, account: usize) -> Vec<(usize, Decimal)> {
-    let mut cards: Vec<(usize, Decimal, Option<Timestamp>)> = world
+pub(crate) fn negative_cards(world: &World, account: AccountIdx) -> Vec<(CardIdx, Decimal)> {
+    let mut cards: Vec<(CardIdx, Decimal, Option<Timestamp>)> = world
         .interlace
         .cards
         .iter()
@@ -31,14 +31,14 @@ pub(crate) fn negative_cards(world: &World, account: usize) -> Vec<(usize, Decim
         .filter(|(_, c)| c.account == account && !c.is_budget_card())
         .filter_map(|(i, c)| {
             let posted = world.ledger.balance(c.ledger).ok()?.posted;
-            (posted < Decimal::ZERO).then_some((i, -posted, c.negative_since))
+            (posted < Decimal::ZERO).then_some((CardIdx(i), -posted, c.negative_since))
         })
         .collect();
     cards.sort_by_key(|(i, _, since)| (*since, *i));
     cards.into_iter().map(|(i, d, _)| (i, d)).collect()
 }
 
-pub(crate) fn budget_negative(world: &World, account: usize) -> Decimal {
+pub(crate) fn budget_negative(world: &World, account: AccountIdx) -> Decimal {
     let budget = world.interlace.accounts[account].budget;
     let posted = world
         .ledger
@@ -54,10 +54,10 @@ pub(crate) fn budget_negative(world: &World, account: usize) -> Decimal {
 
 /// Takes the statistic of every account now; accounts with negatives get a bill; the
 /// run gets a BatchHook (pages of 100).
-pub fn take_stats(world: &mut World) {
+pub(crate) fn take_stats(world: &mut World) {
     let now = world.now();
     let mut run = Vec::new();
-    for account in 0..world.interlace.accounts.len() {
+    for account in (0..world.interlace.accounts.len()).map(AccountIdx) {
         let cards = negative_cards(world, account);
         let budget = budget_negative(world, account);
         let card_negative: Decimal = cards.iter().map(|(_, d)| *d).sum();
@@ -67,7 +67,7 @@ pub fn take_stats(world: &mut World) {
             budget_negative: budget,
             time: now,
         });
-        run.push(world.interlace.stats.len() - 1);
+        run.push(StatIdx(world.interlace.stats.len() - 1));
         if card_negative > Decimal::ZERO || budget > Decimal::ZERO {
             let mut rows: Vec<BillRow> = cards
                 .iter()
@@ -139,7 +139,7 @@ fn batch_no(t: Timestamp) -> String {
 }
 
 /// Scheduler handler: the daily statistic, then the next one.
-pub fn daily_stat(world: &mut World, _event: &Event) -> Result<(), String> {
+pub(crate) fn daily_stat(world: &mut World, _event: &Event) -> Result<(), String> {
     take_stats(world);
     let next = ops::next_midnight(world.now());
     world.schedule(next, DAILY_STAT, &[]);
@@ -147,7 +147,7 @@ pub fn daily_stat(world: &mut World, _event: &Event) -> Result<(), String> {
 }
 
 /// Schedules the first daily statistic after now.
-pub fn schedule_first_stat(world: &mut World) {
+pub(crate) fn schedule_first_stat(world: &mut World) {
     let next = ops::next_midnight(world.now());
     world.schedule(next, DAILY_STAT, &[]);
 }
@@ -155,7 +155,7 @@ pub fn schedule_first_stat(world: &mut World) {
 /// Repays an account's negatives from its Infinity balance: negative cards back to zero
 /// oldest first, then the budget, as far as the balance goes. Records a repayment when
 /// there was anything negative.
-pub fn repay(world: &mut World, account: usize) -> Result<(), IlError> {
+pub(crate) fn repay(world: &mut World, account: AccountIdx) -> Result<(), IlError> {
     let cards = negative_cards(world, account);
     let budget = budget_negative(world, account);
     let card_negative: Decimal = cards.iter().map(|(_, d)| *d).sum();
@@ -206,7 +206,7 @@ pub fn repay(world: &mut World, account: usize) -> Result<(), IlError> {
 /// before it, and `settled` of them paid (the card's part the transfer covered).
 pub(crate) fn record_card_settlement(
     world: &mut World,
-    account: usize,
+    account: AccountIdx,
     card_negative: Decimal,
     budget_negative: Decimal,
     settled: Decimal,
@@ -249,7 +249,7 @@ fn csv_text<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [Strin
 }
 
 /// A batch's CSV: every statistic of the run (all its pages).
-pub fn batch_csv(world: &World, batch_no: &str) -> Option<String> {
+pub(crate) fn batch_csv(world: &World, batch_no: &str) -> Option<String> {
     let pages: Vec<&Batch> = world
         .interlace
         .batches

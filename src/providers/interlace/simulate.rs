@@ -19,6 +19,7 @@ use super::error::IlError;
 use super::handlers::{negative_view, transaction_view};
 use super::negatives;
 use super::ops::{self, Merchant};
+use super::state::StatIdx;
 use super::wire::{self, AccountNegativeView, TransactionView};
 use crate::money::Currency;
 use crate::tenant::World;
@@ -66,7 +67,7 @@ pub fn run(
             negatives::take_stats(world);
             Ok(Simulated::Stats {
                 statistics: (before..world.interlace.stats.len())
-                    .map(|i| negative_view(world, i))
+                    .map(|i| negative_view(world, StatIdx(i)))
                     .collect(),
             })
         }

@@ -11,8 +11,26 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::clock::Timestamp;
+use crate::handle::record_handle;
 use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
+
+record_handle!(
+    /// An account's position in `InterlaceState::accounts`.
+    pub(crate) AccountIdx => Account
+);
+record_handle!(
+    /// A card's position in `InterlaceState::cards`.
+    pub(crate) CardIdx => Card
+);
+record_handle!(
+    /// A card transaction's position in `InterlaceState::transactions`.
+    pub(crate) TxIdx => Transaction
+);
+record_handle!(
+    /// A negative-balance statistic's position in `InterlaceState::stats`.
+    pub(crate) StatIdx => NegativeStat
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Client {
@@ -74,7 +92,7 @@ pub(crate) mod card_status {
 pub(crate) struct Card {
     pub(crate) id: String,
     /// Index into `accounts`.
-    pub(crate) account: usize,
+    pub(crate) account: AccountIdx,
     pub(crate) user_name: String,
     pub(crate) bin: String,
     pub(crate) last_four: String,
@@ -102,7 +120,7 @@ impl Card {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Transaction {
     pub(crate) id: String,
-    pub(crate) card: usize,
+    pub(crate) card: CardIdx,
     pub(crate) time: Timestamp,
     /// `authorization`, `clearing`, `reversal`, `refund` or `fee`.
     pub(crate) kind: String,
@@ -127,7 +145,7 @@ pub(crate) struct Transaction {
 /// One AccountNegative statistic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NegativeStat {
-    pub(crate) account: usize,
+    pub(crate) account: AccountIdx,
     pub(crate) card_negative: Decimal,
     pub(crate) budget_negative: Decimal,
     pub(crate) time: Timestamp,
@@ -147,7 +165,7 @@ pub(crate) struct BillRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Bill {
     pub(crate) id: String,
-    pub(crate) account: usize,
+    pub(crate) account: AccountIdx,
     pub(crate) time: Timestamp,
     pub(crate) rows: Vec<BillRow>,
 }
@@ -155,7 +173,7 @@ pub(crate) struct Bill {
 /// An AccountRepayment: what money reaching an account repaid of its negatives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Repayment {
-    pub(crate) account: usize,
+    pub(crate) account: AccountIdx,
     pub(crate) card_negative: Decimal,
     pub(crate) budget_negative: Decimal,
     pub(crate) card_settled: Decimal,
@@ -172,7 +190,7 @@ pub(crate) struct Batch {
     pub(crate) total: usize,
     pub(crate) last_page: bool,
     /// Indices into `stats`.
-    pub(crate) stats: Vec<usize>,
+    pub(crate) stats: Vec<StatIdx>,
 }
 
 /// A remembered answer for an `Idempotency-Key`.
@@ -214,11 +232,14 @@ pub(crate) struct InterlaceState {
 }
 
 impl InterlaceState {
-    pub(crate) fn account_index(&self, id: &str) -> Option<usize> {
-        self.accounts.iter().position(|a| a.id == id)
+    pub(crate) fn account_index(&self, id: &str) -> Option<AccountIdx> {
+        self.accounts
+            .iter()
+            .position(|a| a.id == id)
+            .map(AccountIdx)
     }
 
-    pub(crate) fn card_index(&self, id: &str) -> Option<usize> {
-        self.cards.iter().position(|c| c.id == id)
+    pub(crate) fn card_index(&self, id: &str) -> Option<CardIdx> {
+        self.cards.iter().position(|c| c.id == id).map(CardIdx)
     }
 }

@@ -10,6 +10,9 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
+use super::global::state::{GlobalTxIdx, LegalEntityIdx};
+use super::onboarding::state::CardholderIdx;
+use super::state::{AccountIdx, TxIdx};
 use super::wire::ms;
 use crate::clock::Timestamp;
 use crate::providers::{Provider, Unsigned};
@@ -44,7 +47,7 @@ pub(super) fn emit(world: &mut World, event: &str, resource: &impl Serialize) {
 }
 
 /// `CARD_TRANSACTION.CREATED` for the transaction at `index`.
-pub(super) fn card_transaction_created(world: &mut World, index: usize) {
+pub(super) fn card_transaction_created(world: &mut World, index: TxIdx) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
@@ -54,7 +57,7 @@ pub(super) fn card_transaction_created(world: &mut World, index: usize) {
 
 /// `CARD_TRANSACTION.UPDATED` when the transaction at `index` changes status (an
 /// authorisation closed by its clearing or reversal).
-pub(super) fn card_transaction_updated(world: &mut World, index: usize) {
+pub(super) fn card_transaction_updated(world: &mut World, index: TxIdx) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
@@ -64,7 +67,7 @@ pub(super) fn card_transaction_updated(world: &mut World, index: usize) {
 
 /// `BUSINESS_ACCOUNT_TRANSACTION.CREATED` or `.STATUS_CHANGED` for the business account
 /// transaction at `index`.
-pub(super) fn business_transaction(world: &mut World, index: usize, event: &str) {
+pub(super) fn business_transaction(world: &mut World, index: GlobalTxIdx, event: &str) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
@@ -76,7 +79,7 @@ pub(super) fn business_transaction(world: &mut World, index: usize, event: &str)
 }
 
 /// `LEGAL_ENTITY.STATUS_CHANGED` for the legal entity at `index`.
-pub(super) fn legal_entity_status(world: &mut World, index: usize) {
+pub(super) fn legal_entity_status(world: &mut World, index: LegalEntityIdx) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
@@ -89,7 +92,7 @@ pub(super) fn legal_entity_status(world: &mut World, index: usize) {
 
 /// `KYC.STATUS_CHANGED` when an account's KYC case is submitted or reviewed; the
 /// resource is the account's CDD detail.
-pub(super) fn kyc_status(world: &mut World, account: usize) {
+pub(super) fn kyc_status(world: &mut World, account: AccountIdx) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }
@@ -98,7 +101,7 @@ pub(super) fn kyc_status(world: &mut World, account: usize) {
 }
 
 /// `CARDHOLDER.STATUS_CHANGED` when a cardholder's review ends.
-pub(super) fn cardholder_status(world: &mut World, index: usize) {
+pub(super) fn cardholder_status(world: &mut World, index: CardholderIdx) {
     if !world.webhooks.wants(Provider::Interlace) {
         return;
     }

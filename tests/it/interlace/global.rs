@@ -575,7 +575,7 @@ async fn the_default_scenario_has_every_status_both_directions_and_fees() {
     assert!(txs.len() >= 60, "{} transactions", txs.len());
     let seen: std::collections::BTreeSet<&str> =
         txs.iter().filter_map(|t| t["status"].as_str()).collect();
-    for status in card_sandbox::providers::interlace::global::state::TRANSACTION_STATUSES {
+    for status in card_sandbox::providers::interlace::global::TRANSACTION_STATUSES {
         assert!(seen.contains(status), "no {status} transaction in {seen:?}");
     }
     assert!(

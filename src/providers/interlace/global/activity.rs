@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::ops as global;
+use super::state::BusinessAccountIdx;
 use crate::clock::Timestamp;
 use crate::scenario::activity::{Action, Step, dec, moment};
 use crate::scenario::schema::InterlaceActivity;
@@ -34,10 +35,16 @@ pub(crate) fn draw(
     }
     for draw in 0..spec.count as usize {
         let mut time = moment(world, start, spec.days);
-        let account = usize::try_from(world.rng.int_between(0, accounts as i64 - 1)).unwrap_or(0);
+        let account = BusinessAccountIdx(
+            usize::try_from(world.rng.int_between(0, accounts as i64 - 1)).unwrap_or(0),
+        );
         // Then a transfer two days before the start that fails the day after, so one
         // is still PAYMENT_FAILED (its refund not yet begun) when the clock starts.
-        let account = if draw == 5 || draw == 6 { 0 } else { account };
+        let account = if draw == 5 || draw == 6 {
+            BusinessAccountIdx(0)
+        } else {
+            account
+        };
         if draw == 5 || draw == 6 {
             time = start.plus_secs(-86_400 * (7 - draw as i64));
         }
@@ -140,12 +147,12 @@ fn counterparty(world: &mut World, inbound: bool) -> (&'static str, String) {
 fn perform(
     world: &mut World,
     kind: BizKind,
-    account: usize,
+    account: BusinessAccountIdx,
     amount: Decimal,
     counterparty: &str,
     reference: &str,
 ) -> bool {
-    let Some(ba) = world.interlace.global.business_accounts.get(account) else {
+    let Some(ba) = world.interlace.global.business_accounts.get(account.0) else {
         return false;
     };
     let (id, balance_id, currency) = (ba.id.clone(), ba.balance_id.clone(), ba.currency);

@@ -6,7 +6,9 @@
 pub(super) mod activity;
 pub mod bank;
 pub(crate) mod handlers;
-pub mod ops;
+pub(crate) mod ops;
 pub mod simulate;
-pub mod state;
+pub(crate) mod state;
+
+pub use state::TRANSACTION_STATUSES;
 pub mod wire;

@@ -10,7 +10,10 @@
 use rust_decimal::Decimal;
 
 use super::bank;
-use super::state::{BankAccount, BusinessAccount, GlobalTx, LEGAL_ENTITY_STATUSES, LegalEntity};
+use super::state::{
+    BankAccount, BusinessAccount, BusinessAccountIdx, GlobalTx, GlobalTxIdx, LEGAL_ENTITY_STATUSES,
+    LegalEntity, LegalEntityIdx,
+};
 use crate::ledger::{AccountId, AccountKind, AccountSpec, EntryDraft, HoldDraft, Metadata};
 use crate::money::Currency;
 use crate::providers::interlace::error::{Code, IlError};
@@ -19,9 +22,9 @@ use crate::scheduler::Event;
 use crate::tenant::World;
 
 /// Event kind: move a legal entity to its next review status. Data: `entity`, `to`.
-pub const LEGAL_ENTITY_STEP: &str = "interlace.legal_entity_step";
+pub(crate) const LEGAL_ENTITY_STEP: &str = "interlace.legal_entity_step";
 /// Event kind: move a transaction one status along its path. Data: `tx`.
-pub const TRANSACTION_STEP: &str = "interlace.global_tx_step";
+pub(crate) const TRANSACTION_STEP: &str = "interlace.global_tx_step";
 
 fn open(
     world: &mut World,
@@ -42,11 +45,11 @@ fn open(
 }
 
 /// Creates a legal entity, PENDING; the clock moves it to PROCESSING, then ACTIVE.
-pub fn create_legal_entity(
+pub(crate) fn create_legal_entity(
     world: &mut World,
     account_id: &str,
     account_name: Option<&str>,
-) -> Result<usize, IlError> {
+) -> Result<LegalEntityIdx, IlError> {
     let account = ops::account(world, account_id)?;
     let name = account_name.map_or_else(
         || world.interlace.accounts[account].name.clone(),
@@ -67,7 +70,7 @@ pub fn create_legal_entity(
         status: "PENDING".to_owned(),
         created_at: now,
     });
-    let index = world.interlace.global.legal_entities.len() - 1;
+    let index = LegalEntityIdx(world.interlace.global.legal_entities.len() - 1);
     world.schedule(
         now.plus_secs(processing),
         LEGAL_ENTITY_STEP,
@@ -85,8 +88,8 @@ pub fn create_legal_entity(
 }
 
 /// Scheduler handler: a legal entity's review moves on.
-pub fn legal_entity_step(world: &mut World, event: &Event) -> Result<(), String> {
-    let index: usize = event
+pub(crate) fn legal_entity_step(world: &mut World, event: &Event) -> Result<(), String> {
+    let index: LegalEntityIdx = event
         .data
         .get("entity")
         .and_then(|e| e.parse().ok())
@@ -96,7 +99,7 @@ pub fn legal_entity_step(world: &mut World, event: &Event) -> Result<(), String>
         .interlace
         .global
         .legal_entities
-        .get_mut(index)
+        .get_mut(index.0)
         .ok_or("no such legal entity")?;
     entity.message = match to.as_str() {
         "ACTIVE" => "Legal entity approved".to_owned(),
@@ -108,11 +111,11 @@ pub fn legal_entity_step(world: &mut World, event: &Event) -> Result<(), String>
 }
 
 /// Sets a legal entity's status (simulation), cancelling its pending review steps.
-pub fn force_legal_entity_status(
+pub(crate) fn force_legal_entity_status(
     world: &mut World,
     id: &str,
     status: &str,
-) -> Result<usize, IlError> {
+) -> Result<LegalEntityIdx, IlError> {
     let index = world
         .interlace
         .global
@@ -136,14 +139,14 @@ pub fn force_legal_entity_status(
 }
 
 /// Opens a business account for an account with an ACTIVE legal entity.
-pub fn create_business_account(
+pub(crate) fn create_business_account(
     world: &mut World,
     account_id: &str,
     nickname: &str,
     purpose: &str,
     currency: Currency,
     id: Option<String>,
-) -> Result<usize, IlError> {
+) -> Result<BusinessAccountIdx, IlError> {
     let account = ops::account(world, account_id)?;
     let global = &world.interlace.global;
     if !global
@@ -205,10 +208,12 @@ pub fn create_business_account(
             created_at,
             bank_accounts: Vec::new(),
         });
-    Ok(world.interlace.global.business_accounts.len() - 1)
+    Ok(BusinessAccountIdx(
+        world.interlace.global.business_accounts.len() - 1,
+    ))
 }
 
-pub(crate) fn business_account(world: &World, id: &str) -> Result<usize, IlError> {
+pub(crate) fn business_account(world: &World, id: &str) -> Result<BusinessAccountIdx, IlError> {
     world
         .interlace
         .global
@@ -217,7 +222,7 @@ pub(crate) fn business_account(world: &World, id: &str) -> Result<usize, IlError
 }
 
 /// Adds a bank account (virtual account) to a business account.
-pub fn create_bank_account(
+pub(crate) fn create_bank_account(
     world: &mut World,
     business_account_id: &str,
     account_name: Option<&str>,
@@ -257,19 +262,20 @@ fn display_id(world: &mut World) -> String {
 }
 
 /// How an inbound deposit ends (simulation `outcome`).
-pub const INBOUND_OUTCOMES: [&str; 5] = ["closed", "confirm", "rejected", "cancelled", "unknown"];
+pub(crate) const INBOUND_OUTCOMES: [&str; 5] =
+    ["closed", "confirm", "rejected", "cancelled", "unknown"];
 
 /// An inbound deposit: REQUESTED, then along the outcome's path on the clock; the
 /// balance moves only when it reaches CLOSED.
 #[allow(clippy::too_many_arguments)]
-pub fn deposit(
+pub(crate) fn deposit(
     world: &mut World,
     business_account_id: &str,
     amount: Decimal,
     counterparty: &str,
     reference: &str,
     outcome: &str,
-) -> Result<usize, IlError> {
+) -> Result<GlobalTxIdx, IlError> {
     let index = business_account(world, business_account_id)?;
     let currency = world.interlace.global.business_accounts[index].currency;
     check_amount(amount, currency)?;
@@ -329,11 +335,11 @@ fn check_amount(amount: Decimal, currency: Currency) -> Result<(), IlError> {
     Ok(())
 }
 
-fn push_and_schedule(world: &mut World, tx: GlobalTx, after: i64) -> usize {
+fn push_and_schedule(world: &mut World, tx: GlobalTx, after: i64) -> GlobalTxIdx {
     let has_path = !tx.path.is_empty();
     let due = tx.time.plus_secs(after);
     world.interlace.global.transactions.push(tx);
-    let index = world.interlace.global.transactions.len() - 1;
+    let index = GlobalTxIdx(world.interlace.global.transactions.len() - 1);
     crate::providers::interlace::webhooks::business_transaction(
         world,
         index,
@@ -347,7 +353,7 @@ fn push_and_schedule(world: &mut World, tx: GlobalTx, after: i64) -> usize {
 
 /// An outbound transfer: amount plus the platform fee are held; PENDING until the
 /// clock settles it to CLOSED. A repeated `clientTransactionId` returns the first.
-pub fn transfer_external(
+pub(crate) fn transfer_external(
     world: &mut World,
     from: &str,
     amount: Decimal,
@@ -355,13 +361,14 @@ pub fn transfer_external(
     counterparty: &str,
     reference: &str,
     client_transaction_id: &str,
-) -> Result<usize, IlError> {
+) -> Result<GlobalTxIdx, IlError> {
     let index = world
         .interlace
         .global
         .business_accounts
         .iter()
         .position(|b| b.balance_id == from || b.id == from)
+        .map(BusinessAccountIdx)
         .ok_or_else(|| IlError::not_found(format!("no balance {from}")))?;
     let account = world.interlace.global.business_accounts[index].account;
     if let Some(first) = world.interlace.global.transactions.iter().position(|t| {
@@ -369,7 +376,7 @@ pub fn transfer_external(
             && t.client_transaction_id == client_transaction_id
             && world.interlace.global.business_accounts[t.business_account].account == account
     }) {
-        return Ok(first);
+        return Ok(GlobalTxIdx(first));
     }
     let ba = &world.interlace.global.business_accounts[index];
     if ba.currency != currency {
@@ -436,13 +443,14 @@ pub fn transfer_external(
     Ok(push_and_schedule(world, tx, settle))
 }
 
-fn pending_outbound(world: &World, id: &str) -> Result<usize, IlError> {
+fn pending_outbound(world: &World, id: &str) -> Result<GlobalTxIdx, IlError> {
     let index = world
         .interlace
         .global
         .transactions
         .iter()
         .position(|t| t.id == id)
+        .map(GlobalTxIdx)
         .ok_or_else(|| IlError::not_found(format!("no transaction {id}")))?;
     let tx = &world.interlace.global.transactions[index];
     if tx.business_type != "OUTBOUND" || tx.status != "PENDING" {
@@ -457,7 +465,7 @@ fn pending_outbound(world: &World, id: &str) -> Result<usize, IlError> {
     Ok(index)
 }
 
-fn unschedule(world: &mut World, index: usize) {
+fn unschedule(world: &mut World, index: GlobalTxIdx) {
     let key = index.to_string();
     world
         .scheduler
@@ -465,7 +473,7 @@ fn unschedule(world: &mut World, index: usize) {
 }
 
 /// The user cancels a pending outbound transfer: USER_CANCELLED, amount and fee back.
-pub fn cancel_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
+pub(crate) fn cancel_transfer(world: &mut World, id: &str) -> Result<GlobalTxIdx, IlError> {
     let index = pending_outbound(world, id)?;
     unschedule(world, index);
     let now = world.now();
@@ -485,7 +493,7 @@ pub fn cancel_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
 
 /// The bank fails a pending outbound transfer: PAYMENT_FAILED now, REFUNDING (amount and
 /// fee back) after the refund delay.
-pub fn fail_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
+pub(crate) fn fail_transfer(world: &mut World, id: &str) -> Result<GlobalTxIdx, IlError> {
     let index = pending_outbound(world, id)?;
     unschedule(world, index);
     let refund = world.interlace.global.settings.refund_seconds;
@@ -508,8 +516,8 @@ pub fn fail_transfer(world: &mut World, id: &str) -> Result<usize, IlError> {
 
 /// Scheduler handler: a transaction takes the next status of its path; CLOSED moves
 /// the money, REFUNDING gives a failed transfer's hold back.
-pub fn transaction_step(world: &mut World, event: &Event) -> Result<(), String> {
-    let index: usize = event
+pub(crate) fn transaction_step(world: &mut World, event: &Event) -> Result<(), String> {
+    let index: GlobalTxIdx = event
         .data
         .get("tx")
         .and_then(|t| t.parse().ok())
@@ -518,7 +526,7 @@ pub fn transaction_step(world: &mut World, event: &Event) -> Result<(), String> 
         .interlace
         .global
         .transactions
-        .get(index)
+        .get(index.0)
         .cloned()
         .ok_or("no such transaction")?;
     let Some(next) = tx.path.first().cloned() else {

@@ -7,11 +7,13 @@ use rust_decimal::Decimal;
 
 use super::bank::BankDetails;
 use crate::clock::Timestamp;
+use crate::handle::record_handle;
 use crate::ledger::{AccountId, HoldId};
 use crate::money::Currency;
+use crate::providers::interlace::state::AccountIdx;
 
 /// Legal entity statuses (seed 002).
-pub const LEGAL_ENTITY_STATUSES: [&str; 10] = [
+pub(crate) const LEGAL_ENTITY_STATUSES: [&str; 10] = [
     "PENDING",
     "PROCESSING",
     "AWAIT_ADDITIONAL",
@@ -39,19 +41,32 @@ pub const TRANSACTION_STATUSES: [&str; 11] = [
     "INBOUND_RELATIONSHIP_CONFIRM_REQUEST",
 ];
 
+record_handle!(
+    /// A legal entity's position in `GlobalState::legal_entities`.
+    pub(crate) LegalEntityIdx => LegalEntity
+);
+record_handle!(
+    /// A business account's position in `GlobalState::business_accounts`.
+    pub(crate) BusinessAccountIdx => BusinessAccount
+);
+record_handle!(
+    /// A business transaction's position in `GlobalState::transactions`.
+    pub(crate) GlobalTxIdx => GlobalTx
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlobalSettings {
+pub(crate) struct GlobalSettings {
     /// From PENDING to PROCESSING, then from PROCESSING to ACTIVE.
-    pub legal_entity_processing_seconds: i64,
-    pub legal_entity_active_seconds: i64,
+    pub(crate) legal_entity_processing_seconds: i64,
+    pub(crate) legal_entity_active_seconds: i64,
     /// Between the statuses of an inbound transaction.
-    pub inbound_step_seconds: i64,
+    pub(crate) inbound_step_seconds: i64,
     /// From PENDING to CLOSED for an outbound transfer.
-    pub outbound_settle_seconds: i64,
+    pub(crate) outbound_settle_seconds: i64,
     /// From PAYMENT_FAILED to REFUNDING (funds and fee back).
-    pub refund_seconds: i64,
+    pub(crate) refund_seconds: i64,
     /// Platform fee per outbound transfer, by currency.
-    pub fees: BTreeMap<Currency, Decimal>,
+    pub(crate) fees: BTreeMap<Currency, Decimal>,
 }
 
 impl Default for GlobalSettings {
@@ -76,77 +91,83 @@ impl Default for GlobalSettings {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LegalEntity {
-    pub id: String,
+pub(crate) struct LegalEntity {
+    pub(crate) id: String,
     /// Index into the Interlace accounts.
-    pub account: usize,
-    pub account_name: String,
-    pub message: String,
-    pub status: String,
-    pub created_at: Timestamp,
+    pub(crate) account: AccountIdx,
+    pub(crate) account_name: String,
+    pub(crate) message: String,
+    pub(crate) status: String,
+    pub(crate) created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BankAccount {
-    pub status: String,
-    pub account_name: String,
-    pub details: BankDetails,
-    pub created_at: Timestamp,
+pub(crate) struct BankAccount {
+    pub(crate) status: String,
+    pub(crate) account_name: String,
+    pub(crate) details: BankDetails,
+    pub(crate) created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BusinessAccount {
-    pub id: String,
-    pub account: usize,
-    pub nickname: String,
-    pub purpose: String,
-    pub currency: Currency,
-    pub balance_id: String,
-    pub ledger: AccountId,
-    pub created_at: Timestamp,
-    pub bank_accounts: Vec<BankAccount>,
+pub(crate) struct BusinessAccount {
+    pub(crate) id: String,
+    pub(crate) account: AccountIdx,
+    pub(crate) nickname: String,
+    pub(crate) purpose: String,
+    pub(crate) currency: Currency,
+    pub(crate) balance_id: String,
+    pub(crate) ledger: AccountId,
+    pub(crate) created_at: Timestamp,
+    pub(crate) bank_accounts: Vec<BankAccount>,
 }
 
 /// A business account transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlobalTx {
-    pub id: String,
-    pub business_account: usize,
-    pub currency: Currency,
-    pub counterparty: String,
-    pub amount: Decimal,
-    pub display_id: String,
+pub(crate) struct GlobalTx {
+    pub(crate) id: String,
+    pub(crate) business_account: BusinessAccountIdx,
+    pub(crate) currency: Currency,
+    pub(crate) counterparty: String,
+    pub(crate) amount: Decimal,
+    pub(crate) display_id: String,
     /// The platform fee of an outbound transfer.
-    pub fee: Option<Decimal>,
+    pub(crate) fee: Option<Decimal>,
     /// `INBOUND` or `OUTBOUND`.
-    pub business_type: String,
-    pub status: String,
-    pub reference: String,
-    pub origin_transfer_id: String,
-    pub client_transaction_id: String,
-    pub time: Timestamp,
+    pub(crate) business_type: String,
+    pub(crate) status: String,
+    pub(crate) reference: String,
+    pub(crate) origin_transfer_id: String,
+    pub(crate) client_transaction_id: String,
+    pub(crate) time: Timestamp,
     /// The statuses still ahead, the clock moving it one step at a time.
-    pub path: Vec<String>,
+    pub(crate) path: Vec<String>,
     /// Amount and fee held while an outbound transfer is pending.
-    pub hold: Option<HoldId>,
+    pub(crate) hold: Option<HoldId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GlobalState {
-    pub settings: GlobalSettings,
-    pub legal_entities: Vec<LegalEntity>,
-    pub business_accounts: Vec<BusinessAccount>,
-    pub transactions: Vec<GlobalTx>,
+pub(crate) struct GlobalState {
+    pub(crate) settings: GlobalSettings,
+    pub(crate) legal_entities: Vec<LegalEntity>,
+    pub(crate) business_accounts: Vec<BusinessAccount>,
+    pub(crate) transactions: Vec<GlobalTx>,
     /// The 6-digit sequence of transaction display ids.
-    pub next_display: u32,
+    pub(crate) next_display: u32,
 }
 
 impl GlobalState {
-    pub fn legal_entity(&self, id: &str) -> Option<usize> {
-        self.legal_entities.iter().position(|l| l.id == id)
+    pub(crate) fn legal_entity(&self, id: &str) -> Option<LegalEntityIdx> {
+        self.legal_entities
+            .iter()
+            .position(|l| l.id == id)
+            .map(LegalEntityIdx)
     }
 
-    pub fn business_account(&self, id: &str) -> Option<usize> {
-        self.business_accounts.iter().position(|b| b.id == id)
+    pub(crate) fn business_account(&self, id: &str) -> Option<BusinessAccountIdx> {
+        self.business_accounts
+            .iter()
+            .position(|b| b.id == id)
+            .map(BusinessAccountIdx)
     }
 }

@@ -19,7 +19,7 @@ pub struct LegalEntityView {
 }
 
 impl LegalEntityView {
-    pub fn of(world: &World, le: &LegalEntity) -> Self {
+    pub(crate) fn of(world: &World, le: &LegalEntity) -> Self {
         Self {
             account_id: world.interlace.accounts[le.account].id.clone(),
             account_name: le.account_name.clone(),
@@ -62,7 +62,7 @@ pub struct BusinessAccountView {
 }
 
 impl BusinessAccountView {
-    pub fn of(world: &World, ba: &BusinessAccount) -> Self {
+    pub(crate) fn of(world: &World, ba: &BusinessAccount) -> Self {
         let account_id = world.interlace.accounts[ba.account].id.clone();
         Self {
             id: ba.id.clone(),
@@ -121,7 +121,7 @@ pub struct TransactionView {
 }
 
 impl TransactionView {
-    pub fn of(world: &World, tx: &GlobalTx) -> Self {
+    pub(crate) fn of(world: &World, tx: &GlobalTx) -> Self {
         let ba = &world.interlace.global.business_accounts[tx.business_account];
         Self {
             id: tx.id.clone(),

@@ -74,7 +74,7 @@ mod tests {
         for (i, bin) in ["531993", "49319300", "414631"].into_iter().enumerate() {
             let card = Card {
                 id: format!("card-{i}"),
-                account: 0,
+                account: crate::providers::interlace::state::AccountIdx(0),
                 user_name: "Ada".to_owned(),
                 bin: bin.to_owned(),
                 last_four: format!("{:04}", 1234 + i * 1111),

@@ -8,6 +8,6 @@
 pub mod bins;
 pub mod display;
 pub(crate) mod handlers;
-pub mod ops;
-pub mod state;
+pub(crate) mod ops;
+pub(crate) mod state;
 pub mod wire;

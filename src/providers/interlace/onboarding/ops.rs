@@ -9,24 +9,25 @@ use rust_decimal::Decimal;
 
 use super::bins::{self, Bin};
 use super::state::{
-    Cardholder, DisplayToken, KycCase, Outcome, Profile, UploadedFile, cardholder_status,
-    kyc_status,
+    Cardholder, CardholderIdx, CaseIdx, DisplayToken, KycCase, Outcome, Profile, UploadedFile,
+    cardholder_status, kyc_status,
 };
 use crate::ledger::EntryDraft;
 use crate::providers::interlace::error::{Code, IlError};
+use crate::providers::interlace::state::{AccountIdx, CardIdx};
 use crate::providers::interlace::{ops, webhooks};
 use crate::scheduler::Event;
 use crate::tenant::World;
 
 /// Event kind: a KYC case's review ends. Data: `case`.
-pub const KYC_REVIEW: &str = "interlace.kyc_review";
+pub(crate) const KYC_REVIEW: &str = "interlace.kyc_review";
 /// Event kind: a cardholder's review ends. Data: `cardholder`.
-pub const CARDHOLDER_REVIEW: &str = "interlace.cardholder_review";
+pub(crate) const CARDHOLDER_REVIEW: &str = "interlace.cardholder_review";
 /// Lifetime of a card-display token: 5 minutes.
-pub const DISPLAY_TOKEN_SECONDS: i64 = 300;
+pub(crate) const DISPLAY_TOKEN_SECONDS: i64 = 300;
 
 /// The account's `kycStatus`: its profile's, else `Passed` or `Na` from the account.
-pub fn kyc_status_of(world: &World, account: usize) -> String {
+pub(crate) fn kyc_status_of(world: &World, account: AccountIdx) -> String {
     let a = &world.interlace.accounts[account];
     match world.interlace.onboarding.profiles.get(&a.id) {
         Some(p) => p.kyc_status.clone(),
@@ -37,7 +38,7 @@ pub fn kyc_status_of(world: &World, account: usize) -> String {
 
 /// Contact details of a new sub-account.
 #[derive(Debug, Clone, Default)]
-pub struct Registration {
+pub(crate) struct Registration {
     pub parent_id: String,
     pub name: String,
     pub email: String,
@@ -46,7 +47,7 @@ pub struct Registration {
 }
 
 /// Registers a sub-account (type 1) under `parent_id`: no KYC, not initialised.
-pub fn register(world: &mut World, reg: &Registration) -> Result<usize, IlError> {
+pub(crate) fn register(world: &mut World, reg: &Registration) -> Result<AccountIdx, IlError> {
     let parent = ops::account(world, &reg.parent_id)?;
     if world.interlace.accounts[parent].account_type != 0 {
         return Err(IlError::new(
@@ -86,7 +87,7 @@ pub fn register(world: &mut World, reg: &Registration) -> Result<usize, IlError>
 }
 
 /// Records uploaded files (name, type, size) for an account; answers their ids.
-pub fn upload(
+pub(crate) fn upload(
     world: &mut World,
     account_id: &str,
     files: &[(String, &'static str, u64)],
@@ -111,7 +112,7 @@ pub fn upload(
 
 /// What a KYC submission carries, checked for shape by the handler.
 #[derive(Debug, Clone, Default)]
-pub struct KycForm {
+pub(crate) struct KycForm {
     pub first_name: String,
     pub last_name: String,
     pub date_of_birth: String,
@@ -124,7 +125,11 @@ pub struct KycForm {
 
 /// Submits KYC for an account: its files must be its own uploads; the review is
 /// scheduled on the tenant clock.
-pub fn submit_kyc(world: &mut World, account_id: &str, form: KycForm) -> Result<usize, IlError> {
+pub(crate) fn submit_kyc(
+    world: &mut World,
+    account_id: &str,
+    form: KycForm,
+) -> Result<CaseIdx, IlError> {
     let account = ops::account(world, account_id)?;
     match kyc_status_of(world, account).as_str() {
         kyc_status::PASSED => {
@@ -173,7 +178,7 @@ pub fn submit_kyc(world: &mut World, account_id: &str, form: KycForm) -> Result<
         submitted_at: now,
         reviewed_at: None,
     });
-    let case = onboarding.cases.len() - 1;
+    let case = CaseIdx(onboarding.cases.len() - 1);
     let due = now.plus_secs(onboarding.settings.kyc_seconds);
     let scheduled = onboarding.settings.kyc_outcome != Outcome::Never;
     set_profile_kyc(world, account, kyc_status::PENDING, "KYC under review");
@@ -184,7 +189,7 @@ pub fn submit_kyc(world: &mut World, account_id: &str, form: KycForm) -> Result<
     Ok(case)
 }
 
-fn set_profile_kyc(world: &mut World, account: usize, status: &str, message: &str) {
+fn set_profile_kyc(world: &mut World, account: AccountIdx, status: &str, message: &str) {
     let a = &mut world.interlace.accounts[account];
     a.kyc_passed = status == kyc_status::PASSED;
     let profile = world
@@ -198,7 +203,12 @@ fn set_profile_kyc(world: &mut World, account: usize, status: &str, message: &st
 }
 
 /// Ends a KYC case with `status` (Passed, Canceled or Request) and its message.
-fn decide_kyc(world: &mut World, case: usize, status: &str, message: &str) -> Result<(), IlError> {
+fn decide_kyc(
+    world: &mut World,
+    case: CaseIdx,
+    status: &str,
+    message: &str,
+) -> Result<(), IlError> {
     let account_id = world.interlace.onboarding.cases[case].account_id.clone();
     let account = ops::account(world, &account_id)?;
     let now = world.now();
@@ -212,8 +222,8 @@ fn decide_kyc(world: &mut World, case: usize, status: &str, message: &str) -> Re
 }
 
 /// Scheduler handler: a KYC review ends as the scenario says.
-pub fn kyc_review(world: &mut World, event: &Event) -> Result<(), String> {
-    let case: usize = event
+pub(crate) fn kyc_review(world: &mut World, event: &Event) -> Result<(), String> {
+    let case: CaseIdx = event
         .data
         .get("case")
         .and_then(|c| c.parse().ok())
@@ -222,7 +232,7 @@ pub fn kyc_review(world: &mut World, event: &Event) -> Result<(), String> {
         .interlace
         .onboarding
         .cases
-        .get(case)
+        .get(case.0)
         .map(|c| c.status.as_str())
         != Some(kyc_status::PENDING)
     {
@@ -238,12 +248,12 @@ pub fn kyc_review(world: &mut World, event: &Event) -> Result<(), String> {
 }
 
 /// The sandbox-only review: ends the account's pending case at once.
-pub fn simulate_kyc_review(
+pub(crate) fn simulate_kyc_review(
     world: &mut World,
     account_id: &str,
     status: &str,
     message: &str,
-) -> Result<usize, IlError> {
+) -> Result<CaseIdx, IlError> {
     ops::account(world, account_id)?;
     let status = match status {
         "Passed" | "PASSED" => kyc_status::PASSED,
@@ -284,7 +294,7 @@ pub fn simulate_kyc_review(
 }
 
 /// Provisions the account's Infinity balance once its KYC passed.
-pub fn initialize(world: &mut World, account_id: &str) -> Result<(), IlError> {
+pub(crate) fn initialize(world: &mut World, account_id: &str) -> Result<(), IlError> {
     let account = ops::account(world, account_id)?;
     if kyc_status_of(world, account) != kyc_status::PASSED {
         return Err(IlError::new(
@@ -298,7 +308,7 @@ pub fn initialize(world: &mut World, account_id: &str) -> Result<(), IlError> {
 
 /// What a cardholder is created with, checked for shape by the handler.
 #[derive(Debug, Clone, Default)]
-pub struct CardholderForm {
+pub(crate) struct CardholderForm {
     pub account_id: String,
     pub bin_id: String,
     pub tier: String,
@@ -322,7 +332,10 @@ fn bin(id: &str) -> Result<&'static Bin, IlError> {
 }
 
 /// Creates a cardholder, PENDING; the clock activates (or rejects) it.
-pub fn create_cardholder(world: &mut World, form: CardholderForm) -> Result<usize, IlError> {
+pub(crate) fn create_cardholder(
+    world: &mut World,
+    form: CardholderForm,
+) -> Result<CardholderIdx, IlError> {
     let account = ops::account(world, &form.account_id)?;
     let a = &world.interlace.accounts[account];
     if a.account_type == 1 && kyc_status_of(world, account) != kyc_status::PASSED {
@@ -351,7 +364,7 @@ pub fn create_cardholder(world: &mut World, form: CardholderForm) -> Result<usiz
         reject_reason: None,
         created_at: now,
     });
-    let index = onboarding.cardholders.len() - 1;
+    let index = CardholderIdx(onboarding.cardholders.len() - 1);
     let due = now.plus_secs(onboarding.settings.cardholder_seconds);
     if onboarding.settings.cardholder_outcome != Outcome::Never {
         world.schedule(due, CARDHOLDER_REVIEW, &[("cardholder", index.to_string())]);
@@ -360,8 +373,8 @@ pub fn create_cardholder(world: &mut World, form: CardholderForm) -> Result<usiz
 }
 
 /// Scheduler handler: a cardholder's review ends as the scenario says.
-pub fn cardholder_review(world: &mut World, event: &Event) -> Result<(), String> {
-    let index: usize = event
+pub(crate) fn cardholder_review(world: &mut World, event: &Event) -> Result<(), String> {
+    let index: CardholderIdx = event
         .data
         .get("cardholder")
         .and_then(|c| c.parse().ok())
@@ -376,7 +389,7 @@ pub fn cardholder_review(world: &mut World, event: &Event) -> Result<(), String>
         .interlace
         .onboarding
         .cardholders
-        .get_mut(index)
+        .get_mut(index.0)
         .ok_or("no such cardholder")?;
     if holder.status != cardholder_status::PENDING {
         return Ok(());
@@ -395,7 +408,7 @@ pub fn cardholder_review(world: &mut World, event: &Event) -> Result<(), String>
 
 /// What a prepaid card is issued with.
 #[derive(Debug, Clone, Default)]
-pub struct PrepaidForm {
+pub(crate) struct PrepaidForm {
     pub account_id: String,
     pub bin_id: String,
     pub cardholder_id: String,
@@ -406,7 +419,7 @@ pub struct PrepaidForm {
 
 /// Issues a prepaid card to an ACTIVE cardholder on one of its BINs, funded with
 /// `amount` from the Infinity balance.
-pub fn issue_prepaid(world: &mut World, form: &PrepaidForm) -> Result<usize, IlError> {
+pub(crate) fn issue_prepaid(world: &mut World, form: &PrepaidForm) -> Result<CardIdx, IlError> {
     let account = ops::account(world, &form.account_id)?;
     let b = bin(&form.bin_id)?;
     if b.kind != 0 {
@@ -464,7 +477,7 @@ pub fn issue_prepaid(world: &mut World, form: &PrepaidForm) -> Result<usize, IlE
 }
 
 /// A single-use, 5-minute token for the card-display page of `card_id`.
-pub fn display_token(
+pub(crate) fn display_token(
     world: &mut World,
     account_id: &str,
     card_id: &str,
@@ -499,7 +512,7 @@ pub fn display_token(
 }
 
 /// Uses a card-display token: the card it opens, once, within 5 minutes.
-pub fn use_display_token(world: &mut World, token: &str) -> Result<usize, IlError> {
+pub(crate) fn use_display_token(world: &mut World, token: &str) -> Result<CardIdx, IlError> {
     let clock = world.clock.clone();
     let t = world
         .interlace
@@ -522,7 +535,7 @@ pub fn use_display_token(world: &mut World, token: &str) -> Result<usize, IlErro
 
 /// One side of an account-to-account transfer: the account and its balance id.
 #[derive(Debug, Clone, Default)]
-pub struct Side {
+pub(crate) struct Side {
     pub account_id: String,
     pub balance_id: String,
     pub currency: String,
@@ -530,7 +543,7 @@ pub struct Side {
 
 /// Moves `amount` from one account's Infinity balance to another's (fee 0, CLOSED at
 /// once). Both must be initialised.
-pub fn account_transfer(
+pub(crate) fn account_transfer(
     world: &mut World,
     from: &Side,
     to: &Side,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::bins::Bin;
 use super::ops::kyc_status_of;
 use super::state::Cardholder;
+use crate::providers::interlace::state::AccountIdx;
 use crate::providers::interlace::wire::ms;
 use crate::tenant::World;
 
@@ -46,7 +47,7 @@ pub struct CddView {
 }
 
 impl CddView {
-    pub fn of(world: &World, account: usize) -> Self {
+    pub(crate) fn of(world: &World, account: AccountIdx) -> Self {
         let a = &world.interlace.accounts[account];
         let onboarding = &world.interlace.onboarding;
         let case = onboarding.latest_case(&a.id).map(|c| &onboarding.cases[c]);
@@ -155,7 +156,7 @@ pub struct CardholderView {
 }
 
 impl CardholderView {
-    pub fn of(h: &Cardholder) -> Self {
+    pub(crate) fn of(h: &Cardholder) -> Self {
         Self {
             id: h.id.clone(),
             account_id: h.account_id.clone(),

@@ -11,7 +11,7 @@ use crate::providers::interlace::state::{Account, Card, card_status};
 use crate::tenant::World;
 
 /// Opens an account with its Infinity and budget balances.
-pub fn add_account(
+pub(crate) fn add_account(
     world: &mut World,
     id: Option<String>,
     account_type: u8,
@@ -19,7 +19,7 @@ pub fn add_account(
     name_en: &str,
     initialized: bool,
     kyc_passed: bool,
-) -> usize {
+) -> AccountIdx {
     let id = id.unwrap_or_else(|| world.ids.uuid());
     let display_id = world.ids.display_id();
     let infinity = open(
@@ -51,12 +51,16 @@ pub fn add_account(
         budget_id,
         created_at,
     });
-    world.interlace.accounts.len() - 1
+    AccountIdx(world.interlace.accounts.len() - 1)
 }
 
 /// Money reaching an account from outside (a deposit): credits its Infinity balance,
 /// then repays its negatives.
-pub fn fund_account(world: &mut World, account: usize, amount: Decimal) -> Result<(), IlError> {
+pub(crate) fn fund_account(
+    world: &mut World,
+    account: AccountIdx,
+    amount: Decimal,
+) -> Result<(), IlError> {
     let external = system(world, "external");
     let infinity = world.interlace.accounts[account].infinity;
     let now = world.now();
@@ -72,7 +76,11 @@ pub fn fund_account(world: &mut World, account: usize, amount: Decimal) -> Resul
 }
 
 /// Moves budget money from the Infinity balance (a scenario's opening budget).
-pub fn fund_budget(world: &mut World, account: usize, amount: Decimal) -> Result<(), IlError> {
+pub(crate) fn fund_budget(
+    world: &mut World,
+    account: AccountIdx,
+    amount: Decimal,
+) -> Result<(), IlError> {
     let a = &world.interlace.accounts[account];
     let (infinity, budget) = (a.infinity, a.budget);
     let now = world.now();
@@ -88,7 +96,7 @@ pub fn fund_budget(world: &mut World, account: usize, amount: Decimal) -> Result
 
 /// Issues a card: prepaid with `cost` moved from the Infinity balance, or (with
 /// `budget`) a budget card that draws on the account's budget.
-pub fn create_card(
+pub(crate) fn create_card(
     world: &mut World,
     account_id: &str,
     cost: Decimal,
@@ -96,7 +104,7 @@ pub fn create_card(
     label: &str,
     user_name: &str,
     card_id: Option<String>,
-) -> Result<usize, IlError> {
+) -> Result<CardIdx, IlError> {
     let account = account(world, account_id)?;
     let a = &world.interlace.accounts[account];
     if !a.initialized {
@@ -165,11 +173,11 @@ pub fn create_card(
         ledger,
         negative_since: None,
     });
-    Ok(world.interlace.cards.len() - 1)
+    Ok(CardIdx(world.interlace.cards.len() - 1))
 }
 
 /// Moves money between a prepaid card and its account's Infinity balance.
-pub fn transfer(
+pub(crate) fn transfer(
     world: &mut World,
     account_id: &str,
     card_id: &str,

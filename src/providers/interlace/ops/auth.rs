@@ -10,7 +10,7 @@ use crate::providers::interlace::state::{AccessToken, AuthCode};
 use crate::tenant::World;
 
 /// `oauth/authorize`: a single-use code valid for five minutes.
-pub fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> {
+pub(crate) fn authorize(world: &mut World, client_id: &str) -> Result<String, IlError> {
     enabled(world)?;
     if !world
         .interlace
@@ -75,7 +75,7 @@ fn issue(world: &mut World, client_id: &str) -> (String, String) {
 }
 
 /// `oauth/access-token`: exchanges a fresh code and the client's secret for tokens.
-pub fn access_token(
+pub(crate) fn access_token(
     world: &mut World,
     client_id: &str,
     client_secret: &str,
@@ -122,7 +122,7 @@ pub fn access_token(
 }
 
 /// `oauth/refresh-token`: a new token pair for a refresh token (which is used up).
-pub fn refresh(
+pub(crate) fn refresh(
     world: &mut World,
     client_id: &str,
     refresh_token: &str,
@@ -142,7 +142,7 @@ pub fn refresh(
 
 /// Accepts an access token that exists and has not lapsed (on the clock the tenant
 /// authenticates on).
-pub fn check_token(world: &World, token: &str) -> Result<(), IlError> {
+pub(crate) fn check_token(world: &World, token: &str) -> Result<(), IlError> {
     enabled(world)?;
     match world.interlace.tokens.get(token) {
         Some(t) if !world.clock.has_lapsed(t.expires_at, t.wall_expires_at, 0) => Ok(()),

@@ -14,19 +14,20 @@ mod transactions;
 use rust_decimal::Decimal;
 
 use super::error::IlError;
+pub(crate) use super::state::{AccountIdx, CardIdx, TxIdx};
 use crate::clock::Timestamp;
 use crate::ledger::{AccountId, AccountKind, AccountSpec, Metadata};
 use crate::money::Currency;
 use crate::tenant::World;
 
-pub use accounts::{add_account, create_card, fund_account, fund_budget, transfer};
-pub use auth::{access_token, authorize, check_token, refresh};
-pub use transactions::{Merchant, authorization, clearing, fee, refund, reversal};
+pub(crate) use accounts::{add_account, create_card, fund_account, fund_budget, transfer};
+pub(crate) use auth::{access_token, authorize, check_token, refresh};
+pub(crate) use transactions::{Merchant, authorization, clearing, fee, refund, reversal};
 
 /// Lifetime of an authorisation code: 5 minutes.
-pub const CODE_SECONDS: i64 = 300;
+pub(crate) const CODE_SECONDS: i64 = 300;
 /// Lifetime of an access token: `expiresIn` 86400.
-pub const TOKEN_SECONDS: i64 = 86_400;
+pub(crate) const TOKEN_SECONDS: i64 = 86_400;
 
 pub(crate) fn enabled(world: &World) -> Result<(), IlError> {
     if world.interlace.enabled {
@@ -59,14 +60,14 @@ fn system(world: &mut World, role: &str) -> AccountId {
     open(world, format!("interlace:{role}:USD"), kind, true)
 }
 
-pub(crate) fn account(world: &World, account_id: &str) -> Result<usize, IlError> {
+pub(crate) fn account(world: &World, account_id: &str) -> Result<AccountIdx, IlError> {
     world
         .interlace
         .account_index(account_id)
         .ok_or_else(|| IlError::not_found(format!("no account {account_id}")))
 }
 
-pub(crate) fn card(world: &World, card_id: &str) -> Result<usize, IlError> {
+pub(crate) fn card(world: &World, card_id: &str) -> Result<CardIdx, IlError> {
     world
         .interlace
         .card_index(card_id)
@@ -74,7 +75,7 @@ pub(crate) fn card(world: &World, card_id: &str) -> Result<usize, IlError> {
 }
 
 /// Keeps a card's `negative_since` in step with its balance.
-pub(crate) fn track_negative(world: &mut World, card: usize) {
+pub(crate) fn track_negative(world: &mut World, card: CardIdx) {
     let ledger = world.interlace.cards[card].ledger;
     let negative = world
         .ledger
@@ -91,7 +92,7 @@ pub(crate) fn track_negative(world: &mut World, card: usize) {
 }
 
 /// A card's balance as the API shows it (its own, or its budget's).
-pub fn card_balance(world: &World, card: usize) -> Decimal {
+pub(crate) fn card_balance(world: &World, card: CardIdx) -> Decimal {
     let ledger = world.interlace.cards[card].ledger;
     world
         .ledger

@@ -12,23 +12,23 @@ use crate::tenant::World;
 
 /// Merchant details of a card transaction.
 #[derive(Debug, Clone, Default)]
-pub struct Merchant {
+pub(crate) struct Merchant {
     pub name: String,
     pub city: String,
     pub country: String,
     pub mcc: String,
 }
 
-fn record(world: &mut World, tx: Transaction) -> usize {
+fn record(world: &mut World, tx: Transaction) -> TxIdx {
     world.interlace.transactions.push(tx);
-    let index = world.interlace.transactions.len() - 1;
+    let index = TxIdx(world.interlace.transactions.len() - 1);
     crate::providers::interlace::webhooks::card_transaction_created(world, index);
     index
 }
 
 fn blank(
     world: &mut World,
-    card: usize,
+    card: CardIdx,
     kind: &str,
     amount: Decimal,
     currency: &str,
@@ -58,14 +58,14 @@ fn blank(
 
 /// An authorisation: holds the amount on the card, or is declined (recorded `FAIL`)
 /// when the card is not active or short of funds.
-pub fn authorization(
+pub(crate) fn authorization(
     world: &mut World,
     card_id: &str,
     amount: Decimal,
     currency: &str,
     billing: Decimal,
     merchant: &Merchant,
-) -> Result<usize, IlError> {
+) -> Result<TxIdx, IlError> {
     let card = card(world, card_id)?;
     let mut tx = blank(
         world,
@@ -109,12 +109,13 @@ pub fn authorization(
     Ok(record(world, tx))
 }
 
-fn pending_authorization(world: &World, authorization_id: &str) -> Result<usize, IlError> {
+fn pending_authorization(world: &World, authorization_id: &str) -> Result<TxIdx, IlError> {
     let index = world
         .interlace
         .transactions
         .iter()
         .position(|t| t.id == authorization_id)
+        .map(TxIdx)
         .ok_or_else(|| IlError::not_found(format!("no transaction {authorization_id}")))?;
     let tx = &world.interlace.transactions[index];
     if tx.kind != "authorization" || tx.status != "PENDING" {
@@ -128,11 +129,11 @@ fn pending_authorization(world: &World, authorization_id: &str) -> Result<usize,
 
 /// Clears an authorisation for `amount` (which may differ: business code 1003 above,
 /// 1005 below). Never declined: a clearing above the balance takes the card negative.
-pub fn clearing(
+pub(crate) fn clearing(
     world: &mut World,
     authorization_id: &str,
     amount: Option<Decimal>,
-) -> Result<usize, IlError> {
+) -> Result<TxIdx, IlError> {
     let auth_index = pending_authorization(world, authorization_id)?;
     let auth = world.interlace.transactions[auth_index].clone();
     let billing = amount.unwrap_or(auth.billing_amount);
@@ -182,7 +183,7 @@ pub fn clearing(
 }
 
 /// Reverses a pending authorisation: the hold is let go.
-pub fn reversal(world: &mut World, authorization_id: &str) -> Result<usize, IlError> {
+pub(crate) fn reversal(world: &mut World, authorization_id: &str) -> Result<TxIdx, IlError> {
     let auth_index = pending_authorization(world, authorization_id)?;
     let auth = world.interlace.transactions[auth_index].clone();
     let merchant = Merchant {
@@ -210,14 +211,14 @@ pub fn reversal(world: &mut World, authorization_id: &str) -> Result<usize, IlEr
 }
 
 /// A merchant refund onto the card.
-pub fn refund(
+pub(crate) fn refund(
     world: &mut World,
     card_id: &str,
     amount: Decimal,
     currency: &str,
     billing: Decimal,
     merchant: &Merchant,
-) -> Result<usize, IlError> {
+) -> Result<TxIdx, IlError> {
     let card = card(world, card_id)?;
     let mut tx = blank(world, card, "refund", amount, currency, billing, merchant);
     let ledger = world.interlace.cards[card].ledger;
@@ -234,7 +235,7 @@ pub fn refund(
 }
 
 /// A card fee: taken even from an empty card, which then goes negative.
-pub fn fee(world: &mut World, card_id: &str, amount: Decimal) -> Result<usize, IlError> {
+pub(crate) fn fee(world: &mut World, card_id: &str, amount: Decimal) -> Result<TxIdx, IlError> {
     let card = card(world, card_id)?;
     let merchant = Merchant {
         name: "INTERLACE CARD FEE".to_owned(),

@@ -8,8 +8,8 @@ use crate::clock::Timestamp;
 use crate::providers::interlace::onboarding::bins;
 use crate::providers::interlace::onboarding::ops as onboarding;
 use crate::providers::interlace::onboarding::state::{
-    Cardholder, DisplayToken, KycCase, Onboarding, Outcome, Profile, Settings, UploadedFile,
-    cardholder_status,
+    Cardholder, CardholderIdx, DisplayToken, KycCase, Onboarding, Outcome, Profile, Settings,
+    UploadedFile, cardholder_status,
 };
 use crate::scenario::ScenarioError;
 use crate::scenario::schema::Time;
@@ -172,7 +172,7 @@ pub(super) fn build_cardholder(
     world: &mut World,
     account_id: &str,
     c: &CardholderDecl,
-) -> Result<usize, String> {
+) -> Result<CardholderIdx, String> {
     let form = onboarding::CardholderForm {
         account_id: account_id.to_owned(),
         bin_id: c

@@ -11,8 +11,8 @@ use crate::providers::interlace::global::state::{
     BankAccount, BusinessAccount, GlobalTx, LegalEntity,
 };
 use crate::providers::interlace::state::{
-    AccessToken, Account, AuthCode, Batch, Bill, BillRow, Card, NegativeStat, Repayment,
-    Transaction,
+    AccessToken, Account, AccountIdx, AuthCode, Batch, Bill, BillRow, Card, CardIdx, NegativeStat,
+    Repayment, StatIdx, Transaction,
 };
 use crate::scenario::ScenarioError;
 use crate::scenario::schema::{Amount, CurrencyCode, Time};
@@ -278,8 +278,8 @@ pub(crate) fn export(
     if !state.enabled {
         return None;
     }
-    let account_id = |a: usize| state.accounts[a].id.clone();
-    let card_id = |c: usize| state.cards[c].id.clone();
+    let account_id = |a: AccountIdx| state.accounts[a].id.clone();
+    let card_id = |c: CardIdx| state.cards[c].id.clone();
     let mut section = section.cloned().unwrap_or_default();
     section.accounts.clear();
     section.cards.clear();
@@ -492,7 +492,7 @@ pub(crate) fn export(
                 size: b.size,
                 total: b.total,
                 last_page: b.last_page,
-                stats: b.stats.clone(),
+                stats: b.stats.iter().map(|s| s.0).collect(),
             })
             .collect(),
         codes,
@@ -661,7 +661,7 @@ pub(crate) fn restore(
             size: b.size,
             total: b.total,
             last_page: b.last_page,
-            stats: b.stats.clone(),
+            stats: b.stats.iter().copied().map(StatIdx).collect(),
         });
     }
     world.interlace.codes = snap
