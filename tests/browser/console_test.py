@@ -7,7 +7,11 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -99,6 +103,9 @@ def steps(c):
         form = c.find("#create-form")
         form.find_element(By.NAME, "id").send_keys(TENANT)
         form.find_element(By.NAME, "seed").send_keys("7")
+        scenario = Select(form.find_element(By.NAME, "scenario"))
+        assert scenario.first_selected_option.text == "default", "default is preselected"
+        scenario.select_by_value("default")
         Select(form.find_element(By.NAME, "credentials")).select_by_value("fresh")
         c.click("#create-button")
         c.text_in("#tenant-detail", "/t/" + TENANT)
@@ -109,10 +116,24 @@ def steps(c):
         c.tab("data")
         c.subtab("hypercard")
         c.find("#data-view table tbody tr")
-        # The card with the most money, so the consumption goes through.
-        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-                for tr in d.find_elements(By.CSS_SELECTOR, "#data-view > .card:first-child table tbody tr")]
-        card, _, before = max(rows, key=lambda r: float(r[2].replace(",", "") or 0))[:3]
+        # The card with the most money, so the consumption goes through. The table is
+        # re-rendered as the balances arrive, so read it again if it changed under us.
+        def amount(text):
+            try:
+                return float(text.replace(",", ""))
+            except ValueError:  # "—": the card has no balance to show
+                return 0.0
+
+        def read_rows(_driver):
+            try:
+                return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                        for tr in d.find_elements(
+                            By.CSS_SELECTOR, "#data-view > .card:first-child table tbody tr")]
+            except StaleElementReferenceException:
+                return False
+
+        rows = c.wait(read_rows)
+        card, _, before = max(rows, key=lambda r: amount(r[2]))[:3]
         c.tab("act")
         tx = c.run_sim("hypercard/consume", {"card_id": card, "amount": "12.34"})
         assert tx, "no tx id in the answer"
@@ -120,8 +141,14 @@ def steps(c):
         c.subtab("hypercard")
         c.find(f'#data-view td[title="{card}"]').click()
         c.text_in("#hc-records", tx)
-        row = c.find(f'#data-view td[title="{card}"]').find_element(By.XPATH, "..")
-        after = row.find_elements(By.TAG_NAME, "td")[2].text
+        def balance_now(_driver):
+            try:
+                row = d.find_element(By.CSS_SELECTOR, f'#data-view td[title="{card}"]')
+                return row.find_element(By.XPATH, "..").find_elements(By.TAG_NAME, "td")[2].text
+            except StaleElementReferenceException:
+                return False
+
+        after = c.wait(balance_now)
         assert after != before, f"balance stayed {before}"
         # The records' raw answer, as the provider wrote it.
         c.wait(EC.element_to_be_clickable(
@@ -130,6 +157,25 @@ def steps(c):
         c.shot("raw-json")
         c.click("#raw-close")
         print(f"    card {card}: {before} -> {after}, record {tx}")
+
+    def listed_row(value):
+        """The text of the Interlace listing row showing `value`: the listings are per
+        account, so each account is tried until the row shows."""
+        def row_text(_driver):
+            try:
+                row = d.find_element(By.CSS_SELECTOR, f'#data-view td[title="{value}"]')
+                return row.find_element(By.XPATH, "..").text
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+
+        accounts = [o.get_attribute("value") for o in Select(c.find("#il-account")).options]
+        for account in accounts:
+            Select(c.find("#il-account")).select_by_value(account)
+            try:
+                return c.wait(row_text, timeout=4)
+            except TimeoutException:
+                continue
+        return None
 
     def interlace_auth_clearing():
         c.tab("act")
@@ -147,8 +193,10 @@ def steps(c):
         c.run_sim("interlace/card-transaction", {"type": "clearing", "amount": "25", "transactionId": auth})
         c.tab("data")
         c.subtab("il-tx")
-        row = c.find(f'#data-view td[title="{auth}"]').find_element(By.XPATH, "..")
-        assert "CLOSED" in row.text, f"the authorisation is not closed by its clearing: {row.text}"
+
+        text = listed_row(auth)
+        assert text, f"the authorisation {auth} is listed under no account"
+        assert "CLOSED" in text, f"the authorisation is not closed by its clearing: {text}"
         print(f"    authorisation {auth} cleared")
 
     def fault_preset():
@@ -167,9 +215,9 @@ def steps(c):
         dep = c.run_sim("interlace/deposit", {"amount": "500", "outcome": "closed"})
         c.tab("data")
         c.subtab("il-btx")
-        c.text_in("#data-view", dep)
-        row = c.find(f'#data-view td[title="{dep}"]').find_element(By.XPATH, "..")
-        assert "CLOSED" not in row.text, f"deposit already settled: {row.text}"
+        text = listed_row(dep)
+        assert text, f"the deposit {dep} is listed under no account"
+        assert "CLOSED" not in text, f"deposit already settled: {text}"
         c.shot("transfer-pending")
         c.tab("clock")
         # The default scenario steps an inbound transfer every 2 days (PENDING, CLOSED).
@@ -180,9 +228,8 @@ def steps(c):
         c.text_in("#clock-result", "events ran")
         c.tab("data")
         c.subtab("il-btx")
-        c.text_in("#data-view", dep)
-        row = c.find(f'#data-view td[title="{dep}"]').find_element(By.XPATH, "..")
-        assert "CLOSED" in row.text, f"deposit not settled after 5 days: {row.text}"
+        text = listed_row(dep)
+        assert text and "CLOSED" in text, f"deposit not settled after 5 days: {text}"
 
     def redeliver_webhook():
         c.tab("webhooks")

@@ -182,7 +182,7 @@ function copyButton(text, label = "Copy") {
   } }, label);
 }
 function cell(key, v) {
-  if (v === null || v === undefined) return el("td", { class: "muted" }, "—");
+  if (v === null || v === undefined) return el("td", { class: AMOUNT_RE.test(key) ? "num muted" : "muted" }, "—");
   if (Array.isArray(v) && v.every((x) => x && typeof x === "object" && "amount" in x)) {
     return el("td", { class: "num", title: JSON.stringify(v) }, v.length ? v.map((x) => fmtAmount(x.amount) + (x.currency ? " " + x.currency : "") + (x.type || x.feeType ? " " + (x.type || x.feeType) : "")).join(", ") : "none");
   }
@@ -252,7 +252,10 @@ async function loadTenants() {
   const list = await admin("GET", "/_sandbox/tenants");
   const select = $("#tenant-select");
   select.replaceChildren(...list.tenants.map((t) => el("option", { value: t.id }, t.id)));
+  // The default scenario first selected; the library's others (chaos, ...) on request.
+  const picked = $("#create-scenario").value || "default";
   $("#create-scenario").replaceChildren(...list.scenarios.map((s) => el("option", { value: s }, s)));
+  if (list.scenarios.includes(picked)) $("#create-scenario").value = picked;
   if (!state.tenant || !list.tenants.some((t) => t.id === state.tenant)) {
     state.tenant = list.tenants.length ? list.tenants[0].id : null;
   }
