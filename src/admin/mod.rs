@@ -65,8 +65,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(crate::console::api::clock_due),
         )
         .route(
-            "/_sandbox/tenants/{tenant}/hypercard/sign",
-            post(crate::console::api::hypercard_sign),
+            "/_sandbox/tenants/{tenant}/{provider}/sign",
+            post(crate::console::api::provider_sign),
         )
         .route(
             "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",

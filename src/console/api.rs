@@ -1,7 +1,7 @@
 //! The admin routes the console added beyond the rest of the admin API, mounted behind
-//! the admin guard by `admin::router`: HyperCard request signing with the merchant key
-//! the tenant view lists (the code `card-sandbox hypercard sign` runs) and the scheduler
-//! events due next. Plain admin JSON any client may call; README's Admin API table lists
+//! the admin guard by `admin::router`: request signing for providers whose clients sign
+//! (HyperCard, through its face: the code `card-sandbox hypercard sign` runs) and the
+//! scheduler events due next. Plain admin JSON any client may call; README's Admin API table lists
 //! them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,8 +15,7 @@ use serde_json::{Map, Value};
 use crate::admin::wire::ClockView;
 use crate::admin::{AdminError, AdminJson, AdminQuery};
 use crate::ids::IdGen;
-use crate::providers::Provider;
-use crate::providers::hypercard::signature::{PrivateKey, sign_request};
+use crate::providers::{Provider, SignOptions};
 use crate::request::AppState;
 use crate::tenant::mode_name;
 
@@ -30,7 +29,7 @@ const DEFAULT_DUE: usize = 20;
 pub(crate) struct SignRequest {
     /// The JSON object the request will send, exactly as it will be sent.
     body: Map<String, Value>,
-    /// Which merchant signs; absent: the tenant's first.
+    /// Which credential (HyperCard: merchant `api_key`) signs; absent: the tenant's first.
     api_key: Option<String>,
     /// Unix seconds; absent: the tenant clock's now (the window HyperCard checks).
     timestamp: Option<i64>,
@@ -49,63 +48,50 @@ pub(crate) struct Signed {
 /// Nonces differ between two signatures made in the same millisecond.
 static NONCES: AtomicU64 = AtomicU64::new(0);
 
-/// `POST /_sandbox/tenants/{t}/hypercard/sign`: the signed headers of a HyperCard request
-/// (`timestamp`, `nonce`, `api-key`, `version`, `lang`, `signature`) with the tenant's
-/// merchant private key, as `card-sandbox hypercard sign` prints them.
-pub(crate) async fn hypercard_sign(
+/// `POST /_sandbox/tenants/{t}/{provider}/sign`: the headers that sign a request of a
+/// provider whose clients sign each one (HyperCard: `timestamp`, `nonce`, `api-key`,
+/// `version`, `lang`, `signature`, with the tenant's merchant private key, as
+/// `card-sandbox hypercard sign` prints them). The credentials are read under the tenant
+/// lock and the signing done after it, by the provider's face.
+pub(crate) async fn provider_sign(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, provider)): Path<(String, String)>,
     AdminJson(request): AdminJson<SignRequest>,
 ) -> Result<Json<Signed>, AdminError> {
     let tenant = state.registry.get(&id)?;
-    // The merchants as the tenant view lists them: `[{api_key, private_key_pem, ...}]`.
-    let (credentials, now) =
-        tenant.with(|w| (Provider::Hypercard.face().credentials(w), w.now()))?;
-    let merchant = credentials.as_array().and_then(|merchants| {
-        merchants.iter().find(|m| {
-            request
-                .api_key
-                .as_deref()
-                .is_none_or(|k| m["api_key"].as_str() == Some(k))
-        })
-    });
-    let text = |field: &str| merchant.and_then(|m| m[field].as_str()).map(str::to_owned);
-    let (Some(pem), Some(api_key)) = (text("private_key_pem"), text("api_key")) else {
-        return Err(AdminError::new(
-            StatusCode::NOT_FOUND,
-            "no_signing_key",
-            format!(
-                "tenant {id:?} has no HyperCard merchant{} with a private key to sign with",
-                request
-                    .api_key
-                    .as_deref()
-                    .map(|k| format!(" {k:?}"))
-                    .unwrap_or_default()
-            ),
-        ));
+    let face = Provider::from_name(&provider).map(Provider::face);
+    let (credentials, now) = match face {
+        Some(face) => tenant.with(|w| (face.credentials(w), w.now()))?,
+        None => (Value::Null, crate::clock::wall_now()),
     };
-    let key = PrivateKey::from_pem(&pem).map_err(|e| {
-        AdminError::new(
-            StatusCode::CONFLICT,
-            "no_signing_key",
-            format!("the merchant's private key cannot sign: {e}"),
-        )
-    })?;
     let nonce = request.nonce.unwrap_or_else(|| {
         let n = NONCES.fetch_add(1, Ordering::Relaxed);
         let wall = u64::try_from(crate::clock::wall_now().as_millis()).unwrap_or_default();
         IdGen::new(wall ^ n.rotate_left(40)).hex(10)
     });
-    let timestamp = request.timestamp.unwrap_or_else(|| now.as_secs());
-    let headers = sign_request(
-        &key,
-        &api_key,
-        timestamp,
-        &nonce,
-        "1.0",
-        Some("en"),
-        &request.body,
-    );
+    let options = SignOptions {
+        key: request.api_key,
+        timestamp: request.timestamp.unwrap_or_else(|| now.as_secs()),
+        nonce,
+    };
+    let signed = face.and_then(|f| f.sign_request(&credentials, &request.body, &options));
+    let headers = match signed {
+        Some(Ok(headers)) => headers,
+        Some(Err(message)) => {
+            return Err(AdminError::new(
+                StatusCode::NOT_FOUND,
+                "no_signing_key",
+                format!("tenant {id:?}: {message}"),
+            ));
+        }
+        None => {
+            return Err(AdminError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{provider:?} requests are not signed (only HyperCard's are)"),
+            ));
+        }
+    };
     let curl_headers = headers
         .iter()
         .map(|(name, value)| format!("-H '{name}: {}'", value.replace('\'', r"'\''")))
@@ -114,7 +100,7 @@ pub(crate) async fn hypercard_sign(
     Ok(Json(Signed {
         headers: headers
             .into_iter()
-            .map(|(name, value)| (name.to_owned(), Value::String(value)))
+            .map(|(name, value)| (name, Value::String(value)))
             .collect(),
         curl_headers,
     }))

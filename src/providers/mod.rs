@@ -51,6 +51,16 @@ pub struct Refusal {
     pub message: String,
 }
 
+/// Who signs a request and with what (`Face::sign_request`).
+#[derive(Debug, Clone, Default)]
+pub struct SignOptions {
+    /// Which credential signs; absent: the tenant's first.
+    pub key: Option<String>,
+    /// Unix seconds.
+    pub timestamp: i64,
+    pub nonce: String,
+}
+
 /// A file a provider's answers link to, as `GET /_sandbox/files/...` serves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderFile {
@@ -187,6 +197,19 @@ pub(crate) trait Face: Sync {
     /// The OpenAPI 3.1 document of the provider's API, generated from its handlers and
     /// wire types; `None` while the provider has none (`GET /_sandbox/openapi`).
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
+    /// The headers that sign a request carrying `body`, for providers whose clients sign
+    /// each request (`POST /_sandbox/tenants/{t}/{provider}/sign`); `None` for the others.
+    /// `credentials` are the tenant's as [`Face::credentials`] lists them, gathered under
+    /// the tenant lock; the signing itself runs after it.
+    fn sign_request(
+        &self,
+        _credentials: &Value,
+        _body: &Map<String, Value>,
+        _request: &SignOptions,
+    ) -> Option<Result<Vec<(String, String)>, String>> {
         None
     }
 

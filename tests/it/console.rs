@@ -344,3 +344,30 @@ fn cors_origins_are_checked_on_the_command_line() {
         assert!(error.contains("--cors-origin"), "{bad}: {error}");
     }
 }
+
+#[tokio::test]
+async fn only_providers_whose_clients_sign_have_a_signing_route() {
+    let app = TestApp::embedded();
+    for provider in ["opcard", "interlace", "nobody"] {
+        let answer = app
+            .post(
+                &format!("/_sandbox/tenants/default/{provider}/sign"),
+                r#"{"body":{}}"#,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{provider}");
+        assert!(
+            answer.text().contains("not signed"),
+            "{provider}: {}",
+            answer.text()
+        );
+    }
+    let signed = app
+        .post(
+            "/_sandbox/tenants/default/hypercard/sign",
+            r#"{"body":{"card_id":"1"}}"#,
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text());
+    assert!(signed.json()["headers"]["signature"].is_string());
+}

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::error::{Code, HcError};
 use super::{activity, ops, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
-use crate::providers::{Face, Inspected, Refusal, Unsigned};
+use crate::providers::{Face, Inspected, Refusal, SignOptions, Unsigned};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -224,6 +224,15 @@ impl Face for Hypercard {
         handlers.register(ops::ACTIVATION_DONE, ops::finish_activation);
     }
 
+    fn sign_request(
+        &self,
+        credentials: &Value,
+        body: &Map<String, Value>,
+        request: &SignOptions,
+    ) -> Option<Result<Vec<(String, String)>, String>> {
+        Some(sign_with_merchant(credentials, body, request))
+    }
+
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
         Some(super::openapi_document())
     }
@@ -279,4 +288,47 @@ fn refusal(e: &HcError) -> Refusal {
         code,
         message: format!("{} ({})", e.msg, e.code.as_str()),
     }
+}
+
+/// Signs `body` with the merchant's private key from the tenant's credentials (the
+/// code `card-sandbox hypercard sign` runs).
+fn sign_with_merchant(
+    credentials: &Value,
+    body: &Map<String, Value>,
+    request: &SignOptions,
+) -> Result<Vec<(String, String)>, String> {
+    let merchant = credentials.as_array().and_then(|merchants| {
+        merchants.iter().find(|m| {
+            request
+                .key
+                .as_deref()
+                .is_none_or(|k| m["api_key"].as_str() == Some(k))
+        })
+    });
+    let text = |field: &str| merchant.and_then(|m| m[field].as_str());
+    let (Some(pem), Some(api_key)) = (text("private_key_pem"), text("api_key")) else {
+        return Err(format!(
+            "no HyperCard merchant{} with a private key to sign with",
+            request
+                .key
+                .as_deref()
+                .map(|k| format!(" {k:?}"))
+                .unwrap_or_default()
+        ));
+    };
+    let key = super::signature::PrivateKey::from_pem(pem)
+        .map_err(|e| format!("the merchant's private key cannot sign: {e}"))?;
+    let headers = super::signature::sign_request(
+        &key,
+        api_key,
+        request.timestamp,
+        &request.nonce,
+        "1.0",
+        Some("en"),
+        body,
+    );
+    Ok(headers
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect())
 }
