@@ -41,7 +41,7 @@ def post_json(path, body):
         return json.loads(answer.read())
 
 
-@schemathesis.auth().apply_to(name_regex="^/card-api/")
+@schemathesis.auth().apply_to(path_regex="^/card-api/")
 class OpcardToken:
     """A token from the token endpoint, refreshed well inside its two hours."""
 
