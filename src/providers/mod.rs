@@ -25,6 +25,7 @@ use crate::webhooks::{Delivery, Policy};
 pub mod hypercard;
 pub mod interlace;
 pub mod opcard;
+pub(crate) mod schema;
 
 /// A webhook delivery as a receiver reads it (`card-sandbox listen`): the event name,
 /// the id that identifies it (Interlace's event id; for HyperCard the record, trade or

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use insta::assert_json_snapshot;
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, list_at};
 
 /// Creates tenant `name` from the library scenario of that name, checks its
 /// invariants, and returns its export's snapshot as JSON, with the tenant's fault
@@ -33,16 +33,6 @@ async fn tenant(app: &TestApp, name: &str) -> Value {
     world
 }
 
-fn seq<'a>(v: &'a Value, path: &[&str]) -> Vec<&'a Value> {
-    let mut at = v;
-    for key in path {
-        at = &at[*key];
-    }
-    at.as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
-}
-
 /// How many of each `key` value `items` have.
 fn tally(items: &[&Value], key: &str) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
@@ -60,16 +50,16 @@ fn tally(items: &[&Value], key: &str) -> BTreeMap<String, usize> {
 fn summary(world: &Value) -> Value {
     let il = &world["interlace"];
     json!({
-        "interlace_transactions": tally(&seq(il, &["transactions"]), "kind"),
-        "interlace_statuses": tally(&seq(il, &["transactions"]), "status"),
-        "interlace_bills": seq(il, &["bills"]).len(),
-        "interlace_repayments": seq(il, &["repayments"]).len(),
-        "legal_entities": tally(&seq(il, &["global", "legal_entities"]), "status"),
-        "business_transactions": tally(&seq(il, &["global", "transactions"]), "status"),
-        "hypercard_records": seq(&world["hypercard"], &["records"]).len(),
-        "opcard_spends": seq(&world["opcard"], &["spends"]).len(),
-        "faults": seq(world, &["faults"]).len(),
-        "entries": seq(world, &["entries"]).len(),
+        "interlace_transactions": tally(&list_at(il, &["transactions"]), "kind"),
+        "interlace_statuses": tally(&list_at(il, &["transactions"]), "status"),
+        "interlace_bills": list_at(il, &["bills"]).len(),
+        "interlace_repayments": list_at(il, &["repayments"]).len(),
+        "legal_entities": tally(&list_at(il, &["global", "legal_entities"]), "status"),
+        "business_transactions": tally(&list_at(il, &["global", "transactions"]), "status"),
+        "hypercard_records": list_at(&world["hypercard"], &["records"]).len(),
+        "opcard_spends": list_at(&world["opcard"], &["spends"]).len(),
+        "faults": list_at(world, &["faults"]).len(),
+        "entries": list_at(world, &["entries"]).len(),
     })
 }
 
@@ -79,7 +69,7 @@ async fn the_library_is_listed_beside_the_default() {
     let answer = app.get("/_sandbox/scenarios").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let listed = answer.json();
-    let names: BTreeSet<&str> = seq(&listed, &["scenarios"])
+    let names: BTreeSet<&str> = list_at(&listed, &["scenarios"])
         .iter()
         .filter_map(|s| s["name"].as_str())
         .collect();
@@ -93,7 +83,7 @@ async fn the_library_is_listed_beside_the_default() {
     ] {
         assert!(names.contains(name), "{name} not in {names:?}");
     }
-    for s in seq(&listed, &["scenarios"]) {
+    for s in list_at(&listed, &["scenarios"]) {
         assert_eq!(s["default"], s["name"] == "default", "{s}");
         assert!(
             !s["description"].as_str().unwrap_or_default().is_empty(),
@@ -115,7 +105,7 @@ async fn ci_minimal_is_small_and_the_same_every_time() {
         },
         "a frozen clock and a seed give the same world"
     );
-    assert!(seq(&world, &["entries"]).len() < 200);
+    assert!(list_at(&world, &["entries"]).len() < 200);
     assert_json_snapshot!("library_ci_minimal", summary(&world));
 }
 
@@ -123,10 +113,10 @@ async fn ci_minimal_is_small_and_the_same_every_time() {
 async fn demo_has_months_of_activity_on_every_provider() {
     let app = TestApp::embedded();
     let world = tenant(&app, "demo").await;
-    assert!(seq(&world, &["interlace", "transactions"]).len() > 600);
-    assert!(seq(&world, &["hypercard", "records"]).len() > 500);
-    assert!(seq(&world, &["opcard", "spends"]).len() > 100);
-    assert!(seq(&world, &["interlace", "global", "transactions"]).len() > 100);
+    assert!(list_at(&world, &["interlace", "transactions"]).len() > 600);
+    assert!(list_at(&world, &["hypercard", "records"]).len() > 500);
+    assert!(list_at(&world, &["opcard", "spends"]).len() > 100);
+    assert!(list_at(&world, &["interlace", "global", "transactions"]).len() > 100);
 }
 
 #[tokio::test]
@@ -134,9 +124,9 @@ async fn a_programme_in_trouble_has_negatives_bills_repayments_and_declines() {
     let app = TestApp::embedded();
     let world = tenant(&app, "programme-in-trouble").await;
     let il = &world["interlace"];
-    assert!(seq(il, &["bills"]).len() >= 3);
-    assert!(!seq(il, &["repayments"]).is_empty());
-    let auths: Vec<&Value> = seq(il, &["transactions"])
+    assert!(list_at(il, &["bills"]).len() >= 3);
+    assert!(!list_at(il, &["repayments"]).is_empty());
+    let auths: Vec<&Value> = list_at(il, &["transactions"])
         .into_iter()
         .filter(|t| t["kind"] == "authorization")
         .collect();
@@ -150,7 +140,7 @@ async fn onboarding_has_legal_entities_in_several_statuses_and_pending_transfers
     let app = TestApp::embedded();
     let world = tenant(&app, "onboarding").await;
     let entities = tally(
-        &seq(&world, &["interlace", "global", "legal_entities"]),
+        &list_at(&world, &["interlace", "global", "legal_entities"]),
         "status",
     );
     for status in ["AWAIT_ADDITIONAL", "ACTIVE", "FAILED"] {
@@ -158,7 +148,7 @@ async fn onboarding_has_legal_entities_in_several_statuses_and_pending_transfers
     }
     assert!(entities.len() >= 9, "{entities:?}");
     let txs = tally(
-        &seq(&world, &["interlace", "global", "transactions"]),
+        &list_at(&world, &["interlace", "global", "transactions"]),
         "status",
     );
     assert!(

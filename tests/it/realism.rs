@@ -10,7 +10,7 @@ use card_sandbox::scenario::DEFAULT_SCENARIO;
 use serde_json::Value;
 
 use crate::interlace::{get, login_at};
-use crate::support::TestApp;
+use crate::support::{TestApp, list_at};
 
 /// The world's export as JSON.
 async fn export(app: &TestApp) -> Value {
@@ -47,16 +47,6 @@ fn num(v: &Value) -> f64 {
         .and_then(|s| s.parse().ok())
         .or_else(|| v.as_f64())
         .unwrap_or(f64::NAN)
-}
-
-fn list<'a>(v: &'a Value, path: &[&str]) -> Vec<&'a Value> {
-    let mut at = v;
-    for key in path {
-        at = &at[*key];
-    }
-    at.as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
 }
 
 fn share(part: usize, whole: usize) -> f64 {
@@ -183,7 +173,7 @@ async fn check(app: &TestApp, label: &str) {
     let world = export(app).await;
     let il = &world["interlace"];
     // Cardholders.
-    let holders: BTreeSet<&str> = list(il, &["cards"])
+    let holders: BTreeSet<&str> = list_at(il, &["cards"])
         .iter()
         .filter_map(|c| c["user_name"].as_str())
         .collect();
@@ -191,7 +181,7 @@ async fn check(app: &TestApp, label: &str) {
     assert!(!holders.contains("Sandbox Cardholder"), "{label}");
 
     // Business transactions carry references.
-    let business = list(il, &["global", "transactions"]);
+    let business = list_at(il, &["global", "transactions"]);
     assert!(!business.is_empty(), "{label}");
     assert!(
         business
@@ -202,7 +192,7 @@ async fn check(app: &TestApp, label: &str) {
 
     // HyperCard ids are not card numbers.
     let hc = &world["hypercard"];
-    for card in list(hc, &["cards"]) {
+    for card in list_at(hc, &["cards"]) {
         let id = card["card_id"].as_str().unwrap_or_default();
         let number = card["card_number"].as_str().unwrap_or_default();
         let bin = &number[..number.len().min(6)];
@@ -216,7 +206,7 @@ async fn check(app: &TestApp, label: &str) {
         );
     }
     // HyperCard declines are few.
-    let consumptions: Vec<&Value> = list(hc, &["records"])
+    let consumptions: Vec<&Value> = list_at(hc, &["records"])
         .into_iter()
         .filter(|r| r.get("consumption").is_some())
         .collect();
@@ -250,7 +240,7 @@ async fn check(app: &TestApp, label: &str) {
     }
 
     // OPCard merchants recur and amounts are everyday.
-    let spends = list(&world["opcard"], &["spends"]);
+    let spends = list_at(&world["opcard"], &["spends"]);
     let merchants: BTreeSet<&str> = spends
         .iter()
         .filter_map(|s| s["merchant"].as_str())
@@ -267,7 +257,7 @@ async fn check(app: &TestApp, label: &str) {
 async fn check_balances(app: &TestApp, label: &str) {
     let token = login_at(app, "", "il_sandbox_client", "il_sandbox_secret").await;
     let world = export(app).await;
-    let accounts: BTreeSet<&str> = list(&world["interlace"], &["cards"])
+    let accounts: BTreeSet<&str> = list_at(&world["interlace"], &["cards"])
         .iter()
         .filter_map(|c| c["account_id"].as_str())
         .collect();

@@ -142,12 +142,9 @@ pub(crate) struct Envelope<T> {
 
 /// "00000" and every error code (quirks.rs).
 fn code_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .enum_values(Some(
-            std::iter::once("00000").chain(Code::ALL.iter().map(|c| c.as_str())),
-        ))
-        .build()
+    crate::providers::schema::string_enum(
+        std::iter::once("00000").chain(Code::ALL.iter().map(|c| c.as_str())),
+    )
 }
 
 impl IntoResponse for HcError {

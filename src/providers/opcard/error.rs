@@ -142,10 +142,7 @@ pub(crate) struct ErrorEnvelope {
 
 /// Every code an answer carries (README, "OPCard", error codes).
 fn code_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
-        .build()
+    crate::providers::schema::string_enum(Code::ALL.iter().map(|c| c.as_str()))
 }
 
 /// An answer with its trace id: success (`code` "200", `msg` "Success") or an error.

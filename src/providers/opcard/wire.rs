@@ -238,18 +238,11 @@ pub struct ChangeRow {
 /// Every fund type a record carries (20 limit creation, 21 monthly bill, 22 bill
 /// settlement, 23 limit release, 24 forex sell, 25 forex buy, 28 payout).
 fn fund_type_schema() -> utoipa::openapi::schema::Object {
-    integer_enum(super::state::fund_type::ALL.map(i64::from))
+    crate::providers::schema::integer_enum(super::state::fund_type::ALL.map(i64::from))
 }
 
 fn moving_type_schema() -> utoipa::openapi::schema::Object {
-    integer_enum([1, 2])
-}
-
-fn integer_enum<const N: usize>(values: [i64; N]) -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::Integer)
-        .enum_values(Some(values))
-        .build()
+    crate::providers::schema::integer_enum([1, 2])
 }
 
 /// A cursor page: `{data, next_cursor, has_more}`.

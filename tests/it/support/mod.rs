@@ -325,3 +325,14 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The array at `path` inside `v` (an export or an answer), empty when there is none.
+pub(crate) fn list_at<'a>(v: &'a Value, path: &[&str]) -> Vec<&'a Value> {
+    let mut at = v;
+    for key in path {
+        at = &at[*key];
+    }
+    at.as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}

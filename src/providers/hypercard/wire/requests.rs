@@ -5,6 +5,8 @@
 
 use utoipa::ToSchema;
 
+use crate::providers::schema::integer_enum;
+
 /// `{card_id}`: `/openapi/card/balance`.
 #[derive(Debug, ToSchema)]
 pub struct CardRequest {
@@ -76,11 +78,9 @@ pub struct OperationRequest {
     pub address: Option<serde_json::Value>,
 }
 
+/// The operation types `/openapi/card/operation` takes (`state::op_type::ALL`).
 fn operation_type() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::Integer)
-        .enum_values(Some([1, 2, 3, 4, 5, 6, 9]))
-        .build()
+    integer_enum(crate::providers::hypercard::state::op_type::ALL.map(i64::from))
 }
 
 /// `/v5/openapi/card/list`.
@@ -133,11 +133,9 @@ pub struct TransactionsRequest {
     pub tx_id: Option<String>,
 }
 
+/// The business types Transaction Query v3 takes (`query::BUSINESS_TYPES`).
 fn business_type() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::Integer)
-        .enum_values(Some([1, 2, 3, 8, 10, 101, 102]))
-        .build()
+    integer_enum(crate::providers::hypercard::query::BUSINESS_TYPES.map(i64::from))
 }
 
 /// `/v4/openapi/card/apply/quick`.
