@@ -2,6 +2,9 @@
 real client does it, against the tenant the run was given (its base URL is the run's
 `--url`).
 
+- Interlace: `GET /open-api/oauth/authorize?clientId=` for a code, then
+  `POST /open-api/oauth/access-token` with the tenant's clientId and clientSecret, then
+  `x-access-token: <accessToken>` (the OAuth requests themselves go without).
 - OPCard: `POST /card-api/v1/auth/token` with the tenant's app_key and app_secret, then
   `Authorization: <token>` (the token request itself goes without).
 - HyperCard: each request signed on the wall clock with the tenant's merchant key by
@@ -13,6 +16,7 @@ import json
 import os
 import subprocess
 import tempfile
+import urllib.parse
 import urllib.request
 
 import schemathesis
@@ -30,6 +34,11 @@ DOCUMENT = os.environ["SANDBOX_CONTRACT_DOCUMENT"]
 """Which document this run fuzzes: opcard, hypercard, ..."""
 
 
+def get_json(path):
+    with urllib.request.urlopen(BASE + path, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
 def post_json(path, body):
     request = urllib.request.Request(
         BASE + path,
@@ -39,6 +48,28 @@ def post_json(path, body):
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read())
+
+
+@schemathesis.auth().apply_to(path_regex="^/open-api/").skip_for(path_regex="/oauth/")
+class InterlaceToken:
+    """An access token through the OAuth code, refreshed well inside its day."""
+
+    refresh_interval = 600
+
+    def get(self, case, context):
+        client = CREDENTIALS["interlace"][0]
+        query = urllib.parse.urlencode({"clientId": client["clientId"]})
+        code = get_json(f"/open-api/oauth/authorize?{query}")["code"]
+        answer = post_json(
+            "/open-api/oauth/access-token",
+            {"clientId": client["clientId"], "clientSecret": client["clientSecret"],
+             "code": code},
+        )
+        return answer["accessToken"]
+
+    def set(self, case, data, context):
+        case.headers = case.headers or {}
+        case.headers["x-access-token"] = data
 
 
 @schemathesis.auth().apply_to(path_regex="^/card-api/")

@@ -95,3 +95,72 @@ async fn an_unknown_document_is_a_json_404_naming_the_known_ones() {
         assert!(message.contains("opcard"), "{message}");
     }
 }
+
+#[tokio::test]
+async fn every_link_leads_to_an_operation_of_its_document_with_the_parameters_it_takes() {
+    let app = TestApp::embedded();
+    let mut links = 0;
+    for name in documents(&app).await {
+        let doc = app
+            .get(&format!("/_sandbox/openapi/{name}.json"))
+            .await
+            .json();
+        let mut operations = std::collections::HashMap::new();
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("a path item").values() {
+                let id = operation["operationId"].as_str().expect("an operationId");
+                let parameters: Vec<String> = operation["parameters"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter()
+                            .map(|p| p["name"].as_str().expect("a name").to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let takes_body = operation.get("requestBody").is_some();
+                assert!(
+                    operations
+                        .insert(id.to_owned(), (parameters, takes_body))
+                        .is_none(),
+                    "{name}: operationId {id} is used twice"
+                );
+            }
+        }
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("a path item").values() {
+                let responses = operation["responses"].as_object().expect("responses");
+                for link in responses
+                    .values()
+                    .filter_map(|r| r["links"].as_object())
+                    .flat_map(|l| l.values())
+                {
+                    links += 1;
+                    let target = link["operationId"].as_str().expect("a target");
+                    let (parameters, takes_body) = operations
+                        .get(target)
+                        .unwrap_or_else(|| panic!("{name}: a link to unknown {target}"));
+                    for parameter in link["parameters"].as_object().into_iter().flatten() {
+                        assert!(
+                            parameters.contains(parameter.0),
+                            "{name}: {target} takes no {}",
+                            parameter.0
+                        );
+                        assert!(
+                            parameter
+                                .1
+                                .as_str()
+                                .is_some_and(|e| e.starts_with("$response.body#/")),
+                            "{name}: {target}.{} = {}",
+                            parameter.0,
+                            parameter.1
+                        );
+                    }
+                    if link.get("requestBody").is_some() {
+                        assert!(takes_body, "{name}: {target} takes no body");
+                    }
+                }
+            }
+        }
+    }
+    assert!(links >= 20, "the documents link {links} operations");
+}

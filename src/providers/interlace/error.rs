@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::ledger::LedgerError;
 use crate::request::{BodyError, InternalError};
@@ -30,6 +31,18 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order of the README's table.
+    pub const ALL: [Self; 8] = [
+        Self::BadParameter,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::BalanceMissing,
+        Self::NoKyc,
+        Self::InsufficientBalance,
+        Self::NotAllowed,
+        Self::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadParameter => "010001",
@@ -110,12 +123,35 @@ impl From<LedgerError> for IlError {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Envelope<T: Serialize> {
+/// A success: code `"000000"`, message `"success"` and the operation's `data`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Envelope<T> {
+    #[schema(schema_with = success_code_schema)]
+    code: &'static str,
+    #[schema(example = "success")]
+    message: String,
+    data: T,
+}
+
+/// A refused request: one of the codes below and a message naming what was wrong, no
+/// `data`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorEnvelope {
+    #[schema(schema_with = error_code_schema)]
     code: &'static str,
     message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<T>,
+}
+
+/// The code of every success.
+const SUCCESS: &str = "000000";
+
+fn success_code_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum([SUCCESS])
+}
+
+/// Every code a refusal carries (quirks.rs, "Error codes").
+fn error_code_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(Code::ALL.iter().map(|c| c.as_str()))
 }
 
 /// Renders a result in the envelope: the status and the body bytes (so an
@@ -125,17 +161,16 @@ pub(super) fn render<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, V
         Ok(data) => (
             StatusCode::OK,
             serde_json::to_vec(&Envelope {
-                code: "000000",
+                code: SUCCESS,
                 message: "success".to_owned(),
-                data: Some(data),
+                data,
             }),
         ),
         Err(e) => (
             e.status,
-            serde_json::to_vec(&Envelope::<()> {
+            serde_json::to_vec(&ErrorEnvelope {
                 code: e.code.as_str(),
                 message: e.message,
-                data: None,
             }),
         ),
     };

@@ -168,6 +168,10 @@ impl Face for Interlace {
         details
     }
 
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(super::openapi_document())
+    }
+
     fn simulations(&self) -> &'static [&'static str] {
         &simulate::EVENTS
     }

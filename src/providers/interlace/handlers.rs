@@ -7,9 +7,13 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 
-use super::error::{self, IlError};
+use super::error::{self, Envelope, ErrorEnvelope, IlError};
 use super::extract::{self, Authed};
 use super::ops;
+use super::requests::{
+    AccessTokenRequest, AccountFilter, AccountQuery, AuthorizeQuery, CardTransactionQuery,
+    CreateCardRequest, PageQuery, RefreshTokenRequest, TimeQuery, TransferRequest,
+};
 use super::state::{CardIdx, StatIdx, Transaction};
 use super::wire::{
     self, AccountNegativeView, AuthorizeData, BillView, CardView, ListData, Query, RepaymentView,
@@ -75,7 +79,22 @@ fn oauth<T: serde::Serialize>(
         .into_response()
 }
 
-/// `GET /open-api/oauth/authorize?clientId=` (and under `/open-api/v3/`).
+#[utoipa::path(
+    get,
+    path = "/open-api/oauth/authorize",
+    tag = "oauth",
+    operation_id = "authorize",
+    summary = "An authorisation code for a clientId (bare answer)",
+    description = "A single-use code, valid 5 minutes on the tenant clock, for `access-token`. This un-versioned path answers `{timestamp, code}` bare on success (quirks.rs, \"OAuth answers\"); refusals carry the envelope.",
+    params(AuthorizeQuery),
+    security(()),
+    responses(
+        (status = 200, description = "The code, bare, or a parameter error in the envelope", body = AuthorizeData),
+        (status = 401, description = "An unknown clientId", body = ErrorEnvelope),
+    )
+)]
+/// `GET /open-api/oauth/authorize?clientId=` (bare) and, through [`authorize_v3`],
+/// under `/open-api/v3/` (enveloped).
 pub(super) async fn authorize(
     State(state): State<AppState>,
     uri: Uri,
@@ -110,7 +129,22 @@ fn token_data(w: &World, (access, refresh): (String, String)) -> TokenData {
     }
 }
 
-/// `POST /open-api/oauth/access-token` (and under `/open-api/v3/`).
+#[utoipa::path(
+    post,
+    path = "/open-api/oauth/access-token",
+    tag = "oauth",
+    operation_id = "access_token",
+    summary = "Exchange a code for an access token (bare answer)",
+    description = "Tokens last 86400 s on the tenant clock. This un-versioned path answers `{accessToken, refreshToken, expiresIn, timestamp}` bare on success (quirks.rs, \"OAuth answers\"); refusals carry the envelope. `clientSecret` is required (quirks.rs, \"OAuth\").",
+    request_body = AccessTokenRequest,
+    security(()),
+    responses(
+        (status = 200, description = "The tokens, bare, or a parameter error in the envelope", body = TokenData),
+        (status = 401, description = "An unknown clientId, a wrong clientSecret, a reused or expired code", body = ErrorEnvelope),
+    )
+)]
+/// `POST /open-api/oauth/access-token` (bare) and, through [`access_token_v3`], under
+/// `/open-api/v3/` (enveloped).
 pub(super) async fn access_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let envelope = enveloped(req.uri());
@@ -140,6 +174,20 @@ pub(super) async fn access_token(State(state): State<AppState>, req: Request) ->
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/oauth/refresh-token",
+    tag = "oauth",
+    operation_id = "refresh_token",
+    summary = "New tokens for a refresh token",
+    description = "Refresh tokens are single use and rotate; the old access token stops working.",
+    request_body = RefreshTokenRequest,
+    security(()),
+    responses(
+        (status = 200, description = "The new tokens, or a parameter error", body = Envelope<TokenData>),
+        (status = 401, description = "An unknown clientId or refresh token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/oauth/refresh-token` `{clientId, refreshToken}`.
 pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
@@ -167,6 +215,47 @@ pub(super) async fn refresh_token(State(state): State<AppState>, req: Request) -
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/oauth/authorize",
+    tag = "oauth",
+    operation_id = "authorize_v3",
+    summary = "An authorisation code for a clientId",
+    description = "A single-use code, valid 5 minutes on the tenant clock, for `access-token`, in the envelope.",
+    params(AuthorizeQuery),
+    security(()),
+    responses(
+        (status = 200, description = "The code, or a parameter error", body = Envelope<AuthorizeData>),
+        (status = 401, description = "An unknown clientId", body = ErrorEnvelope),
+    )
+)]
+pub(super) async fn authorize_v3(
+    state: State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: AxumQuery<Query>,
+) -> Response {
+    authorize(state, uri, headers, query).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/oauth/access-token",
+    tag = "oauth",
+    operation_id = "access_token_v3",
+    summary = "Exchange a code for an access token",
+    description = "Tokens last 86400 s on the tenant clock, in the envelope. `clientSecret` is required, though the v3 example omits it (quirks.rs, \"OAuth\").",
+    request_body = AccessTokenRequest,
+    security(()),
+    responses(
+        (status = 200, description = "The tokens, or a parameter error", body = Envelope<TokenData>),
+        (status = 401, description = "An unknown clientId, a wrong clientSecret, a reused or expired code", body = ErrorEnvelope),
+    )
+)]
+pub(super) async fn access_token_v3(state: State<AppState>, req: Request) -> Response {
+    access_token(state, req).await
+}
+
 pub(crate) fn card_view(w: &World, card: CardIdx) -> CardView {
     let c = &w.interlace.cards[card];
     let account = &w.interlace.accounts[c.account];
@@ -187,6 +276,19 @@ pub(crate) fn card_view(w: &World, card: CardIdx) -> CardView {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/cards",
+    tag = "cards",
+    operation_id = "cards_create",
+    summary = "Issue a prepaid card (or a budget card with budgetId) on an account",
+    description = "`cost` moves from the account's Infinity balance onto the new card; an account whose Infinity balance is not initialised answers 010021, a sub-account without passed KYC 010787.",
+    request_body = CreateCardRequest,
+    responses(
+        (status = 200, description = "The card, or a business error", body = Envelope<CardView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/cards` `{accountId, cost?, label?, budgetId?, userName?}`.
 pub(super) async fn cards_create(req: Authed) -> Response {
     req.run(|w, r| {
@@ -221,6 +323,18 @@ pub(super) async fn cards_create(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cards",
+    tag = "cards",
+    operation_id = "cards_list",
+    summary = "Cards, newest first",
+    params(AccountFilter, PageQuery),
+    responses(
+        (status = 200, description = "A page of cards, or a parameter error", body = Envelope<ListData<CardView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cards?accountId=&page=&limit=`.
 pub(super) async fn cards_list(req: Authed) -> Response {
     req.run(|w, r| {
@@ -239,6 +353,18 @@ pub(super) async fn cards_list(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cards/{id}",
+    tag = "cards",
+    operation_id = "cards_get",
+    summary = "A card",
+    params(("id" = String, Path, description = "The card id")),
+    responses(
+        (status = 200, description = "The card, or 010003 when there is none", body = Envelope<CardView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cards/{id}`.
 pub(super) async fn cards_get(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -275,16 +401,54 @@ async fn transfer(req: Authed, into_card: bool) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/cards/transfer-in",
+    tag = "transfers",
+    operation_id = "transfer_in",
+    summary = "Move money from the Infinity balance to a prepaid card",
+    description = "A card with a negative balance is settled first, as far as the transfer goes (an AccountRepayment; quirks.rs, \"Repayments\").",
+    request_body = TransferRequest,
+    responses(
+        (status = 200, description = "The transfer (CLOSED at once), or a business error", body = Envelope<TransferView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/cards/transfer-in`: Infinity balance to a prepaid card.
 pub(super) async fn transfer_in(req: Authed) -> Response {
     transfer(req, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/cards/transfer-out",
+    tag = "transfers",
+    operation_id = "transfer_out",
+    summary = "Move money from a prepaid card back to the Infinity balance",
+    description = "Money reaching the Infinity balance repays the account's negatives, oldest first (quirks.rs, \"Repayments\").",
+    request_body = TransferRequest,
+    responses(
+        (status = 200, description = "The transfer (CLOSED at once), or a business error", body = Envelope<TransferView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/cards/transfer-out`: a prepaid card to the Infinity balance.
 pub(super) async fn transfer_out(req: Authed) -> Response {
     transfer(req, false).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cards/wallets",
+    tag = "transfers",
+    operation_id = "wallets",
+    summary = "An account's wallets: Infinity (objectType 0), budget (1), each prepaid card (2)",
+    params(AccountQuery),
+    responses(
+        (status = 200, description = "The wallets, or a business error", body = Envelope<ListData<WalletView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cards/wallets?accountId=`: Infinity (0), budget (1), cards (2).
 pub(super) async fn wallets(req: Authed) -> Response {
     req.run(|w, r| {
@@ -357,6 +521,19 @@ pub(super) fn transaction_view(w: &World, t: &Transaction) -> TransactionView {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/card/transactions",
+    tag = "card transactions",
+    operation_id = "card_transactions",
+    summary = "Card transactions, newest first",
+    description = "Fields as the webhook example carries them, plus `status` and `businessCode` (quirks.rs, \"Card transactions\").",
+    params(CardTransactionQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of transactions, or a business error", body = Envelope<ListData<TransactionView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/card/transactions?accountId=&cardId=&page=&limit=`, newest first.
 pub(super) async fn card_transactions(req: Authed) -> Response {
     req.run(|w, r| {
@@ -404,6 +581,19 @@ pub(super) fn negative_view(w: &World, stat: StatIdx) -> AccountNegativeView {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/card-negative/accounts",
+    tag = "card negatives",
+    operation_id = "negative_accounts",
+    summary = "An account's daily negative statistics, newest first",
+    description = "Taken at 00:00 UTC on the tenant clock (quirks.rs, \"Card negatives\").",
+    params(AccountQuery, TimeQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of statistics, or a business error", body = Envelope<ListData<AccountNegativeView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/card-negative/accounts?accountId=`: the statistic history, newest first.
 pub(super) async fn negative_accounts(req: Authed) -> Response {
     req.run(|w, r| {
@@ -421,6 +611,18 @@ pub(super) async fn negative_accounts(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/card-negative/bills",
+    tag = "card negatives",
+    operation_id = "negative_bills",
+    summary = "An account's negative bills, newest first, each with its CSV link",
+    params(AccountQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of bills, or a business error", body = Envelope<ListData<BillView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/card-negative/bills?accountId=`, newest first.
 pub(super) async fn negative_bills(req: Authed) -> Response {
     req.run(|w, r| {
@@ -445,6 +647,18 @@ pub(super) async fn negative_bills(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/card-negative/repayments",
+    tag = "card negatives",
+    operation_id = "negative_repayments",
+    summary = "An account's repayments of negatives, newest first",
+    params(AccountQuery, TimeQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of repayments, or a business error", body = Envelope<ListData<RepaymentView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/card-negative/repayments?accountId=&startTime=&endTime=`, newest first.
 pub(super) async fn negative_repayments(req: Authed) -> Response {
     req.run(|w, r| {

@@ -19,8 +19,10 @@ pub mod global;
 mod handlers;
 pub mod negatives;
 pub mod onboarding;
+mod openapi;
 pub(crate) mod ops;
 pub mod quirks;
+pub mod requests;
 pub(crate) mod scenario;
 pub mod simulate;
 pub(crate) mod state;
@@ -28,9 +30,11 @@ pub mod webhooks;
 pub mod wire;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 pub use error::{Code, IlError};
 
@@ -38,115 +42,59 @@ use crate::request::AppState;
 use global::handlers as gh;
 use onboarding::handlers as oh;
 
+/// Every Interlace route with its OpenAPI operation (`openapi.rs`): OAuth, accounts,
+/// cards, transfers, card transactions, card negatives, global accounts. The router and
+/// the document come from the same list, so no route goes undocumented.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(handlers::authorize))
+        .routes(routes!(handlers::authorize_v3))
+        .routes(routes!(handlers::access_token))
+        .routes(routes!(handlers::access_token_v3))
+        .routes(routes!(handlers::refresh_token))
+        .routes(routes!(oh::register))
+        .routes(routes!(oh::register_v1))
+        .routes(routes!(oh::upload).layer(DefaultBodyLimit::max(oh::UPLOAD_LIMIT)))
+        .routes(routes!(oh::kyc))
+        .routes(routes!(oh::simulate_review))
+        .routes(routes!(oh::initialize))
+        .routes(routes!(oh::cdd_detail))
+        .routes(routes!(oh::bins))
+        .routes(routes!(oh::cardholders_create, oh::cardholders_list))
+        .routes(routes!(oh::cardholders_get))
+        .routes(routes!(oh::prepaid_card))
+        .routes(routes!(oh::display_token))
+        .routes(routes!(handlers::cards_create, handlers::cards_list))
+        .routes(routes!(handlers::cards_get))
+        .routes(routes!(handlers::wallets))
+        .routes(routes!(handlers::transfer_in))
+        .routes(routes!(handlers::transfer_out))
+        .routes(routes!(handlers::card_transactions))
+        .routes(routes!(handlers::negative_accounts))
+        .routes(routes!(handlers::negative_bills))
+        .routes(routes!(handlers::negative_repayments))
+        .routes(routes!(gh::legal_entity_create))
+        .routes(routes!(gh::legal_entity_get))
+        .routes(routes!(
+            gh::business_accounts_create,
+            gh::business_accounts_list
+        ))
+        .routes(routes!(gh::transactions_list))
+        .routes(routes!(gh::business_accounts_get))
+        .routes(routes!(gh::business_accounts_balance))
+        .routes(routes!(gh::bank_account_create))
+        .routes(routes!(gh::transfer_external))
+        .routes(routes!(gh::transfer_cancel))
+}
+
 /// Every Interlace route.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/open-api/oauth/authorize", get(handlers::authorize))
-        .route("/open-api/v3/oauth/authorize", get(handlers::authorize))
-        .route("/open-api/oauth/access-token", post(handlers::access_token))
-        .route(
-            "/open-api/v3/oauth/access-token",
-            post(handlers::access_token),
-        )
-        .route(
-            "/open-api/v3/oauth/refresh-token",
-            post(handlers::refresh_token),
-        )
-        .route("/open-api/v3/accounts/register", post(oh::register))
-        .route("/open-api/v1/accounts/register", post(oh::register))
-        .route(
-            "/open-api/v3/files/upload",
-            post(oh::upload).layer(axum::extract::DefaultBodyLimit::max(
-                onboarding::handlers::UPLOAD_LIMIT,
-            )),
-        )
-        .route("/open-api/v3/accounts/{id}/kyc", post(oh::kyc))
-        .route(
-            "/open-api/v3/vcc/simulate/kyc/review",
-            post(oh::simulate_review),
-        )
-        .route(
-            "/open-api/v2/accounts/{id}/initialization",
-            post(oh::initialize),
-        )
-        .route("/open-api/v3/accounts/cdd/detail/{id}", get(oh::cdd_detail))
-        .route("/open-api/v3/card/bins", get(oh::bins))
-        .route(
-            "/open-api/v3/cardholders",
-            post(oh::cardholders_create).get(oh::cardholders_list),
-        )
-        .route("/open-api/v3/cardholders/{id}", get(oh::cardholders_get))
-        .route("/open-api/v3/prepaid-card", post(oh::prepaid_card))
-        .route(
-            "/open-api/v3/cards/{id}/private-info/access-token",
-            get(oh::display_token),
-        )
-        .route(
-            "/open-api/v3/cards",
-            post(handlers::cards_create).get(handlers::cards_list),
-        )
-        .route("/open-api/v3/cards/wallets", get(handlers::wallets))
-        .route(
-            "/open-api/v3/cards/transfer-in",
-            post(handlers::transfer_in),
-        )
-        .route(
-            "/open-api/v3/cards/transfer-out",
-            post(handlers::transfer_out),
-        )
-        .route("/open-api/v3/cards/{id}", get(handlers::cards_get))
-        .route(
-            "/open-api/v3/card/transactions",
-            get(handlers::card_transactions),
-        )
-        .route(
-            "/open-api/v3/card-negative/accounts",
-            get(handlers::negative_accounts),
-        )
-        .route(
-            "/open-api/v3/card-negative/bills",
-            get(handlers::negative_bills),
-        )
-        .route(
-            "/open-api/v3/card-negative/repayments",
-            get(handlers::negative_repayments),
-        )
-        .route(
-            "/open-api/v3/business/legal-entity",
-            post(gh::legal_entity_create),
-        )
-        .route(
-            "/open-api/v3/business/legal-entity/{id}",
-            get(gh::legal_entity_get),
-        )
-        .route(
-            "/open-api/v3/business/accounts",
-            post(gh::business_accounts_create).get(gh::business_accounts_list),
-        )
-        .route(
-            "/open-api/v3/business/accounts/transactions",
-            get(gh::transactions_list),
-        )
-        .route(
-            "/open-api/v3/business/accounts/{id}",
-            get(gh::business_accounts_get),
-        )
-        .route(
-            "/open-api/v3/business/accounts/{id}/balance",
-            get(gh::business_accounts_balance),
-        )
-        .route(
-            "/open-api/v3/business/account/{id}/bank-account",
-            post(gh::bank_account_create),
-        )
-        .route(
-            "/open-api/v3/business/transfer/external",
-            post(gh::transfer_external),
-        )
-        .route(
-            "/open-api/v3/business/transfer/external/{id}/cancel",
-            post(gh::transfer_cancel),
-        )
+    routes().split_for_parts().0
+}
+
+/// The OpenAPI 3.1 document of the Interlace API.
+pub(crate) fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::finish(routes().into_openapi())
 }
 
 /// An unknown path under `/open-api/`: 404 in the envelope.

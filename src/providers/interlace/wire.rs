@@ -8,11 +8,14 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::Object;
 
 use super::error::IlError;
 use crate::clock::Timestamp;
 use crate::http_util::json_kind;
 use crate::money::format_fixed;
+use crate::providers::schema::{integer_enum, string_enum};
 
 pub type Body = Map<String, Value>;
 pub type Query = HashMap<String, String>;
@@ -119,7 +122,7 @@ pub fn query_required<'a>(query: &'a Query, name: &str) -> Result<&'a str, IlErr
 }
 
 /// A page of a list: `{list, total}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListData<T> {
     pub list: Vec<T>,
     pub total: usize,
@@ -149,13 +152,13 @@ impl<T> ListData<T> {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuthorizeData {
     pub timestamp: i64,
     pub code: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenData {
     pub access_token: String,
@@ -164,7 +167,7 @@ pub struct TokenData {
     pub timestamp: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardView {
     pub id: String,
@@ -173,16 +176,19 @@ pub struct CardView {
     pub currency: String,
     pub bin: String,
     pub card_last_four: String,
+    #[schema(schema_with = card_mode_schema)]
     pub card_mode: String,
+    #[schema(schema_with = card_status_schema)]
     pub status: String,
     pub label: String,
     pub balance_id: Option<String>,
     pub budget_id: Option<String>,
     pub cardholder_id: String,
+    /// Epoch milliseconds.
     pub create_time: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferView {
     pub id: String,
@@ -193,28 +199,37 @@ pub struct TransferView {
     pub fee: String,
     pub currency: String,
     #[serde(rename = "type")]
+    #[schema(schema_with = transfer_type_schema)]
     pub kind: String,
+    #[schema(schema_with = transfer_status_schema)]
     pub status: String,
+    /// Epoch milliseconds.
     pub create_time: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WalletView {
     pub id: String,
     pub available: String,
     pub currency: String,
     /// 0 Infinity, 1 budget, 2 prepaid card.
+    #[schema(schema_with = wallet_type_schema)]
     pub object_type: u8,
 }
 
-#[derive(Debug, Serialize)]
+/// A card transaction record.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CardTransactionView)]
 pub struct TransactionView {
     pub id: String,
     pub card_id: String,
     pub account_id: String,
+    /// Epoch milliseconds.
     pub create_time: String,
+    /// The first two digits of the ISO 8583 processing code (quirks.rs).
+    #[schema(schema_with = processing_code_schema)]
     pub processing_code: String,
     pub transaction_amount: String,
     pub transaction_currency: String,
@@ -223,46 +238,57 @@ pub struct TransactionView {
     pub merchant_name: String,
     pub merchant_city: String,
     pub merchant_country: String,
+    #[schema(schema_with = transaction_type_schema)]
     pub transaction_type: String,
     pub mcc: String,
+    #[schema(schema_with = transaction_status_schema)]
     pub status: String,
+    /// `1003` / `1005` for a clearing above / below its authorisation, else `null`.
+    #[schema(schema_with = business_code_schema)]
     pub business_code: Option<String>,
 }
 
 /// AccountNegative, exactly the seed's fields (`type` an integer).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountNegativeView {
     pub account_id: String,
     pub account_name: String,
     pub account_en: String,
     pub display_id: String,
+    /// 0 the main account, 1 a sub-account.
     #[serde(rename = "type")]
+    #[schema(schema_with = account_type_schema)]
     pub kind: u8,
     pub card_negative: String,
     pub budget_negative: String,
     pub currency: String,
+    /// Epoch milliseconds.
     pub stat_time: String,
 }
 
 /// AccountNegativeBill, exactly the seed's fields (`total` a string).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BillView {
     pub account_id: String,
     pub display_id: String,
+    /// Epoch milliseconds.
     pub create_time: String,
+    /// The number of rows in the bill's CSV.
     pub total: String,
     pub negative_url: String,
 }
 
 /// AccountRepayment, exactly the seed's fields (`type` a string, `repayTime` an integer).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RepaymentView {
     pub account_id: String,
     pub display_id: String,
+    /// `"0"` the main account, `"1"` a sub-account.
     #[serde(rename = "type")]
+    #[schema(schema_with = account_type_text_schema)]
     pub kind: String,
     pub currency: String,
     pub card_negative: String,
@@ -271,6 +297,7 @@ pub struct RepaymentView {
     pub budget_settle_amount: String,
     pub card_unpaid_amount: String,
     pub budget_unpaid_amount: String,
+    /// Epoch milliseconds.
     pub repay_time: i64,
 }
 
@@ -302,4 +329,63 @@ pub struct AdminInventory {
     pub cards: Vec<String>,
     pub business_accounts: Vec<String>,
     pub legal_entities: Vec<String>,
+}
+
+/// Card modes a card carries.
+pub const CARD_MODES: [&str; 2] = ["VIRTUAL_CARD", "PHYSICAL_CARD"];
+
+/// The kinds of card transaction records (`transactionType`).
+pub const TRANSACTION_TYPES: [&str; 5] = ["authorization", "clearing", "reversal", "refund", "fee"];
+
+/// The statuses of card transaction records.
+pub const TRANSACTION_STATUSES: [&str; 3] = ["PENDING", "CLOSED", "FAIL"];
+
+fn card_mode_schema() -> Object {
+    string_enum(CARD_MODES)
+}
+
+fn card_status_schema() -> Object {
+    string_enum(super::state::card_status::ALL)
+}
+
+fn transfer_type_schema() -> Object {
+    string_enum(["TRANSFER_IN", "TRANSFER_OUT"])
+}
+
+fn transfer_status_schema() -> Object {
+    string_enum(["CLOSED"])
+}
+
+fn wallet_type_schema() -> Object {
+    integer_enum([0, 1, 2])
+}
+
+fn processing_code_schema() -> Object {
+    string_enum(["00", "20", "19"])
+}
+
+fn transaction_type_schema() -> Object {
+    string_enum(TRANSACTION_TYPES)
+}
+
+fn transaction_status_schema() -> Object {
+    string_enum(TRANSACTION_STATUSES)
+}
+
+fn business_code_schema() -> Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::String,
+            utoipa::openapi::schema::Type::Null,
+        ]))
+        .enum_values(Some([Some("1003"), Some("1005"), None]))
+        .build()
+}
+
+fn account_type_schema() -> Object {
+    integer_enum([0, 1])
+}
+
+fn account_type_text_schema() -> Object {
+    string_enum(["0", "1"])
 }

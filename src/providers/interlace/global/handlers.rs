@@ -9,11 +9,28 @@ use super::ops;
 use super::state::TRANSACTION_STATUSES;
 use super::wire::{BalanceView, BusinessAccountView, LegalEntityView, TransactionView};
 use crate::money::Currency;
-use crate::providers::interlace::error::IlError;
+use crate::providers::interlace::error::{Envelope, ErrorEnvelope, IlError};
 use crate::providers::interlace::extract::Authed;
 use crate::providers::interlace::ops as card_ops;
+use crate::providers::interlace::requests::{
+    BankAccountRequest, BusinessAccountQuery, BusinessAccountRequest, GlobalTransactionQuery,
+    LegalEntityRequest, PageQuery, TimeQuery, TransferAnswer, TransferExternalRequest,
+};
 use crate::providers::interlace::wire::{self, ListData};
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/business/legal-entity",
+    tag = "global accounts",
+    operation_id = "legal_entity_create",
+    summary = "Start a legal entity's review for an account",
+    description = "It starts PENDING; the tenant clock moves it to PROCESSING, then ACTIVE, after the scenario's delays (quirks.rs, \"Legal entities\").",
+    request_body = LegalEntityRequest,
+    responses(
+        (status = 200, description = "The legal entity, or a business error", body = Envelope<LegalEntityView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/business/legal-entity` `{accountId, accountName?}`.
 pub(crate) async fn legal_entity_create(req: Authed) -> Response {
     req.run(|w, r| {
@@ -27,6 +44,18 @@ pub(crate) async fn legal_entity_create(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/business/legal-entity/{id}",
+    tag = "global accounts",
+    operation_id = "legal_entity_get",
+    summary = "A legal entity",
+    params(("id" = String, Path, description = "The legal entity id")),
+    responses(
+        (status = 200, description = "The legal entity, or 010003 when there is none", body = Envelope<LegalEntityView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/business/legal-entity/{id}`.
 pub(crate) async fn legal_entity_get(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -46,6 +75,19 @@ fn currency(code: &str) -> Result<Currency, IlError> {
     Currency::parse(code).map_err(|_| IlError::param(format!("currency {code:?} is not known")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/business/accounts",
+    tag = "global accounts",
+    operation_id = "business_accounts_create",
+    summary = "Open a business account, with its first bank account",
+    description = "Needs an ACTIVE legal entity. It opens with one bank account in its currency (quirks.rs, \"A business account opens with one bank account\").",
+    request_body = BusinessAccountRequest,
+    responses(
+        (status = 200, description = "The business account, or a business error", body = Envelope<BusinessAccountView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/business/accounts` `{accountId, nickname, currency, purpose?}`.
 pub(crate) async fn business_accounts_create(req: Authed) -> Response {
     req.run(|w, r| {
@@ -65,6 +107,18 @@ pub(crate) async fn business_accounts_create(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/business/accounts",
+    tag = "global accounts",
+    operation_id = "business_accounts_list",
+    summary = "Business accounts, newest first",
+    params(BusinessAccountQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of business accounts, or a business error", body = Envelope<ListData<BusinessAccountView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/business/accounts?accountId=&currency=&page=&limit=`.
 pub(crate) async fn business_accounts_list(req: Authed) -> Response {
     req.run(|w, r| {
@@ -93,6 +147,18 @@ pub(crate) async fn business_accounts_list(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/business/accounts/{id}",
+    tag = "global accounts",
+    operation_id = "business_accounts_get",
+    summary = "A business account",
+    params(("id" = String, Path, description = "The business account id")),
+    responses(
+        (status = 200, description = "The business account, or 010003 when there is none", body = Envelope<BusinessAccountView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/business/accounts/{id}`.
 pub(crate) async fn business_accounts_get(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -104,6 +170,19 @@ pub(crate) async fn business_accounts_get(Path(id): Path<String>, req: Authed) -
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/business/accounts/{id}/balance",
+    tag = "global accounts",
+    operation_id = "business_accounts_balance",
+    summary = "A business account's balance",
+    description = "`pending` is the sum of inbound deposits still on their way (quirks.rs, \"pending\").",
+    params(("id" = String, Path, description = "The business account id")),
+    responses(
+        (status = 200, description = "The balance, or 010003 when there is no such account", body = Envelope<BalanceView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/business/accounts/{id}/balance`.
 pub(crate) async fn business_accounts_balance(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -130,6 +209,20 @@ pub(crate) async fn business_accounts_balance(Path(id): Path<String>, req: Authe
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/business/account/{id}/bank-account",
+    tag = "global accounts",
+    operation_id = "bank_account_create",
+    summary = "Add a bank account to a business account",
+    description = "GBP and EUR get an IBAN, USD an account number with an ABA routing number (quirks.rs, \"Bank accounts\").",
+    params(("id" = String, Path, description = "The business account id")),
+    request_body = BankAccountRequest,
+    responses(
+        (status = 200, description = "The business account with its bank accounts, or a business error", body = Envelope<BusinessAccountView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/business/account/{id}/bank-account` `{accountName?}`: `id` is the
 /// business account's id.
 pub(crate) async fn bank_account_create(Path(id): Path<String>, req: Authed) -> Response {
@@ -144,6 +237,19 @@ pub(crate) async fn bank_account_create(Path(id): Path<String>, req: Authed) -> 
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/business/accounts/transactions",
+    tag = "global accounts",
+    operation_id = "business_transactions_list",
+    summary = "Global-account transactions, newest first",
+    description = "A transaction carries no time; `startTime` and `endTime` filter on the time the sandbox keeps (quirks.rs, \"Transactions\").",
+    params(GlobalTransactionQuery, TimeQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of transactions, or a business error", body = Envelope<ListData<TransactionView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/business/accounts/transactions?accountId=&businessAccountId=&businessType=&status=&startTime=&endTime=`.
 pub(crate) async fn transactions_list(req: Authed) -> Response {
     req.run(|w, r| {
@@ -197,6 +303,19 @@ pub(crate) async fn transactions_list(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/business/transfer/external",
+    tag = "global accounts",
+    operation_id = "transfer_external",
+    summary = "An outbound transfer from a business account, or a transfer between two accounts' Infinity balances",
+    description = "Without `to`: the global-account OUTBOUND transfer, PENDING until it settles on the tenant clock. With `to`: money between two accounts' Infinity balances, fee 0, CLOSED at once; a recipient not initialised answers 010021 (quirks.rs, \"Onboarding\").",
+    request_body = TransferExternalRequest,
+    responses(
+        (status = 200, description = "The transaction or the account transfer, or a business error", body = TransferAnswer),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/business/transfer/external` `{clientTransactionId, amount,
 /// currency, from: {id}, beneficiary?: {name}, counterparty?, reference?}`.
 pub(crate) async fn transfer_external(req: Authed) -> Response {
@@ -231,6 +350,19 @@ pub(crate) async fn transfer_external(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/business/transfer/external/{id}/cancel",
+    tag = "global accounts",
+    operation_id = "transfer_cancel",
+    summary = "Cancel a PENDING outbound transfer (the sandbox's own)",
+    description = "USER_CANCELLED; amount and fee go back. Not in Interlace's published documentation (quirks.rs, \"Cancel\").",
+    params(("id" = String, Path, description = "The transaction id")),
+    responses(
+        (status = 200, description = "The transaction, or a business error", body = Envelope<TransactionView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/business/transfer/external/{id}/cancel`: cancels a PENDING
 /// transfer (USER_CANCELLED; amount and fee back). A sandbox path (README).
 pub(crate) async fn transfer_cancel(Path(id): Path<String>, req: Authed) -> Response {

@@ -3,18 +3,20 @@
 //! string and its `createTime` 10-digit seconds.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::state::{BusinessAccount, GlobalTx, LegalEntity};
 use crate::providers::interlace::wire::{money, ms};
 use crate::tenant::World;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LegalEntityView {
     pub account_id: String,
     pub account_name: String,
     pub id: String,
     pub message: String,
+    #[schema(schema_with = legal_entity_status_schema)]
     pub status: String,
 }
 
@@ -30,13 +32,14 @@ impl LegalEntityView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BankAccountView {
     pub status: String,
     pub currency: String,
     pub account_no: String,
     pub account_id: String,
+    /// Unix seconds, 10 digits (quirks.rs).
     pub create_time: String,
     pub bank_name: String,
     pub routing_type: String,
@@ -48,11 +51,12 @@ pub struct BankAccountView {
     pub branch_code: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BusinessAccountView {
     pub id: String,
     pub account_id: String,
+    /// Epoch milliseconds.
     pub create_time: String,
     pub nickname: String,
     pub purpose: String,
@@ -95,7 +99,7 @@ impl BusinessAccountView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FeeView {
     pub amount: String,
@@ -103,8 +107,10 @@ pub struct FeeView {
     pub fee_type: u8,
 }
 
-#[derive(Debug, Serialize)]
+/// A global-account transaction.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = BusinessTransactionView)]
 pub struct TransactionView {
     pub id: String,
     pub account_id: String,
@@ -113,7 +119,9 @@ pub struct TransactionView {
     pub settlement_amount: String,
     pub transaction_display_id: String,
     pub fees: Vec<FeeView>,
+    #[schema(schema_with = business_type_schema)]
     pub business_type: String,
+    #[schema(schema_with = transaction_status_schema)]
     pub status: String,
     pub reference: String,
     pub origin_transfer_id: String,
@@ -149,7 +157,7 @@ impl TransactionView {
 }
 
 /// `GET /open-api/v3/business/accounts/{id}/balance`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceView {
     pub balance_id: String,
@@ -157,4 +165,16 @@ pub struct BalanceView {
     pub available: String,
     /// Inbound deposits on their way (not yet CLOSED, REJECTED, CANCELLED or UNKNOWN).
     pub pending: String,
+}
+
+fn legal_entity_status_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(super::state::LEGAL_ENTITY_STATUSES)
+}
+
+fn business_type_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(["INBOUND", "OUTBOUND"])
+}
+
+fn transaction_status_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(super::state::TRANSACTION_STATUSES)
 }

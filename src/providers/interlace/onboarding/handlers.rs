@@ -16,10 +16,15 @@ use super::wire::{
     AccountTransferView, BinView, CardholderCreated, CardholderView, CddView, DisplayTokenView,
     KycCaseView, RegisteredView, SideView,
 };
-use crate::providers::interlace::error::IlError;
+use crate::providers::interlace::error::{Envelope, ErrorEnvelope, IlError};
 use crate::providers::interlace::extract::Authed;
 use crate::providers::interlace::handlers::card_view;
 use crate::providers::interlace::ops as core;
+use crate::providers::interlace::requests::{
+    AccountFilter, AccountQuery, CardholderRequest, KycRequest, KycReviewRequest, PageQuery,
+    PrepaidCardRequest, RegisterRequest, UploadForm,
+};
+use crate::providers::interlace::wire::CardView;
 use crate::providers::interlace::wire::{self, Body, ListData, money, ms};
 use crate::request::AppState;
 
@@ -82,6 +87,19 @@ fn email(body: &Body) -> Result<String, IlError> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/accounts/register",
+    tag = "accounts",
+    operation_id = "register",
+    summary = "Register a sub-account under a main account",
+    description = "The sub-account is type 1 with kycStatus `Na` and no Infinity balance until initialised; an email registers once (quirks.rs, \"Onboarding\").",
+    request_body = RegisterRequest,
+    responses(
+        (status = 200, description = "The new account, or a business error", body = Envelope<RegisteredView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/accounts/register` (and `/open-api/v1/accounts/register`):
 /// `{email, name, parentAccountId, phoneNumber?, phoneCountryCode?}`.
 pub(crate) async fn register(req: Authed) -> Response {
@@ -105,6 +123,23 @@ pub(crate) async fn register(req: Authed) -> Response {
             status: "ACTIVE",
         })
     })
+}
+
+#[utoipa::path(
+    post,
+    path = "/open-api/v1/accounts/register",
+    tag = "accounts",
+    operation_id = "register_v1",
+    summary = "Register a sub-account under a main account (the v1 path)",
+    description = "The same as `POST /open-api/v3/accounts/register`.",
+    request_body = RegisterRequest,
+    responses(
+        (status = 200, description = "The new account, or a business error", body = Envelope<RegisteredView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
+pub(crate) async fn register_v1(req: Authed) -> Response {
+    register(req).await
 }
 
 /// The file type read from the first bytes: JPEG, PNG or PDF.
@@ -163,6 +198,20 @@ fn upload_error(text: &str, status: StatusCode) -> IlError {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/files/upload",
+    tag = "accounts",
+    operation_id = "files_upload",
+    summary = "Upload KYC files",
+    description = "Answers the file ids in upload order. Types are read from the bytes (JPEG, PNG, PDF); 5 MiB a file, 10 files and 20 MiB a request. Only metadata is kept.",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The file ids, or a business error", body = Envelope<Vec<String>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+        (status = 413, description = "A request over 20 MiB", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/files/upload`: multipart `accountId` and one or more `files`
 /// (JPEG, PNG or PDF, 5 MiB each, 10 at most); answers the file ids in order.
 pub(crate) async fn upload(State(state): State<AppState>, req: Request) -> Response {
@@ -225,6 +274,20 @@ pub(crate) async fn upload(State(state): State<AppState>, req: Request) -> Respo
     authed.run(|w, _| ops::upload(w, &account_id, &files))
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/accounts/{accountId}/kyc",
+    tag = "accounts",
+    operation_id = "kyc_submit",
+    summary = "Submit a sub-account's KYC",
+    description = "The case answers `PENDING`; the account's kycStatus goes `Pending` and the review ends on the tenant clock. Resubmission is refused while a case is pending or after it passed (quirks.rs, \"KYC\").",
+    params(("accountId" = String, Path, description = "The account id")),
+    request_body = KycRequest,
+    responses(
+        (status = 200, description = "The case, or a business error", body = Envelope<KycCaseView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/accounts/{accountId}/kyc`.
 pub(crate) async fn kyc(Path(account_id): Path<String>, req: Authed) -> Response {
     req.run(|w, r| {
@@ -290,6 +353,19 @@ pub(crate) async fn kyc(Path(account_id): Path<String>, req: Authed) -> Response
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/vcc/simulate/kyc/review",
+    tag = "accounts",
+    operation_id = "kyc_review_simulate",
+    summary = "End a KYC review with an outcome (a sandbox simulation)",
+    description = "Answers the CDD detail, or 010787 when the account has no case under review.",
+    request_body = KycReviewRequest,
+    responses(
+        (status = 200, description = "The CDD detail, or a business error", body = Envelope<CddView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/vcc/simulate/kyc/review` `{accountId, status, message?}`: the
 /// sandbox-only review.
 pub(crate) async fn simulate_review(req: Authed) -> Response {
@@ -303,6 +379,19 @@ pub(crate) async fn simulate_review(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v2/accounts/{accountId}/initialization",
+    tag = "accounts",
+    operation_id = "account_initialize",
+    summary = "Initialise a sub-account's Infinity balance",
+    description = "010787 before KYC passed; idempotent (`true`).",
+    params(("accountId" = String, Path, description = "The account id")),
+    responses(
+        (status = 200, description = "`true`, or a business error", body = Envelope<bool>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v2/accounts/{accountId}/initialization`: answers `true`.
 pub(crate) async fn initialize(Path(account_id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -311,6 +400,19 @@ pub(crate) async fn initialize(Path(account_id): Path<String>, req: Authed) -> R
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/accounts/cdd/detail/{accountId}",
+    tag = "accounts",
+    operation_id = "cdd_detail",
+    summary = "An account's KYC status and latest case",
+    description = "Interlace publishes no shape; the case fields are `null` before a submission (quirks.rs, \"CDD detail\").",
+    params(("accountId" = String, Path, description = "The account id")),
+    responses(
+        (status = 200, description = "The CDD detail, or a business error", body = Envelope<CddView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/accounts/cdd/detail/{accountId}`.
 pub(crate) async fn cdd_detail(Path(account_id): Path<String>, req: Authed) -> Response {
     req.run(|w, _| {
@@ -319,6 +421,19 @@ pub(crate) async fn cdd_detail(Path(account_id): Path<String>, req: Authed) -> R
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/card/bins",
+    tag = "cards",
+    operation_id = "card_bins",
+    summary = "The card BINs cards are issued on",
+    description = "Five fixed BINs on every tenant; `type` 0 issues prepaid cards, 1 budget cards (quirks.rs, \"BINs\").",
+    params(AccountFilter, PageQuery),
+    responses(
+        (status = 200, description = "A page of BINs, or a business error", body = Envelope<ListData<BinView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/card/bins?accountId=&page=&limit=`.
 pub(crate) async fn bins(req: Authed) -> Response {
     req.run(|w, r| {
@@ -334,12 +449,25 @@ pub(crate) async fn bins(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/cardholders",
+    tag = "cards",
+    operation_id = "cardholders_create",
+    summary = "Create a cardholder on a BIN",
+    description = "It starts PENDING and its review ends on the tenant clock (at once by default).",
+    request_body = CardholderRequest,
+    responses(
+        (status = 200, description = "The cardholder, or a business error", body = Envelope<CardholderCreated>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/cardholders`.
 pub(crate) async fn cardholders_create(req: Authed) -> Response {
     req.run(|w, r| {
         let b = &r.body;
         let tier = wire::opt_str(b, "cardholderTier")?.unwrap_or("CONSUMER");
-        if tier != "CONSUMER" && tier != "BUSINESS" {
+        if !super::state::CARDHOLDER_TIERS.contains(&tier) {
             return Err(IlError::param(format!(
                 "cardholderTier must be CONSUMER or BUSINESS, got {tier:?}"
             )));
@@ -374,6 +502,18 @@ pub(crate) async fn cardholders_create(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cardholders/{id}",
+    tag = "cards",
+    operation_id = "cardholders_get",
+    summary = "A cardholder",
+    params(("id" = String, Path, description = "The cardholder id"), AccountFilter),
+    responses(
+        (status = 200, description = "The cardholder, or 010003 when there is none", body = Envelope<CardholderView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cardholders/{id}?accountId=`.
 pub(crate) async fn cardholders_get(Path(id): Path<String>, req: Authed) -> Response {
     req.run(|w, r| {
@@ -393,6 +533,18 @@ pub(crate) async fn cardholders_get(Path(id): Path<String>, req: Authed) -> Resp
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cardholders",
+    tag = "cards",
+    operation_id = "cardholders_list",
+    summary = "Cardholders, newest first",
+    params(AccountFilter, PageQuery),
+    responses(
+        (status = 200, description = "A page of cardholders, or a business error", body = Envelope<ListData<CardholderView>>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cardholders?accountId=&page=&limit=`, newest first.
 pub(crate) async fn cardholders_list(req: Authed) -> Response {
     req.run(|w, r| {
@@ -418,6 +570,19 @@ pub(crate) async fn cardholders_list(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/open-api/v3/prepaid-card",
+    tag = "cards",
+    operation_id = "prepaid_card",
+    summary = "Issue a prepaid card to a cardholder on a BIN",
+    description = "Needs an ACTIVE cardholder enrolled on the BIN (010200 while PENDING or INACTIVE). Answers the card as `GET /open-api/v3/cards/{id}` does.",
+    request_body = PrepaidCardRequest,
+    responses(
+        (status = 200, description = "The card, or a business error", body = Envelope<CardView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `POST /open-api/v3/prepaid-card` `{accountId, binId, cardholderId, referenceId,
 /// cardMode, amount?, useType?, label?}` with `Idempotency-Key`.
 pub(crate) async fn prepaid_card(req: Authed) -> Response {
@@ -456,6 +621,19 @@ pub(crate) async fn prepaid_card(req: Authed) -> Response {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-api/v3/cards/{cardId}/private-info/access-token",
+    tag = "cards",
+    operation_id = "card_display_token",
+    summary = "A token that opens the card's number, expiry and CVV once",
+    description = "Valid 300 s; the sandbox's display page `/t/{tenant}/files/interlace/card-display/{token}` stands in for Interlace's hosted iframe (quirks.rs, \"private-info\").",
+    params(("cardId" = String, Path, description = "The card id"), AccountQuery),
+    responses(
+        (status = 200, description = "The token, or a business error", body = Envelope<DisplayTokenView>),
+        (status = 401, description = "No, an unknown or an expired x-access-token", body = ErrorEnvelope),
+    )
+)]
 /// `GET /open-api/v3/cards/{cardId}/private-info/access-token?accountId=`.
 pub(crate) async fn display_token(Path(card_id): Path<String>, req: Authed) -> Response {
     req.run(|w, r| {

@@ -25,6 +25,9 @@ pub(crate) mod cardholder_status {
     pub(crate) const ALL: [&str; 3] = [PENDING, ACTIVE, INACTIVE];
 }
 
+/// The tiers a cardholder is created in.
+pub(crate) const CARDHOLDER_TIERS: [&str; 2] = ["CONSUMER", "BUSINESS"];
+
 record_handle!(
     /// A KYC case's position in `Onboarding::cases`.
     pub(crate) CaseIdx => KycCase

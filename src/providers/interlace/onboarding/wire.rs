@@ -3,6 +3,7 @@
 //! epoch-millisecond strings, amounts 2-decimal strings).
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::bins::Bin;
 use super::ops::kyc_status_of;
@@ -11,28 +12,32 @@ use crate::providers::interlace::state::AccountIdx;
 use crate::providers::interlace::wire::ms;
 use crate::tenant::World;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredView {
     pub id: String,
     pub display_id: String,
+    #[schema(value_type = String, example = "ACTIVE")]
     pub status: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KycCaseView {
     pub case_id: String,
     pub account_id: String,
+    /// `PENDING` on submission (quirks.rs).
+    #[schema(example = "PENDING")]
     pub status: String,
 }
 
 /// `GET /open-api/v3/accounts/cdd/detail/{accountId}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CddView {
     pub account_id: String,
     pub display_id: String,
+    #[schema(schema_with = kyc_status_schema)]
     pub kyc_status: String,
     pub message: String,
     pub case_id: Option<String>,
@@ -42,7 +47,9 @@ pub struct CddView {
     pub nationality: Option<String>,
     pub id_type: Option<String>,
     pub country: Option<String>,
+    /// Epoch milliseconds.
     pub submit_time: Option<String>,
+    /// Epoch milliseconds.
     pub review_time: Option<String>,
 }
 
@@ -74,29 +81,38 @@ impl CddView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
     pub avs: bool,
     pub three_ds: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PurchaseLimit {
+    #[schema(value_type = String)]
     pub day: &'static str,
+    #[schema(value_type = String)]
     pub single: &'static str,
+    #[schema(value_type = String)]
     pub lifetime: &'static str,
 }
 
 /// The card BIN object.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BinView {
+    #[schema(value_type = String)]
     pub id: &'static str,
+    #[schema(value_type = String)]
     pub bin: &'static str,
+    /// 0 issues prepaid cards, 1 budget cards.
     #[serde(rename = "type")]
+    #[schema(schema_with = bin_type_schema)]
     pub kind: u8,
+    #[schema(value_type = Vec<String>)]
     pub currencies: &'static [&'static str],
+    #[schema(value_type = String)]
     pub network: &'static str,
     pub verification: Verification,
     pub purchase_limit: PurchaseLimit,
@@ -126,22 +142,25 @@ impl BinView {
 }
 
 /// The answer to a cardholder creation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardholderCreated {
     pub id: String,
+    #[schema(schema_with = cardholder_status_schema)]
     pub status: String,
     pub card_bin_list: Vec<String>,
 }
 
 /// A cardholder as `GET /open-api/v3/cardholders/{id}` and the list show it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardholderView {
     pub id: String,
     pub account_id: String,
+    #[schema(schema_with = cardholder_status_schema)]
     pub status: String,
     pub reject_reason: Option<String>,
+    #[schema(schema_with = cardholder_tier_schema)]
     pub cardholder_tier: String,
     pub first_name: String,
     pub last_name: String,
@@ -152,6 +171,7 @@ pub struct CardholderView {
     pub phone_number: String,
     pub phone_country_code: String,
     pub card_bin_list: Vec<String>,
+    /// Epoch milliseconds.
     pub create_time: String,
 }
 
@@ -178,7 +198,7 @@ impl CardholderView {
 }
 
 /// The card-display token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DisplayTokenView {
     pub access_token: String,
@@ -187,17 +207,19 @@ pub struct DisplayTokenView {
 }
 
 /// One side of an account-to-account transfer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SideView {
     pub id: String,
     pub account_id: String,
     pub currency: String,
+    /// 0, the Infinity balance.
+    #[schema(schema_with = side_type_schema)]
     pub business_type: u8,
 }
 
 /// An account-to-account transfer between Infinity balances.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountTransferView {
     pub id: String,
@@ -205,8 +227,29 @@ pub struct AccountTransferView {
     pub amount: String,
     pub fee: String,
     pub currency: String,
+    #[schema(value_type = String, example = "CLOSED")]
     pub status: &'static str,
     pub from: SideView,
     pub to: SideView,
     pub create_time: String,
+}
+
+fn kyc_status_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(super::state::kyc_status::ALL)
+}
+
+fn cardholder_status_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(super::state::cardholder_status::ALL)
+}
+
+fn cardholder_tier_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::string_enum(super::state::CARDHOLDER_TIERS)
+}
+
+fn bin_type_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::integer_enum([0, 1])
+}
+
+fn side_type_schema() -> utoipa::openapi::schema::Object {
+    crate::providers::schema::integer_enum([0])
 }
