@@ -1,6 +1,7 @@
 //! Micro-benchmarks (`cargo bench`) for the hot paths the load benchmark (`bench/run`)
 //! cannot isolate: HyperCard's canonical string and RSA signature check, which every
-//! signed request pays, and one ledger posting, which every money movement pays.
+//! signed request pays (through ring and through RustCrypto's rsa, side by side), push
+//! signing, and one ledger posting, which every money movement pays.
 //! Criterion keeps the last run under `target/criterion`, so a change shows as a
 //! regression or an improvement against it.
 
@@ -11,7 +12,7 @@ use card_sandbox::clock::{Stopwatch, Timestamp};
 use card_sandbox::ledger::{AccountKind, AccountSpec, EntryDraft, Ledger, Metadata};
 use card_sandbox::money::Currency;
 use card_sandbox::providers::hypercard::canonical::canonical_string;
-use card_sandbox::providers::hypercard::signature::{PrivateKey, PublicKey};
+use card_sandbox::providers::hypercard::signature::{PrivateKey, PublicKey, Verifier};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -55,6 +56,22 @@ fn hypercard_signature(c: &mut Criterion) {
             let canonical = canonical_string(black_box(&headers), black_box(&body));
             assert!(public.verify(&canonical, black_box(&signature)));
         });
+    });
+    // The verifier comparison behind the choice in ARCHITECTURE.md ("Dependencies"):
+    // the same RSA-1024 check through ring and through RustCrypto's rsa.
+    let canonical = canonical_string(&headers, &body);
+    for (name, verifier) in [
+        ("verify/ring", Verifier::Ring),
+        ("verify/rsa", Verifier::RustCrypto),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| assert!(public.verify_with(verifier, &canonical, black_box(&signature))));
+        });
+    }
+    // Push signing (every HyperCard webhook), which stays with rsa: ring does not sign
+    // with keys under 2048 bits.
+    group.bench_function("sign/rsa", |b| {
+        b.iter(|| private.sign(black_box(&canonical)));
     });
     group.finish();
 }

@@ -2,7 +2,10 @@
 //! string, base64-encoded in the `signature` header.
 //!
 //! It owns reading RSA keys from PEM (PKCS#8 and PKCS#1), signing, verifying, and the set
-//! of headers a signed request carries. What the signature covers is `canonical.rs`'s
+//! of headers a signed request carries. Verification, which every signed request pays,
+//! goes through `ring` (RSA-1024 in about a fifth of RustCrypto's time; ARCHITECTURE.md,
+//! "Dependencies"); keys under 1024 bits, which `ring` refuses, and signing stay with
+//! RustCrypto's `rsa`. What the signature covers is `canonical.rs`'s
 //! business; which key belongs to which merchant, and whether a timestamp or nonce is
 //! fresh, is the caller's. Requests are signed with the merchant's private key and
 //! verified with its public key; push notifications the other way round, with the
@@ -12,11 +15,11 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPublicKey};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::sha2::Sha256;
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::signature::{SignatureEncoding, Signer, Verifier as _};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{Map, Value};
@@ -46,11 +49,35 @@ pub enum KeyError {
     TooSmall { bits: usize },
 }
 
+/// Which implementation checks a signature: `ring` (the default for keys of 1024 bits
+/// and more) or RustCrypto's `rsa` (any size; kept for smaller keys and for the
+/// comparison in `cargo bench`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verifier {
+    Ring,
+    RustCrypto,
+}
+
+/// The smallest modulus `ring` verifies.
+const RING_MIN_BITS: usize = 1024;
+
 /// An RSA public key that verifies HyperCard signatures.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey(RsaPublicKey);
+pub struct PublicKey {
+    key: RsaPublicKey,
+    /// The PKCS#1 `RSAPublicKey` DER `ring` reads; `None` under [`RING_MIN_BITS`].
+    der: Option<Vec<u8>>,
+}
 
 impl PublicKey {
+    fn new(key: RsaPublicKey) -> Self {
+        let der = (key.n().bits() >= RING_MIN_BITS)
+            .then(|| key.to_pkcs1_der().ok())
+            .flatten()
+            .map(|der| der.as_bytes().to_vec());
+        Self { key, der }
+    }
+
     /// Reads `-----BEGIN PUBLIC KEY-----` (SPKI) or `-----BEGIN RSA PUBLIC KEY-----`
     /// (PKCS#1). Text around the PEM block is ignored.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
@@ -71,25 +98,46 @@ impl PublicKey {
             }
         }?;
         check_size(&key)?;
-        Ok(Self(key))
+        Ok(Self::new(key))
     }
 
     /// Whether `signature_b64` (standard base64 with padding) is this key's signature of
     /// `canonical`. False for bad base64, a wrong length or a wrong signature.
     pub fn verify(&self, canonical: &str, signature_b64: &str) -> bool {
+        let verifier = if self.der.is_some() {
+            Verifier::Ring
+        } else {
+            Verifier::RustCrypto
+        };
+        self.verify_with(verifier, canonical, signature_b64)
+    }
+
+    /// [`PublicKey::verify`] with a chosen implementation; `Ring` on a key under 1024
+    /// bits falls back to RustCrypto.
+    pub fn verify_with(&self, verifier: Verifier, canonical: &str, signature_b64: &str) -> bool {
         let Ok(bytes) = STANDARD.decode(signature_b64) else {
             return false;
         };
-        let Ok(signature) = Signature::try_from(bytes.as_slice()) else {
-            return false;
-        };
-        VerifyingKey::<Sha256>::new(self.0.clone())
-            .verify(canonical.as_bytes(), &signature)
-            .is_ok()
+        match (verifier, &self.der) {
+            (Verifier::Ring, Some(der)) => ring::signature::UnparsedPublicKey::new(
+                &ring::signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+                der,
+            )
+            .verify(canonical.as_bytes(), &bytes)
+            .is_ok(),
+            _ => {
+                let Ok(signature) = Signature::try_from(bytes.as_slice()) else {
+                    return false;
+                };
+                VerifyingKey::<Sha256>::new(self.key.clone())
+                    .verify(canonical.as_bytes(), &signature)
+                    .is_ok()
+            }
+        }
     }
 
     pub fn bits(&self) -> usize {
-        self.0.n().bits()
+        self.key.n().bits()
     }
 }
 
@@ -139,7 +187,7 @@ impl PrivateKey {
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.to_public_key())
+        PublicKey::new(self.0.to_public_key())
     }
 }
 
@@ -243,7 +291,18 @@ mod tests {
     fn signs_the_golden_vector_like_openssl() {
         let signature = private(MERCHANT).sign(CANONICAL);
         assert_eq!(signature, GOLDEN);
-        assert!(public(MERCHANT_PUB).verify(CANONICAL, GOLDEN));
+        for verifier in VERIFIERS {
+            assert!(public(MERCHANT_PUB).verify_with(verifier, CANONICAL, GOLDEN));
+        }
+    }
+
+    /// Both implementations, each through every check below.
+    const VERIFIERS: [Verifier; 2] = [Verifier::Ring, Verifier::RustCrypto];
+
+    #[test]
+    fn the_shipped_keys_verify_with_ring() {
+        assert!(public(MERCHANT_PUB).der.is_some());
+        assert!(public(PLATFORM_PUB).der.is_some());
     }
 
     #[test]
@@ -251,8 +310,13 @@ mod tests {
         for (key, pub_pem) in [(MERCHANT, MERCHANT_PUB), (PLATFORM, PLATFORM_PUB)] {
             let key = private(key);
             let signature = key.sign("a=1&b=张三");
-            assert!(public(pub_pem).verify("a=1&b=张三", &signature));
-            assert!(key.public_key().verify("a=1&b=张三", &signature));
+            for verifier in VERIFIERS {
+                assert!(public(pub_pem).verify_with(verifier, "a=1&b=张三", &signature));
+                assert!(
+                    key.public_key()
+                        .verify_with(verifier, "a=1&b=张三", &signature)
+                );
+            }
             assert_eq!(key.public_key(), public(pub_pem));
         }
     }
@@ -260,22 +324,31 @@ mod tests {
     #[test]
     fn verify_refuses_other_keys_tampering_and_garbage() {
         let signature = private(MERCHANT).sign(CANONICAL);
-        assert!(!public(PLATFORM_PUB).verify(CANONICAL, &signature));
-        let tampered = CANONICAL.replace("10.00", "10.01");
-        assert!(!public(MERCHANT_PUB).verify(&tampered, &signature));
-        let merchant = public(MERCHANT_PUB);
-        for garbage in [
-            "",
-            "not base64!",
-            "AAAA",
-            "QUJD",
-            &signature[..signature.len() - 4],
-        ] {
-            assert!(!merchant.verify(CANONICAL, garbage), "{garbage:?}");
-        }
-        let unpadded = signature.trim_end_matches('=');
-        if unpadded != signature {
-            assert!(!merchant.verify(CANONICAL, unpadded));
+        for verifier in VERIFIERS {
+            assert!(!public(PLATFORM_PUB).verify_with(verifier, CANONICAL, &signature));
+            let tampered = CANONICAL.replace("10.00", "10.01");
+            assert!(!public(MERCHANT_PUB).verify_with(verifier, &tampered, &signature));
+            let merchant = public(MERCHANT_PUB);
+            let mut flipped = STANDARD.decode(&signature).expect("base64");
+            flipped[40] ^= 1;
+            let flipped = STANDARD.encode(flipped);
+            for garbage in [
+                "",
+                "not base64!",
+                "AAAA",
+                "QUJD",
+                &signature[..signature.len() - 4],
+                &flipped,
+            ] {
+                assert!(
+                    !merchant.verify_with(verifier, CANONICAL, garbage),
+                    "{verifier:?} {garbage:?}"
+                );
+            }
+            let unpadded = signature.trim_end_matches('=');
+            if unpadded != signature {
+                assert!(!merchant.verify_with(verifier, CANONICAL, unpadded));
+            }
         }
     }
 
@@ -288,7 +361,7 @@ mod tests {
         assert_eq!(pkcs1.sign(CANONICAL), GOLDEN);
 
         let pkcs1_public = public(MERCHANT_PUB)
-            .0
+            .key
             .to_pkcs1_pem(LineEnding::LF)
             .expect("encodes");
         assert!(pkcs1_public.starts_with("-----BEGIN RSA PUBLIC KEY-----"));
