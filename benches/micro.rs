@@ -110,9 +110,37 @@ fn ledger_posting(c: &mut Criterion) {
     });
 }
 
+/// A default-scenario world built from the scenario (history generated through the
+/// operations) against a copy of one already built: what a new tenant costs with and
+/// without the registry's template (ARCHITECTURE.md, "Tenant templates").
+fn tenant_world(c: &mut Criterion) {
+    let scenario =
+        card_sandbox::scenario::parse("default", card_sandbox::scenario::DEFAULT_SCENARIO)
+            .expect("the embedded default scenario");
+    let handlers = std::sync::Arc::new(card_sandbox::tenant::core_handlers());
+    let start = Timestamp::from_secs(1_780_272_000);
+    let build = || {
+        card_sandbox::scenario::build_world_at(
+            "default",
+            &scenario,
+            20_260_101,
+            start,
+            handlers.clone(),
+        )
+        .expect("the default world builds")
+    };
+    let template = build();
+    let mut group = c.benchmark_group("tenant");
+    group.bench_function("build default world", |b| b.iter(|| black_box(build())));
+    group.bench_function("copy default world", |b| {
+        b.iter(|| black_box(template.clone()))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = micro;
     config = Criterion::default().measurement_time(Duration::from_secs(3));
-    targets = hypercard_signature, ledger_posting
+    targets = hypercard_signature, ledger_posting, tenant_world
 }
 criterion_main!(micro);

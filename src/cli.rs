@@ -175,6 +175,10 @@ pub struct ServeArgs {
     /// newest this many)
     #[arg(long, env = "SANDBOX_NONCE_LIMIT", default_value_t = crate::providers::hypercard::state::DEFAULT_NONCE_LIMIT)]
     pub nonce_limit: usize,
+    /// Interlace answers a tenant remembers for repeated Idempotency-Keys; the oldest
+    /// go first beyond it
+    #[arg(long, env = "SANDBOX_IDEMPOTENCY_LIMIT", default_value_t = crate::providers::interlace::state::DEFAULT_IDEMPOTENCY_LIMIT)]
+    pub idempotency_limit: usize,
     /// Shorthand for one global latency rule: MS (fixed) or MIN..MAX (uniform), in ms
     #[arg(long, env = "SANDBOX_LATENCY", value_name = "MS|MIN..MAX")]
     pub latency: Option<String>,
@@ -310,6 +314,8 @@ pub enum ConfigError {
     CredentialLimit,
     #[error("--nonce-limit must be at least 1")]
     NonceLimit,
+    #[error("--idempotency-limit must be at least 1")]
+    IdempotencyLimit,
     #[error("--latency {0:?} must be milliseconds (200) or a range of them (50..400)")]
     Latency(String),
     #[error("--error-rate must be between 0 and 1, got {0}")]
@@ -351,6 +357,9 @@ impl Config {
         }
         if args.nonce_limit == 0 {
             return Err(ConfigError::NonceLimit);
+        }
+        if args.idempotency_limit == 0 {
+            return Err(ConfigError::IdempotencyLimit);
         }
         if let Some(bad) = args
             .cors_origins
@@ -396,6 +405,7 @@ impl Config {
                 journal_bytes: args.journal_bytes,
                 credentials: args.credential_limit,
                 nonces: args.nonce_limit,
+                idempotency_keys: args.idempotency_limit,
             },
             log_format: args.log_format,
             log_level: args.log_level,

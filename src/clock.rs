@@ -267,6 +267,18 @@ impl Clock {
         }
     }
 
+    /// The same clock as if it had read `start` at the wall instant `since`: a running
+    /// clock re-anchored there (keeping its scale), a frozen one unchanged. A tenant
+    /// copied from a template takes the clock a build at `since` would have given it.
+    pub fn started_at(&self, start: Timestamp, since: Timestamp) -> Self {
+        let mut clock = self.clone();
+        if clock.mode == ClockMode::Running {
+            clock.frozen_at = start;
+            clock.anchor_wall_ms = since.as_millis();
+        }
+        clock
+    }
+
     /// Moves the clock to `to` and keeps its mode. Used by the scheduler to stand on each
     /// event's due time while it runs, and by `advance`.
     pub fn jump_to(&mut self, to: Timestamp) -> Result<(), TimeError> {

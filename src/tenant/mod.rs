@@ -7,6 +7,7 @@
 //! synchronous closure). Building a world from a scenario happens outside every lock.
 
 mod locks;
+pub mod templates;
 mod world;
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 pub use locks::{LockCount, count_world_locks};
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
 
-use crate::clock::{TimeError, Timestamp};
+use crate::clock::{self, TimeError, Timestamp};
 use crate::faults::{self, Decision, FaultRule, FaultSet, RequestFacts, RuleError, RuleState};
 use crate::file_links::FileLinks;
 use crate::ids::IdGen;
@@ -209,6 +210,9 @@ pub struct Registry {
     /// Whether tenants get a webhook worker task (on by default; tests that deliver in
     /// one step with `webhooks::deliver_due` turn it off).
     webhook_workers: std::sync::atomic::AtomicBool,
+    /// Worlds already built, copied for the next tenant of the same scenario, seed and
+    /// start (`templates.rs`).
+    templates: Arc<Mutex<templates::Templates>>,
 }
 
 /// Bounds on what clients can make a tenant keep (README, "Bounds").
@@ -221,6 +225,8 @@ pub struct Limits {
     pub credentials: usize,
     /// HyperCard nonces one tenant remembers inside the ten-minute replay window.
     pub nonces: usize,
+    /// Interlace answers one tenant remembers for repeated `Idempotency-Key`s.
+    pub idempotency_keys: usize,
 }
 
 impl Default for Limits {
@@ -229,6 +235,7 @@ impl Default for Limits {
             journal_bytes: crate::journal::DEFAULT_JOURNAL_BYTES,
             credentials: crate::issued::DEFAULT_LIMIT,
             nonces: crate::providers::hypercard::state::DEFAULT_NONCE_LIMIT,
+            idempotency_keys: crate::providers::interlace::state::DEFAULT_IDEMPOTENCY_LIMIT,
         }
     }
 }
@@ -251,6 +258,7 @@ impl Registry {
             default_webhook_url: RwLock::new(None),
             limits: RwLock::new(Limits::default()),
             webhook_workers: std::sync::atomic::AtomicBool::new(true),
+            templates: Arc::default(),
         }
     }
 
@@ -392,8 +400,14 @@ impl Registry {
             None => self.fresh_id(),
         };
         let seed = seed.or(scenario.scenario.seed).unwrap_or(0);
-        let start = scenario::resolve_start(&scenario.scenario);
-        let mut world = self.build(&scenario, seed, start)?;
+        let start = lock(&self.templates).start_for(&scenario, seed);
+        // A wall-clock start shared with earlier tenants (`templates.rs`) has run since;
+        // a scenario's fixed start reads that instant now.
+        let since = match scenario.scenario.clock.start {
+            Some(_) => clock::wall_now(),
+            None => start,
+        };
+        let mut world = self.build(&scenario, seed, start, since)?;
         world.webhooks.files = self.file_links(&id);
         world.tenant.clone_from(&id);
         // Deciding, re-keying (a few strings, no other lock) and filing happen under the
@@ -517,7 +531,12 @@ impl Registry {
     /// is kept.
     pub fn reset(&self, id: &str) -> Result<Arc<Tenant>, TenantError> {
         let tenant = self.get(id)?;
-        let mut world = self.build(&tenant.scenario, tenant.seed, tenant.start)?;
+        let mut world = self.build(
+            &tenant.scenario,
+            tenant.seed,
+            tenant.start,
+            clock::wall_now(),
+        )?;
         world.webhooks.files = self.file_links(id);
         world.tenant = id.to_owned();
         if tenant.credentials == CredentialMode::Fresh {
@@ -527,19 +546,44 @@ impl Registry {
         Ok(tenant)
     }
 
+    /// A world for `scenario`, `seed` and `start`: a copy of the kept template, else a
+    /// fresh build (kept when it repeats; `templates.rs`); a running clock reading
+    /// `start` at the wall instant `since`; then the registry's webhook URL and bounds.
     fn build(
         &self,
-        scenario: &NamedScenario,
+        scenario: &Arc<NamedScenario>,
         seed: u64,
         start: Timestamp,
+        since: Timestamp,
     ) -> Result<World, TenantError> {
-        let mut world = scenario::build_world_at(
-            &scenario.name,
-            &scenario.scenario,
-            seed,
-            start,
-            self.handlers.clone(),
-        )?;
+        let registered = read(&self.scenarios)
+            .get(&scenario.name)
+            .is_some_and(|s| Arc::ptr_eq(s, scenario));
+        let copy = registered
+            .then(|| lock(&self.templates).take(scenario, seed, start))
+            .flatten();
+        let mut world = match copy {
+            Some(copy) => {
+                let world = copy.into_world();
+                templates::refill_later(&self.templates);
+                world
+            }
+            None => {
+                let world = scenario::build_world_at(
+                    &scenario.name,
+                    &scenario.scenario,
+                    seed,
+                    start,
+                    self.handlers.clone(),
+                )?;
+                if registered {
+                    lock(&self.templates).built(scenario, seed, start, &world);
+                    templates::refill_later(&self.templates);
+                }
+                world
+            }
+        };
+        world.clock = world.clock.started_at(start, since);
         if let Some(url) = read(&self.default_webhook_url).as_deref() {
             world.webhooks.config.fill_missing_urls(url);
         }

@@ -24,7 +24,7 @@ use crate::webhooks::WebhookState;
 /// Event kind: let a hold go when its `expires_at` passes. Data: `hold` (index).
 pub const HOLD_EXPIRE: &str = "ledger.hold_expire";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct World {
     pub seed: u64,
     /// The id of the tenant this world belongs to (empty until the registry files it):

@@ -158,3 +158,110 @@ async fn the_test_scenario_text_is_what_the_test_app_loads() {
         app.export_state("text").await
     );
 }
+
+/// The third tenant of a scenario and seed is a copy of the kept template (the first
+/// build is remembered, the second kept; `src/tenant/templates.rs`): its export is the
+/// first tenant's, which was built from the scenario, and so is every answer after.
+#[tokio::test]
+async fn a_tenant_copied_from_a_template_is_the_world_a_fresh_build_gives() {
+    let app = TestApp::embedded();
+    for scenario in ["ci-minimal", "onboarding", "chaos"] {
+        let mut exports = Vec::new();
+        for n in 1..=3 {
+            let id = format!("{scenario}-{n}");
+            let created = app
+                .post(
+                    "/_sandbox/tenants",
+                    &json!({"id": id, "scenario": scenario, "seed": 7}).to_string(),
+                )
+                .await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+            exports.push(app.export_state(&id).await);
+        }
+        assert_eq!(
+            exports[0], exports[2],
+            "{scenario}: the copy exports as built"
+        );
+        assert_eq!(exports[0], exports[1], "{scenario}");
+        // A copy is its own world: a change to it leaves the others (and the template
+        // the next copy comes from) as they were.
+        let moved = app
+            .post(
+                &format!("/_sandbox/tenants/{scenario}-3/clock"),
+                r#"{"advance_seconds": 86400}"#,
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+        assert_ne!(app.export_state(&format!("{scenario}-3")).await, exports[0]);
+        let id = format!("{scenario}-4");
+        app.post(
+            "/_sandbox/tenants",
+            &json!({"id": id, "scenario": scenario, "seed": 7}).to_string(),
+        )
+        .await;
+        assert_eq!(app.export_state(&id).await, exports[0], "{scenario}");
+    }
+}
+
+/// A scenario whose clock starts at the wall clock: tenants created within a second of
+/// each other share the start instant, so a copy holds the same history as the build.
+#[tokio::test]
+async fn tenants_of_a_wall_clock_scenario_created_together_share_their_start() {
+    let app = TestApp::embedded();
+    let mut starts = Vec::new();
+    for n in 1..=3 {
+        let id = format!("wall-{n}");
+        let created = app
+            .post(
+                "/_sandbox/tenants",
+                &json!({"id": id, "scenario": "default"}).to_string(),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let freeze = app
+            .post(
+                &format!("/_sandbox/tenants/{id}/clock"),
+                r#"{"freeze_at": "now"}"#,
+            )
+            .await;
+        assert_eq!(freeze.status, StatusCode::OK, "{}", freeze.text());
+        starts.push(app.export_state(&id).await);
+    }
+    let history = |export: &str| -> String {
+        export
+            .lines()
+            .filter(|l| !l.contains("now") && !l.contains("start"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(history(&starts[0]), history(&starts[2]));
+}
+
+/// A running clock from a fixed start reads that start when its tenant is created,
+/// whether the world was built for it or copied from a template built a while ago.
+#[tokio::test]
+async fn a_copied_tenant_with_a_running_clock_starts_where_the_scenario_says() {
+    let app = TestApp::from_yaml(
+        "version: 1\nclock:\n  start: \"2026-01-15T12:00:00Z\"\n  mode: running\n",
+    );
+    for n in 1..=2 {
+        let body = json!({"id": format!("run-{n}"), "scenario": "test", "seed": 3});
+        let created = app.post("/_sandbox/tenants", &body.to_string()).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    }
+    // Long enough that a copy still carrying the template's clock would show it.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let body = json!({"id": "run-3", "scenario": "test", "seed": 3});
+    let created = app.post("/_sandbox/tenants", &body.to_string()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let clock = app.get("/_sandbox/tenants/run-3/clock").await.json();
+    let now = clock["now"]
+        .as_str()
+        .expect("the clock's reading")
+        .to_owned();
+    assert!(
+        now.as_str() < "2026-01-15T12:00:01",
+        "the copy's clock reads {now}, not the scenario's start"
+    );
+    assert_eq!(clock["mode"], "running", "{clock}");
+}

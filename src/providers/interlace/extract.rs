@@ -118,16 +118,18 @@ impl Authed {
             }
             let key = self.idempotency.as_ref().and_then(|(key, path)| {
                 let account = self.body.get("accountId")?.as_str()?;
-                Some((account.to_owned(), key.clone(), path.clone()))
+                Some((format!("{account}\n{key}\n{path}"), key.as_str()))
             });
             let request: [u8; 32] = key.as_ref().map_or([0; 32], |_| {
                 Sha256::digest(serde_json::to_vec(&self.body).unwrap_or_default()).into()
             });
-            if let Some(first) = key.as_ref().and_then(|k| w.interlace.idempotency.get(k)) {
+            if let Some((first, sent)) = key
+                .as_ref()
+                .and_then(|(k, sent)| Some((w.interlace.idempotency.get(k)?, sent)))
+            {
                 if first.request != request {
                     return error::render::<()>(Err(IlError::param(format!(
-                        "Idempotency-Key {:?} was used with another body on this path; a key answers one request only (send a new key for a new request)",
-                        key.as_ref().map_or("", |k| k.1.as_str())
+                        "Idempotency-Key {sent:?} was used with another body on this path; a key answers one request only (send a new key for a new request)"
                     ))));
                 }
                 return (
@@ -143,7 +145,7 @@ impl Authed {
                 internal = Some(e.message.clone());
             }
             let (status, body) = error::render(result);
-            if let (Some(key), true) = (key, succeeded) {
+            if let (Some((key, _)), true) = (key, succeeded) {
                 w.interlace.idempotency.insert(
                     key,
                     Remembered {

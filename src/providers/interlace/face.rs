@@ -78,6 +78,7 @@ impl Face for Interlace {
         state.codes.set_limit(limits.credentials);
         state.tokens.set_limit(limits.credentials);
         state.refresh_tokens.set_limit(limits.credentials);
+        state.idempotency.set_limit(limits.idempotency_keys);
         state
             .onboarding
             .display_tokens

@@ -26,7 +26,9 @@
 //!   and `999999` internal are the sandbox's.
 //! - **Idempotency-Key**: on POST/PUT/PATCH with a body `accountId`, a repeat of
 //!   (accountId, key, path) answers the first successful answer's exact bytes; failures
-//!   are not remembered. Keys live as long as the tenant (not 90 days) and are not exported.
+//!   are not remembered. The newest `--idempotency-limit` (10000) keys of a tenant are
+//!   kept, whatever their age (not 90 days), the oldest forgotten first; they are not
+//!   exported.
 //!   The same key with another body (compared as parsed JSON) is refused with `010001`
 //!   and changes nothing: Interlace documents only the replay, and answering the first
 //!   result to a different request would hide a client bug.

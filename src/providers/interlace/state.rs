@@ -6,8 +6,6 @@
 //! Money never lives here: balances are ledger balances; records name the entries that
 //! moved money.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use crate::clock::Timestamp;
@@ -193,6 +191,10 @@ pub(crate) struct Batch {
     pub(crate) stats: Vec<StatIdx>,
 }
 
+/// How many idempotent answers a tenant remembers unless told otherwise
+/// (`--idempotency-limit`).
+pub(crate) const DEFAULT_IDEMPOTENCY_LIMIT: usize = 10_000;
+
 /// A remembered answer for an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Remembered {
@@ -223,8 +225,9 @@ pub(crate) struct InterlaceState {
     pub(crate) bills: Vec<Bill>,
     pub(crate) repayments: Vec<Repayment>,
     pub(crate) batches: Vec<Batch>,
-    /// (accountId, Idempotency-Key, path) -> the first answer.
-    pub(crate) idempotency: HashMap<(String, String, String), Remembered>,
+    /// `accountId`, `Idempotency-Key` and path (one line each) -> the first answer; the
+    /// newest `--idempotency-limit` are kept.
+    pub(crate) idempotency: Issued<Remembered>,
     /// Legal entities, business and bank accounts, business account transactions.
     pub(crate) global: super::global::state::GlobalState,
     /// Sub-accounts, uploaded files, KYC cases, cardholders, card-display tokens.

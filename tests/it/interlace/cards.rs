@@ -136,6 +136,62 @@ async fn an_idempotency_key_repeats_the_first_answer() {
 }
 
 #[tokio::test]
+async fn beyond_the_idempotency_limit_the_oldest_keys_are_forgotten() {
+    let limits = card_sandbox::tenant::Limits {
+        idempotency_keys: 3,
+        ..Default::default()
+    };
+    let app = TestApp::from_yaml_with_limits(SCENARIO, limits);
+    let token = login(&app).await;
+    let create = |key: String| {
+        let (app, token) = (&app, &token);
+        async move {
+            let body = json!({"accountId": MAIN, "cost": "1", "label": "Bounded"});
+            let answer = send(
+                app,
+                Method::POST,
+                token,
+                "/open-api/v3/cards",
+                Some(body),
+                Some(&key),
+            )
+            .await;
+            assert_eq!(answer.json()["code"], "000000", "{}", answer.text());
+            answer.bytes
+        }
+    };
+    let mut first = Vec::new();
+    for n in 0..6 {
+        first.push(create(format!("key-{n}")).await);
+    }
+    for (n, first) in first.iter().enumerate().skip(3) {
+        assert_eq!(
+            &create(format!("key-{n}")).await,
+            first,
+            "key-{n} is among the newest three: the first answer again"
+        );
+    }
+    assert_ne!(
+        create("key-0".to_owned()).await,
+        first[0],
+        "key-0 was forgotten: a new card"
+    );
+    let cards = get(
+        &app,
+        &token,
+        &format!("/open-api/v3/cards?accountId={MAIN}&limit=100"),
+    )
+    .await;
+    let bounded = cards["data"]["list"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|c| c["label"] == "Bounded")
+        .count();
+    assert_eq!(bounded, 7, "six keys and one forgotten key: seven cards");
+}
+
+#[tokio::test]
 async fn transfers_move_money_between_a_card_and_the_infinity_balance() {
     let app = TestApp::from_yaml(SCENARIO);
     let token = login(&app).await;
