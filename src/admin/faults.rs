@@ -7,17 +7,22 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::error::{AdminError, AdminJson, AdminQuery};
+use super::wire::ErrorBody;
 use crate::faults::{FaultRule, RuleError, RuleState};
 use crate::request::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct FaultList {
+    /// Each rule as added (README, "Faults"), with `matched` and `fired` counters.
+    #[schema(value_type = Vec<Object>)]
     faults: Vec<RuleState>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ScopeQuery {
+    /// One tenant's rules; absent: the global rules (and, listing, every tenant's).
     tenant: Option<String>,
 }
 
@@ -40,6 +45,19 @@ fn exists(id: &str) -> AdminError {
 }
 
 /// `POST /_sandbox/faults`: 201 with the rule as stored (its id filled in).
+#[utoipa::path(
+    post,
+    path = "/_sandbox/faults",
+    tag = "faults",
+    operation_id = "fault_add",
+    summary = "Add a fault or latency rule, global or for one tenant",
+    description = "The rule's fields are in the README (\"Faults\"): `match` (provider, method, path glob, tenant), `probability`, and an effect (`status` with a provider-shaped body, `latency_ms`, `hang`, `reset`, ...). A `tenant` field scopes it to that tenant.",
+    request_body(content = Object, description = "A fault rule"),
+    responses(
+        (status = 201, description = "The rule as stored, its id filled in", body = Object),
+        (status = 409, description = "A rule with this id exists in its scope", body = ErrorBody),
+    )
+)]
 pub(super) async fn add(
     State(state): State<AppState>,
     AdminJson(body): AdminJson<serde_json::Map<String, serde_json::Value>>,
@@ -83,6 +101,15 @@ pub(super) async fn add(
 
 /// `GET /_sandbox/faults[?tenant=]`: the global rules, then each tenant's (or only the
 /// named tenant's), with their counters.
+#[utoipa::path(
+    get,
+    path = "/_sandbox/faults",
+    tag = "faults",
+    operation_id = "faults_list",
+    summary = "Fault rules with their counters",
+    params(ScopeQuery),
+    responses((status = 200, description = "The rules", body = FaultList))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     AdminQuery(query): AdminQuery<ScopeQuery>,
@@ -113,6 +140,15 @@ fn not_found(id: &str) -> AdminError {
 /// `GET /_sandbox/faults/{id}[?tenant=]`: the rule with its counters. Without
 /// `?tenant=`, the global rule with that id, else the first tenant's (by tenant id)
 /// that has one; with it, only that tenant's.
+#[utoipa::path(
+    get,
+    path = "/_sandbox/faults/{id}",
+    tag = "faults",
+    operation_id = "fault_show",
+    summary = "One fault rule with its counters",
+    params(("id" = String, Path, description = "A rule id"), ScopeQuery),
+    responses((status = 200, description = "The rule", body = Object))
+)]
 pub(super) async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -144,6 +180,15 @@ pub(super) async fn show(
 
 /// `DELETE /_sandbox/faults/{id}[?tenant=]`: removes the global rule with that id and
 /// every tenant's (or only the named tenant's); 404 when there was none.
+#[utoipa::path(
+    delete,
+    path = "/_sandbox/faults/{id}",
+    tag = "faults",
+    operation_id = "fault_remove",
+    summary = "Remove one fault rule",
+    params(("id" = String, Path, description = "A rule id"), ScopeQuery),
+    responses((status = 204, description = "Removed"))
+)]
 pub(super) async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -169,6 +214,15 @@ pub(super) async fn remove(
 
 /// `DELETE /_sandbox/faults[?tenant=]`: removes every rule (or only the named
 /// tenant's).
+#[utoipa::path(
+    delete,
+    path = "/_sandbox/faults",
+    tag = "faults",
+    operation_id = "faults_clear",
+    summary = "Remove the global rules, or one tenant's",
+    params(ScopeQuery),
+    responses((status = 204, description = "Removed"))
+)]
 pub(super) async fn clear(
     State(state): State<AppState>,
     AdminQuery(query): AdminQuery<ScopeQuery>,

@@ -21,93 +21,59 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(crate) use error::{AdminError, AdminJson, AdminQuery};
 
 use crate::request::AppState;
 
-pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let open = Router::new()
-        .route("/_sandbox/health", get(system::health))
-        .route("/_sandbox/ready", get(system::ready))
-        .route("/_sandbox/openapi", get(openapi::list))
-        .route("/_sandbox/openapi/{file}", get(openapi::document))
-        // Provider clients follow file links without the admin token: the handler
-        // checks the link's key itself.
-        .route(
-            "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
-            get(tenants::file),
-        );
-    let guarded = Router::new()
-        .merge(scenarios::routes())
-        .route(
-            "/_sandbox/tenants",
-            get(tenants::list).post(tenants::create),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}",
-            get(tenants::show).delete(tenants::delete),
-        )
-        .route("/_sandbox/tenants/{tenant}/reset", post(tenants::reset))
-        .route("/_sandbox/tenants/{tenant}/export", get(tenants::export))
-        .route(
-            "/_sandbox/tenants/{tenant}/invariants",
-            get(tenants::invariants),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/clock",
-            get(tenants::clock_show).post(tenants::clock_change),
-        )
+/// The operations that answer without the admin token. Provider clients follow file
+/// links without it too: the file handler checks the link's key itself.
+fn open_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::admin_base())
+        .routes(routes!(system::health))
+        .routes(routes!(system::ready))
+        .routes(routes!(openapi::list))
+        .routes(routes!(openapi::document))
+        .routes(routes!(tenants::file))
+}
+
+/// The operations behind the admin guard (token, then readiness).
+fn guarded_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(scenarios::list))
+        .routes(routes!(tenants::list, tenants::create))
+        .routes(routes!(tenants::show, tenants::delete))
+        .routes(routes!(tenants::reset))
+        .routes(routes!(tenants::export))
+        .routes(routes!(tenants::invariants))
+        .routes(routes!(tenants::clock_show, tenants::clock_change))
         // What the demo console needs beyond the other routes (src/console/api.rs).
-        .route(
-            "/_sandbox/tenants/{tenant}/clock/due",
-            get(crate::console::api::clock_due),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/{provider}/sign",
-            post(crate::console::api::provider_sign),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",
-            post(tenants::simulate),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/requests",
-            get(requests::list).delete(requests::clear),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/requests/verify",
-            post(requests::verify),
-        )
-        .route(
-            "/_sandbox/requests",
-            get(system::requests_list).delete(system::requests_clear),
-        )
-        .route("/_sandbox/metrics", get(system::metrics))
-        .route(
-            "/_sandbox/faults",
-            get(faults::list).post(faults::add).delete(faults::clear),
-        )
-        .route(
-            "/_sandbox/faults/{id}",
-            get(faults::show).delete(faults::remove),
-        )
-        .route("/_sandbox/tenants/{tenant}/webhooks", get(webhooks::list))
-        .route(
-            "/_sandbox/tenants/{tenant}/webhooks/config",
-            get(webhooks::config_show).put(webhooks::config_replace),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/webhooks/{id}/redeliver",
-            post(webhooks::redeliver),
-        )
-        .route(
-            "/_sandbox/tenants/{tenant}/{provider}/{list}",
-            get(tenants::provider_list),
-        )
-        .route_layer(from_fn_with_state(state.clone(), guard));
-    open.merge(guarded)
+        .routes(routes!(crate::console::api::clock_due))
+        .routes(routes!(crate::console::api::provider_sign))
+        .routes(routes!(tenants::simulate))
+        .routes(routes!(requests::list, requests::clear))
+        .routes(routes!(requests::verify))
+        .routes(routes!(system::requests_list, system::requests_clear))
+        .routes(routes!(system::metrics))
+        .routes(routes!(faults::list, faults::add, faults::clear))
+        .routes(routes!(faults::show, faults::remove))
+        .routes(routes!(webhooks::list))
+        .routes(routes!(webhooks::config_show, webhooks::config_replace))
+        .routes(routes!(webhooks::redeliver))
+        .routes(routes!(tenants::provider_list))
+}
+
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let (open, _) = open_routes().split_for_parts();
+    let (guarded, _) = guarded_routes().split_for_parts();
+    open.merge(guarded.route_layer(from_fn_with_state(state.clone(), guard)))
+}
+
+/// The admin API's OpenAPI document, from the same route lists as [`router`].
+pub(crate) fn document() -> utoipa::openapi::OpenApi {
+    openapi::finish_admin(open_routes().merge(guarded_routes()).into_openapi())
 }
 
 /// Whether the request sends `Authorization: Bearer {token}`.

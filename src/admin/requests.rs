@@ -159,22 +159,82 @@ fn contains(sent: &Value, expected: &Value, at: &str) -> Result<(), String> {
 }
 
 /// The matcher as a query string spells it (`body_contains` as JSON text), and paging.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
+    /// 1 to 10000; 100 by default.
     limit: Option<usize>,
     offset: Option<usize>,
     method: Option<String>,
+    /// `*` matches any run of characters.
     path: Option<String>,
     provider: Option<String>,
     status: Option<u16>,
+    /// RFC 3339, on the tenant clock, inclusive.
     since: Option<String>,
     until: Option<String>,
+    /// A JSON object the request body must contain, as JSON text.
     body_contains: Option<String>,
 }
 
+/// `GET /_sandbox/tenants/{t}/requests`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct RequestPage {
+    /// How many requests match, on every page.
+    total: usize,
+    requests: Vec<RequestDetail>,
+}
+
+/// The body of `POST /_sandbox/tenants/{t}/requests/verify`: the matcher and the count.
+#[derive(Debug, utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "documentation only: the handler reads a JSON object"
+)]
+pub(super) struct VerifyRequest {
+    method: Option<String>,
+    /// `*` matches any run of characters.
+    path: Option<String>,
+    provider: Option<String>,
+    status: Option<u16>,
+    /// RFC 3339, on the tenant clock, inclusive.
+    since: Option<String>,
+    until: Option<String>,
+    /// A JSON object the request body must contain: every field it names, at any
+    /// depth, with the same value (or that object as JSON text).
+    #[schema(value_type = Object)]
+    body_contains: Option<Value>,
+    /// `{"exactly": n}`, `{"at_least": n}` or `{"at_most": n}`; absent, at least 1.
+    #[schema(value_type = Object)]
+    count: Option<Value>,
+}
+
+/// A verification that holds.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct Verified {
+    verified: bool,
+    matched: usize,
+}
+
+/// A verification that does not hold: the error, the count and the closest misses.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct NotVerified {
+    #[schema(value_type = Object)]
+    error: Value,
+    matched: usize,
+    near_misses: Vec<NearMiss>,
+}
+
+/// A request that did not match, and why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct NearMiss {
+    why: Vec<String>,
+    request: RequestDetail,
+}
+
 /// One journaled request with its headers and bodies.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct RequestDetail {
     seq: u64,
     request_id: String,
@@ -186,10 +246,13 @@ pub(super) struct RequestDetail {
     at: Option<String>,
     duration_us: u64,
     faults: Vec<String>,
-    /// Secrets read `***`.
+    /// `[name, value]` pairs; secrets read `***`.
+    #[schema(value_type = Vec<Vec<String>>)]
     headers: Vec<(String, String)>,
     /// JSON when the body was JSON, else its text (cut bodies are text).
+    #[schema(value_type = Option<Object>)]
     request_body: Option<Value>,
+    #[schema(value_type = Option<Object>)]
     response_body: Option<Value>,
 }
 
@@ -220,6 +283,15 @@ impl From<RequestRecord> for RequestDetail {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/requests",
+    tag = "requests",
+    operation_id = "requests_list",
+    summary = "The tenant's journaled requests that match, newest first, paged",
+    params(("tenant" = String, Path, description = "A tenant id"), ListQuery),
+    responses((status = 200, description = "A page of matching requests", body = RequestPage))
+)]
 /// `GET /_sandbox/tenants/{t}/requests`: matching requests, newest first.
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -258,7 +330,7 @@ pub(super) async fn list(
         .take(limit)
         .map(RequestDetail::from)
         .collect();
-    Ok(Json(json!({ "total": total, "requests": requests })).into_response())
+    Ok(Json(RequestPage { total, requests }).into_response())
 }
 
 /// How many matching requests `verify` expects.
@@ -280,6 +352,19 @@ struct Expected {
 /// The closest misses `verify` reports.
 const NEAR_MISSES: usize = 3;
 
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/requests/verify",
+    tag = "requests",
+    operation_id = "requests_verify",
+    summary = "Verify that a count of matching requests arrived",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "The count holds", body = Verified),
+        (status = 422, description = "It does not: the closest misses and why each missed", body = NotVerified),
+    )
+)]
 /// `POST /_sandbox/tenants/{t}/requests/verify`: 200 when the count holds, else 422
 /// with the closest non-matching requests and why each missed.
 pub(super) async fn verify(
@@ -312,26 +397,42 @@ pub(super) async fn verify(
         Count::AtMost(n) => (matched <= n, format!("at most {n}")),
     };
     if holds {
-        return Ok(Json(json!({ "verified": true, "matched": matched })).into_response());
+        return Ok(Json(Verified {
+            verified: true,
+            matched,
+        })
+        .into_response());
     }
     // Newest first among the misses with the fewest reasons.
     misses.sort_by_key(|(why, _)| why.len());
-    let near: Vec<Value> = misses
+    let near_misses = misses
         .into_iter()
         .take(NEAR_MISSES)
-        .map(|(why, record)| json!({ "why": why, "request": RequestDetail::from(record) }))
+        .map(|(why, record)| NearMiss {
+            why,
+            request: RequestDetail::from(record),
+        })
         .collect();
-    let body = json!({
-        "error": {
+    let body = NotVerified {
+        error: json!({
             "code": "verification_failed",
             "message": format!("expected {expected} matching requests, found {matched}"),
-        },
-        "matched": matched,
-        "near_misses": near,
-    });
+        }),
+        matched,
+        near_misses,
+    };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/_sandbox/tenants/{tenant}/requests",
+    tag = "requests",
+    operation_id = "requests_clear",
+    summary = "Forget the tenant's journal",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 204, description = "Forgotten"))
+)]
 /// `DELETE /_sandbox/tenants/{t}/requests`: forgets the tenant's journal.
 pub(super) async fn clear(
     State(state): State<AppState>,

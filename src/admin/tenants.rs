@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::{AdminError, AdminJson};
 use super::wire::{
-    ClockChange, ClockChanged, ClockView, CreateTenant, Invariants, TenantList, TenantSummary,
-    TenantView,
+    ClockChange, ClockChanged, ClockView, CreateTenant, ErrorBody, Invariants, TenantList,
+    TenantSummary, TenantView,
 };
 use crate::clock::Timestamp;
 use crate::providers::Provider;
@@ -23,6 +23,14 @@ use crate::tenant::{RunReport, TenantError, mode_name};
 /// The longest single clock advance: a century, in seconds.
 const MAX_ADVANCE_SECONDS: f64 = 100.0 * 366.0 * 86_400.0;
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants",
+    tag = "tenants",
+    operation_id = "tenants_list",
+    summary = "Every tenant, and the scenarios a tenant can be made from",
+    responses((status = 200, description = "Tenants and scenario names", body = TenantList))
+)]
 pub(super) async fn list(State(state): State<AppState>) -> Result<Json<TenantList>, AdminError> {
     let tenants = state
         .registry
@@ -36,6 +44,19 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Json<TenantLis
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants",
+    tag = "tenants",
+    operation_id = "tenant_create",
+    summary = "A new tenant from a scenario and seed",
+    description = "`scenario` is a loaded scenario's name (GET /_sandbox/scenarios) or a whole scenario as YAML; absent, `default`. A registered scenario's world is copied from the one built for the same scenario, seed and start (ARCHITECTURE.md, \"Tenant templates\"). `id` is 1 to 64 of `A-Z a-z 0-9 - _`; absent, one is made.",
+    request_body = CreateTenant,
+    responses(
+        (status = 201, description = "The tenant, with its base URL, credentials and inventory", body = TenantView),
+        (status = 409, description = "A tenant with this id exists", body = ErrorBody),
+    )
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     AdminJson(body): AdminJson<CreateTenant>,
@@ -68,6 +89,15 @@ fn is_inline(text: &str) -> bool {
     text.contains('\n') || text.contains(':')
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}",
+    tag = "tenants",
+    operation_id = "tenant_show",
+    summary = "A tenant with its base URL, credentials and inventory",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "The tenant", body = TenantView))
+)]
 pub(super) async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -76,6 +106,15 @@ pub(super) async fn show(
     Ok(Json(TenantView::of(&tenant, &state.settings.public_url)?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/_sandbox/tenants/{tenant}",
+    tag = "tenants",
+    operation_id = "tenant_delete",
+    summary = "Drop a tenant and everything it holds",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 204, description = "Gone"))
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -85,6 +124,16 @@ pub(super) async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/reset",
+    tag = "tenants",
+    operation_id = "tenant_reset",
+    summary = "Rebuild a tenant from its scenario, seed and clock start",
+    description = "Its journal is kept.",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "The tenant as rebuilt", body = TenantView))
+)]
 pub(super) async fn reset(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -100,6 +149,16 @@ pub(super) async fn reset(
     Ok(Json(view))
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/export",
+    tag = "tenants",
+    operation_id = "tenant_export",
+    summary = "The tenant's state as a scenario file",
+    description = "A scenario with a `snapshot`: `POST /_sandbox/tenants` with it as `scenario` gives an equal tenant.",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "A scenario file (YAML)", content_type = "application/yaml; charset=utf-8", body = Object))
+)]
 pub(super) async fn export(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -126,6 +185,15 @@ pub(super) async fn export(
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/invariants",
+    tag = "tenants",
+    operation_id = "tenant_invariants",
+    summary = "The ledger's invariants, checked now",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "Each check and whether all hold", body = Invariants))
+)]
 pub(super) async fn invariants(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -135,6 +203,15 @@ pub(super) async fn invariants(
     Ok(Json(Invariants::of(checks)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/clock",
+    tag = "clock",
+    operation_id = "clock_show",
+    summary = "The tenant clock",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "Its reading and mode", body = ClockView))
+)]
 pub(super) async fn clock_show(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -145,6 +222,20 @@ pub(super) async fn clock_show(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/clock",
+    tag = "clock",
+    operation_id = "clock_change",
+    summary = "Freeze, advance or resume the tenant clock",
+    description = "Applies `freeze_at` (RFC 3339 or \"now\"), then `advance_seconds` (0 to a century), then `resume`, running every scheduled event that comes due on the way. Everything is checked before anything changes; the clock never goes back (409).",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    request_body = ClockChange,
+    responses(
+        (status = 200, description = "The clock after the change and the events it ran", body = ClockChanged),
+        (status = 409, description = "A time before the clock's reading", body = ErrorBody),
+    )
+)]
 /// Applies `freeze_at`, then `advance_seconds`, then `resume`. Everything is checked
 /// before anything changes.
 pub(super) async fn clock_change(
@@ -206,6 +297,26 @@ fn add(total: &mut RunReport, more: RunReport) {
     total.failed += more.failed;
 }
 
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/simulate/{provider}/{event}",
+    tag = "simulation",
+    operation_id = "simulate",
+    summary = "Make something happen at a provider (an authorisation, a clearing, a review)",
+    description = "Each provider's simulations and their bodies are listed in the README (\"Simulating provider events\"); an unknown one answers 404 naming every available one. The answer is the record made, as the provider's face writes it.",
+    params(
+        ("tenant" = String, Path, description = "A tenant id"),
+        ("provider" = String, Path, description = "interlace, opcard or hypercard"),
+        ("event" = String, Path, description = "The simulation, e.g. authorization"),
+    ),
+    request_body(content = Object, description = "The simulation's fields"),
+    responses(
+        (status = 200, description = "What the simulation made", body = Object),
+        (status = 201, description = "What the simulation made, a new record", body = Object),
+        (status = 409, description = "Not possible in the state the tenant is in", body = ErrorBody),
+        (status = 410, description = "Gone (an expired or used item)", body = ErrorBody),
+    )
+)]
 pub(super) async fn simulate(
     State(state): State<AppState>,
     Path((id, provider, event)): Path<(String, String, String)>,
@@ -254,6 +365,31 @@ pub(super) struct FileKey {
 /// answers link to.
 /// Under `--admin-token` a file opens with the link's `key` or the admin token; a
 /// card-display page with its own one-time token.
+#[utoipa::path(
+    get,
+    path = "/_sandbox/files/{tenant}/{provider}/{kind}/{name}",
+    tag = "files",
+    operation_id = "file",
+    summary = "A file a provider answer links to (bills, batches, card display)",
+    description = "Opens without the admin token when it carries the link's `key` (or is a card-display page with its one-time token).",
+    params(
+        ("tenant" = String, Path, description = "A tenant id"),
+        ("provider" = String, Path, description = "interlace, opcard or hypercard"),
+        ("kind" = String, Path, description = "The kind of file"),
+        ("name" = String, Path, description = "The file's name"),
+        ("key" = Option<String>, Query, description = "The link's key"),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The file (CSV, HTML)", content(
+            (String = "text/csv; charset=utf-8"),
+            (String = "text/html; charset=utf-8"),
+        )),
+        (status = 401, description = "Under --admin-token, neither the link's key nor the token", body = ErrorBody),
+        (status = 404, description = "No such tenant or file", body = ErrorBody),
+        (status = 410, description = "A used or expired card-display token", body = ErrorBody),
+    )
+)]
 pub(super) async fn file(
     State(state): State<AppState>,
     Path((id, provider, kind, name)): Path<(String, String, String, String)>,
@@ -301,6 +437,19 @@ pub(super) async fn file(
 
 /// `GET /_sandbox/tenants/{t}/{provider}/{list}`: a provider's own admin listing (as
 /// Interlace's `batches`, the BatchHook objects built with each card-negative statistic).
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/{provider}/{list}",
+    tag = "tenants",
+    operation_id = "provider_list",
+    summary = "A provider's own admin listing (Interlace `batches`)",
+    params(
+        ("tenant" = String, Path, description = "A tenant id"),
+        ("provider" = String, Path, description = "interlace, opcard or hypercard"),
+        ("list" = String, Path, description = "The listing, e.g. batches"),
+    ),
+    responses((status = 200, description = "The listing", body = Object))
+)]
 pub(super) async fn provider_list(
     State(state): State<AppState>,
     Path((id, provider, list)): Path<(String, String, String)>,

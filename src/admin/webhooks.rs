@@ -8,34 +8,38 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::{AdminError, AdminJson};
+use super::wire::ErrorBody;
 use crate::clock::Timestamp;
 use crate::request::AppState;
 use crate::webhooks::{Attempt, Delivery, Status, WebhookConfig};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct DeliveryList {
     deliveries: Vec<DeliveryView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct DeliveryView {
     id: String,
     provider: &'static str,
     event: String,
     event_id: String,
     created_at: String,
+    #[schema(value_type = String, example = "delivered")]
     status: Status,
     next_attempt_at: Option<String>,
     error: Option<String>,
     duplicate_of: Option<String>,
+    #[schema(value_type = Object)]
     payload: Value,
     attempts: Vec<AttemptView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct AttemptView {
     at: String,
     url: String,
+    #[schema(value_type = Object)]
     request_headers: Map<String, Value>,
     request_body: String,
     response_status: Option<u16>,
@@ -85,6 +89,15 @@ impl From<&Attempt> for AttemptView {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/webhooks/config",
+    tag = "webhooks",
+    operation_id = "webhook_config_show",
+    summary = "Where the tenant's webhooks go, and how they misbehave",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "`{\"<provider>\": {\"url\"}, \"queue_limit\", \"misbehaviour\"}`", body = Object))
+)]
 pub(super) async fn config_show(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
@@ -95,6 +108,16 @@ pub(super) async fn config_show(
 
 /// `PUT .../webhooks/config`: replaces the configuration (events already queued keep
 /// going to the provider's current URL).
+#[utoipa::path(
+    put,
+    path = "/_sandbox/tenants/{tenant}/webhooks/config",
+    tag = "webhooks",
+    operation_id = "webhook_config_replace",
+    summary = "Replace the tenant's webhook configuration",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    request_body(content = Object, description = "`{\"<provider>\": {\"url\"}, \"queue_limit\", \"misbehaviour\"}` (README, \"Webhooks\")"),
+    responses((status = 200, description = "The configuration as stored", body = Object))
+)]
 pub(super) async fn config_replace(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
@@ -113,6 +136,15 @@ pub(super) async fn config_replace(
 }
 
 /// `GET .../webhooks`: every delivery, newest first, with its attempts.
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/webhooks",
+    tag = "webhooks",
+    operation_id = "webhooks_list",
+    summary = "Every webhook delivery, newest first, with its attempts",
+    params(("tenant" = String, Path, description = "A tenant id")),
+    responses((status = 200, description = "The deliveries", body = DeliveryList))
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
@@ -124,6 +156,18 @@ pub(super) async fn list(
 
 /// `POST .../webhooks/{id}/redeliver`: sends the delivery again now with a fresh retry
 /// schedule.
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/webhooks/{id}/redeliver",
+    tag = "webhooks",
+    operation_id = "webhook_redeliver",
+    summary = "Send a delivery again now, with a fresh retry schedule",
+    params(("tenant" = String, Path, description = "A tenant id"), ("id" = String, Path, description = "A delivery id")),
+    responses(
+        (status = 200, description = "The delivery", body = DeliveryView),
+        (status = 404, description = "No such tenant or delivery", body = ErrorBody),
+    )
+)]
 pub(super) async fn redeliver(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::clock::Timestamp;
 use crate::journal::RequestRecord;
@@ -10,24 +11,24 @@ use crate::ledger::InvariantCheck;
 use crate::providers::Provider;
 use crate::tenant::{CredentialMode, Tenant, TenantError, mode_name};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ErrorBody {
     pub(crate) error: ErrorDetail,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ErrorDetail {
     pub(crate) code: &'static str,
     pub(crate) message: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Health {
     pub(crate) status: &'static str,
     pub(crate) version: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ClockView {
     pub(crate) now: String,
     pub(crate) now_ms: i64,
@@ -45,7 +46,7 @@ impl ClockView {
 }
 
 /// The answer to a clock change: the clock after it and how many events it ran.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ClockChanged {
     #[serde(flatten)]
     pub(crate) clock: ClockView,
@@ -53,7 +54,7 @@ pub(crate) struct ClockChanged {
     pub(crate) events_failed: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct TenantSummary {
     pub(crate) id: String,
     pub(crate) scenario: String,
@@ -61,7 +62,7 @@ pub(crate) struct TenantSummary {
     pub(crate) clock: ClockView,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct TenantList {
     pub(crate) tenants: Vec<TenantSummary>,
     /// Names `POST /_sandbox/tenants` accepts as `scenario`.
@@ -69,7 +70,7 @@ pub(crate) struct TenantList {
 }
 
 /// A tenant with what a caller needs to start calling it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct TenantView {
     pub(crate) id: String,
     pub(crate) scenario: String,
@@ -82,8 +83,10 @@ pub(crate) struct TenantView {
     pub(crate) credential_mode: &'static str,
     /// Per provider (in `Provider::ALL` order), the credentials the tenant answers to,
     /// as each provider's face writes them.
+    #[schema(value_type = Object)]
     pub(crate) credentials: Map<String, Value>,
     /// Per provider, the ids a caller can use at once.
+    #[schema(value_type = Object)]
     pub(crate) inventory: Map<String, Value>,
 }
 
@@ -139,7 +142,7 @@ impl TenantSummary {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateTenant {
     pub(crate) id: Option<String>,
@@ -152,7 +155,7 @@ pub(crate) struct CreateTenant {
 }
 
 /// `"credentials"` of a tenant creation.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum CredentialChoice {
     Fresh,
@@ -168,7 +171,7 @@ impl From<CredentialChoice> for CredentialMode {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClockChange {
     /// RFC 3339, or `"now"` to stop the clock where it stands.
@@ -177,13 +180,13 @@ pub(crate) struct ClockChange {
     pub(crate) resume: Option<bool>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Invariants {
     pub(crate) ok: bool,
     pub(crate) checks: Vec<Check>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Check {
     pub(crate) name: &'static str,
     pub(crate) ok: bool,
@@ -206,8 +209,9 @@ impl Invariants {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RequestsQuery {
     pub(crate) tenant: Option<String>,
     pub(crate) provider: Option<String>,
@@ -215,12 +219,12 @@ pub(crate) struct RequestsQuery {
     pub(crate) limit: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RequestList {
     pub(crate) requests: Vec<RequestView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RequestView {
     pub(crate) seq: u64,
     pub(crate) request_id: String,

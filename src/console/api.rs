@@ -24,10 +24,11 @@ const MAX_DUE: usize = 500;
 /// Due events listed when the query names no limit.
 const DEFAULT_DUE: usize = 20;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SignRequest {
     /// The JSON object the request will send, exactly as it will be sent.
+    #[schema(value_type = Object)]
     body: Map<String, Value>,
     /// Which credential (HyperCard: merchant `api_key`) signs; absent: the tenant's first.
     api_key: Option<String>,
@@ -37,9 +38,10 @@ pub(crate) struct SignRequest {
     nonce: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct Signed {
     /// Header name to value, in the order they are sent.
+    #[schema(value_type = Object)]
     headers: Map<String, Value>,
     /// The same headers as `-H 'name: value'` curl arguments.
     curl_headers: String,
@@ -53,6 +55,20 @@ static NONCES: AtomicU64 = AtomicU64::new(0);
 /// `version`, `lang`, `signature`, with the tenant's merchant private key, as
 /// `card-sandbox hypercard sign` prints them). The credentials are read under the tenant
 /// lock and the signing done after it, by the provider's face.
+#[utoipa::path(
+    post,
+    path = "/_sandbox/tenants/{tenant}/{provider}/sign",
+    tag = "tenants",
+    operation_id = "provider_sign",
+    summary = "The headers that sign a request (HyperCard)",
+    description = "`timestamp`, `nonce`, `api-key`, `version`, `lang` and `signature` for `body`, with the tenant's merchant private key, as `card-sandbox hypercard sign` prints them. Providers whose requests are not signed answer 404.",
+    params(("tenant" = String, Path, description = "A tenant id"), ("provider" = String, Path, description = "hypercard")),
+    request_body = SignRequest,
+    responses(
+        (status = 200, description = "The headers, and the same as curl arguments", body = Signed),
+        (status = 404, description = "No such tenant, a provider that does not sign, or no such key", body = crate::admin::wire::ErrorBody),
+    )
+)]
 pub(crate) async fn provider_sign(
     State(state): State<AppState>,
     Path((id, provider)): Path<(String, String)>,
@@ -106,13 +122,15 @@ pub(crate) async fn provider_sign(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DueQuery {
+    /// 1 to 500; 20 by default.
     limit: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct DueEvents {
     #[serde(flatten)]
     clock: ClockView,
@@ -124,7 +142,7 @@ pub(crate) struct DueEvents {
     events: Vec<DueEvent>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct DueEvent {
     due: String,
     due_ms: i64,
@@ -134,6 +152,16 @@ struct DueEvent {
 
 /// `GET /_sandbox/tenants/{t}/clock/due?limit=`: the tenant clock with its scale and the
 /// scheduler events due next (what the next clock advance would run), soonest first.
+#[utoipa::path(
+    get,
+    path = "/_sandbox/tenants/{tenant}/clock/due",
+    tag = "clock",
+    operation_id = "clock_due",
+    summary = "The scheduler events due next",
+    description = "What the next clock advance would run, soonest first, with the clock and its scale.",
+    params(("tenant" = String, Path, description = "A tenant id"), DueQuery),
+    responses((status = 200, description = "The clock and the next events", body = DueEvents))
+)]
 pub(crate) async fn clock_due(
     State(state): State<AppState>,
     Path(id): Path<String>,

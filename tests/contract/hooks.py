@@ -10,6 +10,9 @@ real client does it, against the tenant the run was given (its base URL is the r
 - HyperCard: each request signed on the wall clock with the tenant's merchant key by
   `card-sandbox hypercard sign`, the same signing code the sandbox's own command uses,
   over the very body Schemathesis sends.
+- Admin: no token (the run's sandbox has none); a `{tenant}` path parameter names the
+  run's tenant, except on the tenant's deletion, so operations reach a real tenant
+  rather than answering 404 to a random id, and `{provider}` one of the three.
 """
 
 import json
@@ -32,6 +35,11 @@ BINARY = os.environ["SANDBOX_CONTRACT_BINARY"]
 
 DOCUMENT = os.environ["SANDBOX_CONTRACT_DOCUMENT"]
 """Which document this run fuzzes: opcard, hypercard, ..."""
+
+TENANT = os.environ["SANDBOX_CONTRACT_TENANT"]
+"""The run's tenant id."""
+
+PROVIDERS = ("interlace", "opcard", "hypercard")
 
 
 def get_json(path):
@@ -122,3 +130,18 @@ def before_call(context, case, kwargs=None):
         name, _, value = line.partition(": ")
         if name:
             case.headers[name] = value
+
+
+@schemathesis.hook
+def map_path_parameters(context, path_parameters):
+    """Admin operations on the run's tenant (its deletion aside) and a real provider."""
+    if DOCUMENT != "admin" or not path_parameters:
+        return path_parameters
+    operation = context.operation
+    deleting = operation.method.upper() == "DELETE" and operation.path == "/_sandbox/tenants/{tenant}"
+    if "tenant" in path_parameters and not deleting:
+        path_parameters["tenant"] = TENANT
+    if "provider" in path_parameters:
+        chosen = sum(map(ord, str(path_parameters["provider"]))) % len(PROVIDERS)
+        path_parameters["provider"] = PROVIDERS[chosen]
+    return path_parameters

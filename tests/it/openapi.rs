@@ -60,7 +60,7 @@ async fn every_documented_operation_is_a_route() {
         let paths = doc["paths"].as_object().expect("paths");
         assert!(!paths.is_empty(), "{name} documents operations");
         for (path, item) in paths {
-            let concrete = path.replace("{card_id}", "1");
+            let concrete = concrete(path);
             for method in item.as_object().expect("a path item").keys() {
                 let method = Method::from_bytes(method.to_uppercase().as_bytes())
                     .unwrap_or_else(|_| panic!("{name}: {method} is a method"));
@@ -71,8 +71,14 @@ async fn every_documented_operation_is_a_route() {
                     .body(Body::from("{}"))
                     .expect("a request");
                 let answer = app.send(request).await;
+                // An admin operation's own 404 (an unknown rule, say) names what is
+                // missing; the router's is `route_not_found`. Provider operations
+                // answer unknown ids in their envelope, never 404.
+                let unrouted = answer.status == 405
+                    || (answer.status == 404
+                        && (name != "admin" || answer.text().contains("route_not_found")));
                 assert!(
-                    answer.status != 404 && answer.status != 405,
+                    !unrouted,
                     "{name}: {method} {path} answered {}: {}",
                     answer.status,
                     answer.text()
@@ -80,6 +86,23 @@ async fn every_documented_operation_is_a_route() {
             }
         }
     }
+}
+
+/// `path` with each parameter given a value the embedded default tenant has.
+fn concrete(path: &str) -> String {
+    [
+        ("{card_id}", "1"),
+        ("{tenant}", "default"),
+        ("{provider}", "interlace"),
+        ("{event}", "authorization"),
+        ("{list}", "batches"),
+        ("{file}", "admin.json"),
+        ("{kind}", "bill"),
+        ("{name}", "x.csv"),
+        ("{id}", "x"),
+    ]
+    .iter()
+    .fold(path.to_owned(), |p, (from, to)| p.replace(from, to))
 }
 
 #[tokio::test]
