@@ -22,12 +22,12 @@
 //! clock having run since (or, frozen, showing that instant).
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crate::clock::{self, Timestamp};
 use crate::scenario::NamedScenario;
 
-use super::World;
+use super::{World, lock};
 
 /// How many (scenario, seed, start) keys are remembered.
 pub const CAPACITY: usize = 8;
@@ -48,12 +48,12 @@ struct Entry {
 
 /// A copy for a new tenant: made ahead, or to be made from the kept world.
 #[derive(Debug)]
-pub(super) enum Copy {
+pub(super) enum Taken {
     Spare(Box<World>),
     Of(Arc<World>),
 }
 
-impl Copy {
+impl Taken {
     /// The world itself (copying the template when no spare was ready).
     pub(super) fn into_world(self) -> World {
         match self {
@@ -102,14 +102,14 @@ impl Templates {
         scenario: &Arc<NamedScenario>,
         seed: u64,
         start: Timestamp,
-    ) -> Option<Copy> {
+    ) -> Option<Taken> {
         let entry = self
             .entries
             .iter_mut()
             .find(|e| e.is(scenario, seed, start))?;
         match entry.spare.take() {
-            Some(spare) => Some(Copy::Spare(Box::new(spare))),
-            None => entry.world.clone().map(Copy::Of),
+            Some(spare) => Some(Taken::Spare(Box::new(spare))),
+            None => entry.world.clone().map(Taken::Of),
         }
     }
 
@@ -167,15 +167,14 @@ impl Templates {
 
 /// Makes a spare copy of every kept world that has none, each copy outside the lock.
 pub(super) fn refill(templates: &Mutex<Templates>) {
-    let lock = || templates.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
         // Bound first, so that the guard is gone before the copy.
-        let wanting = lock().wanting_spare();
+        let wanting = lock(templates).wanting_spare();
         let Some((world, scenario, seed, start)) = wanting else {
             return;
         };
         let spare = World::clone(&world);
-        let mut kept = lock();
+        let mut kept = lock(templates);
         match kept
             .entries
             .iter_mut()
@@ -225,7 +224,7 @@ mod tests {
         assert!(t.take(&s, 1, at).is_none());
         t.built(&s, 1, at, &world(at));
         assert_eq!(t.worlds(), 1);
-        assert!(matches!(t.take(&s, 1, at), Some(Copy::Of(_))));
+        assert!(matches!(t.take(&s, 1, at), Some(Taken::Of(_))));
         assert!(t.take(&s, 2, at).is_none(), "another seed");
         assert!(
             t.take(&s, 1, Timestamp::from_secs(1)).is_none(),
@@ -259,11 +258,11 @@ mod tests {
             "one each for the two kept worlds"
         );
         let copy = t.lock().unwrap().take(&s, 1, at).expect("a copy");
-        assert!(matches!(copy, Copy::Spare(_)));
+        assert!(matches!(copy, Taken::Spare(_)));
         assert_eq!(copy.into_world().now(), at);
         let next = t.lock().unwrap().take(&s, 1, at).expect("a copy");
         assert!(
-            matches!(next, Copy::Of(_)),
+            matches!(next, Taken::Of(_)),
             "the spare went to the first taker"
         );
         refill(&t);
