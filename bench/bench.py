@@ -145,19 +145,29 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, connections, seconds, script=None, env=None, server=None):
+def wrk(url, connections, seconds, script=None, env=None, server=None, perf=None):
     """One wrk run. With `server` (the Process behind `url`), also the server's CPU time
-    during the run divided by the requests wrk completed: "cpu_us" per request."""
+    during the run divided by the requests wrk completed: "cpu_us" per request; with
+    `perf` (a file name) too, a `perf record` of the server for the run's length."""
     threads = min(connections, 2)
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         args += ["-s", str(script)]
     args.append(url)
     run_env = dict(os.environ, BENCH_THREADS=str(threads), **(env or {}))
+    recorder = None
+    if server and perf:
+        recorder = subprocess.Popen(
+            ["perf", "record", "-F", "999", "-e", "cpu-clock",
+             "--call-graph", os.environ.get("BENCH_PERF_CALL_GRAPH", "fp"), "-o", str(perf),
+             "-p", str(server.proc.pid), "--", "sleep", str(seconds)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu_before = server.cpu_s() if server else None
     out = subprocess.run(
         args, capture_output=True, text=True, env=run_env, timeout=seconds + 60
     ).stdout
+    if recorder:
+        recorder.wait(timeout=seconds + 60)
     cpu_after = server.cpu_s() if server else None
     rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -247,16 +257,21 @@ def measure_endpoint(sandbox, endpoint, args, tmp, timestamp, results):
         for connections in args.connections:
             rounds = []
             for round_no in range(args.rounds):
+                perf = None
+                if args.perf and connections == RATE_TARGET_CONNECTIONS and round_no == 0:
+                    slug = re.sub(r"[^A-Za-z0-9]+", "-", endpoint.name).strip("-").lower()
+                    perf = args.perf / f"{slug}.perf.data"
                 run_env = dict(env)
                 if endpoint.signed:
                     run_env["BENCH_POOL"] = str(ceiling_pool)
                 c = wrk(ceiling.url + endpoint.path, connections, args.seconds, script, run_env)
                 if endpoint.signed:
                     s = signed_run(sandbox, endpoint, connections, args.seconds, script,
-                                   run_env, tmp, timestamp, c["rate"], f"c{connections}r{round_no}")
+                                   run_env, tmp, timestamp, c["rate"], f"c{connections}r{round_no}",
+                                   perf)
                 else:
                     s = wrk(sandbox.url + endpoint.path, connections, args.seconds, script,
-                            run_env, server=sandbox)
+                            run_env, server=sandbox, perf=perf)
                 if s["non2xx"] or s["errors"]:
                     raise SystemExit(f"bench: {endpoint.name} had errors: {s}")
                 rounds.append((s, c))
@@ -269,7 +284,7 @@ def measure_endpoint(sandbox, endpoint, args, tmp, timestamp, results):
 
 
 def signed_run(sandbox, endpoint, connections, seconds, script, env, tmp, timestamp,
-               ceiling_rate, label):
+               ceiling_rate, label, perf=None):
     """A wrk run of signed requests, each nonce used once. Signing costs about 0.1 ms a
     request, so the pool is sized from a one-second calibration run, and the run is
     repeated with a larger pool if it ever got to the end of its pool. Only the run it
@@ -285,7 +300,7 @@ def signed_run(sandbox, endpoint, connections, seconds, script, env, tmp, timest
         env["BENCH_POOL"] = str(sign_pool(tmp, endpoint.body, timestamp, need,
                                           f"{label}a{attempt}-"))
         run = wrk(sandbox.url + endpoint.path, connections, seconds, script, env,
-                  server=sandbox)
+                  server=sandbox, perf=perf)
         if run["total"] <= need:
             return run
         need = run["total"] * 2
@@ -355,6 +370,13 @@ def main():
     parser.add_argument("--skip-scale", action="store_true", help="leave out the scale case")
     parser.add_argument("--skip-load", action="store_true",
                         help="leave out the wrk runs (start-up, memory and scale only)")
+    parser.add_argument("--only", default="",
+                        help="load only the rows whose name contains this text")
+    parser.add_argument("--skip-startup", action="store_true",
+                        help="leave out start-to-ready and tenant creation")
+    parser.add_argument("--perf", type=Path, default=None,
+                        help="directory for a `perf record` of the sandbox during each row's "
+                             "measured run at 16 connections (ROW.perf.data)")
     args = parser.parse_args()
     for needed in (SANDBOX, TOOL):
         if not needed.exists():
@@ -362,32 +384,15 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("bench: wrk is missing; run bench/run, which installs it")
 
-    with tempfile.TemporaryDirectory(prefix="card-sandbox-bench-") as tmp:
-        log("start-to-ready with the default scenario (5 starts)")
-        ready, idle = [], []
-        for _ in range(5):
-            server = start_sandbox()
-            ready.append(server.ready_ms)
-            time.sleep(0.5)
-            idle.append(server.rss_mb())
-            server.stop()
-        ready_ms, idle_mb = statistics.median(ready), statistics.median(idle)
+    if args.perf:
+        if not shutil.which("perf"):
+            raise SystemExit("bench: --perf needs perf (Debian's linux-perf)")
+        args.perf.mkdir(parents=True, exist_ok=True)
 
-        log("tenant creation from the default scenario")
-        server = start_sandbox()
-        try:
-            creations = []
-            for i in range(31):
-                t0 = time.perf_counter()
-                status, answer = request(server, "POST", "/_sandbox/tenants",
-                                         json.dumps({"id": f"bench-{i}"}))
-                creations.append((time.perf_counter() - t0) * 1000)
-                if status != 201:
-                    raise SystemExit(f"bench: tenant creation answered {status}: {answer[:300]!r}")
-                request(server, "DELETE", f"/_sandbox/tenants/bench-{i}")
-            tenant_ms = statistics.median(creations)
-        finally:
-            server.stop()
+    with tempfile.TemporaryDirectory(prefix="card-sandbox-bench-") as tmp:
+        ready_ms = idle_mb = tenant_ms = float("nan")
+        if not args.skip_startup:
+            ready_ms, idle_mb, tenant_ms = measure_startup()
 
         results, load_rss = [], None
         if not args.skip_load:
@@ -403,6 +408,37 @@ def main():
     print_table(args, results, ready_ms, idle_mb, tenant_ms, scale)
     if load_rss:
         print_rss_table(results, load_rss)
+
+
+def measure_startup():
+    """Start-to-ready and idle RSS (medians of 5 starts), and the median time of 31
+    tenant creations over HTTP."""
+    log("start-to-ready with the default scenario (5 starts)")
+    ready, idle = [], []
+    for _ in range(5):
+        server = start_sandbox()
+        ready.append(server.ready_ms)
+        time.sleep(0.5)
+        idle.append(server.rss_mb())
+        server.stop()
+    ready_ms, idle_mb = statistics.median(ready), statistics.median(idle)
+
+    log("tenant creation from the default scenario")
+    server = start_sandbox()
+    try:
+        creations = []
+        for i in range(31):
+            t0 = time.perf_counter()
+            status, answer = request(server, "POST", "/_sandbox/tenants",
+                                     json.dumps({"id": f"bench-{i}"}))
+            creations.append((time.perf_counter() - t0) * 1000)
+            if status != 201:
+                raise SystemExit(f"bench: tenant creation answered {status}: {answer[:300]!r}")
+            request(server, "DELETE", f"/_sandbox/tenants/bench-{i}")
+        tenant_ms = statistics.median(creations)
+    finally:
+        server.stop()
+    return ready_ms, idle_mb, tenant_ms
 
 
 def measure_load(args, tmp, results):
@@ -441,6 +477,8 @@ def measure_load(args, tmp, results):
         time.sleep(0.5)
         idle = sandbox.rss_mb()
         for endpoint in endpoints:
+            if args.only not in endpoint.name:
+                continue
             measure_endpoint(sandbox, endpoint, args, tmp, now, results)
         return {"idle": idle, "final": sandbox.rss_mb()}
     finally:
@@ -485,12 +523,13 @@ def print_table(args, results, ready_ms, idle_mb, tenant_ms, scale):
             p99_target = f"<= {P99_TARGET:.0f}x: {verdict(p99_ratio <= P99_TARGET)}"
         print(f"| {endpoint.name} p99 | {connections} | {fmt_ms(s['p99_ms'])} "
               f"| {fmt_ms(c['p99_ms'])} | {p99_ratio:.2f} | | {p99_target} |")
-    print(f"| start to ready, default scenario (median of 5) | | {ready_ms:.1f} ms | | | "
-          f"| <= {READY_TARGET_MS:.0f} ms: {verdict(ready_ms <= READY_TARGET_MS)} |")
-    print(f"| idle RSS, default scenario | | {idle_mb:.1f} MiB | | | "
-          f"| <= {IDLE_RSS_TARGET_MB:.0f} MB: {verdict(idle_mb <= IDLE_RSS_TARGET_MB)} |")
-    print(f"| tenant creation, default scenario (median of 31) | | {tenant_ms:.2f} ms | | | "
-          f"| <= {TENANT_TARGET_MS:.2f} ms: {verdict(tenant_ms <= TENANT_TARGET_MS)} |")
+    if not args.skip_startup:
+        print(f"| start to ready, default scenario (median of 5) | | {ready_ms:.1f} ms | | | "
+              f"| <= {READY_TARGET_MS:.0f} ms: {verdict(ready_ms <= READY_TARGET_MS)} |")
+        print(f"| idle RSS, default scenario | | {idle_mb:.1f} MiB | | | "
+              f"| <= {IDLE_RSS_TARGET_MB:.0f} MB: {verdict(idle_mb <= IDLE_RSS_TARGET_MB)} |")
+        print(f"| tenant creation, default scenario (median of 31) | | {tenant_ms:.2f} ms | | | "
+              f"| <= {TENANT_TARGET_MS:.2f} ms: {verdict(tenant_ms <= TENANT_TARGET_MS)} |")
     if scale:
         small, large = scale
         n = f"{args.scale:,}"

@@ -16,10 +16,8 @@
 //! never holds a connection, or shutdown, for longer.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, header};
-use axum::middleware::Next;
-use axum::response::Response;
 use futures_util::StreamExt;
 
 use crate::request::{AppState, BODY_LIMIT};
@@ -34,15 +32,11 @@ fn timed_out(limit: std::time::Duration) -> axum::Error {
     ))
 }
 
-/// Middleware: reads the request body (up to [`BODY_LIMIT`]) before the request goes on,
-/// within the body timeout.
-pub(crate) async fn read_first(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Reads the request body (up to [`BODY_LIMIT`]) within the body timeout, and gives the
+/// request back with it (`observe` calls this first).
+pub(crate) async fn read_first(state: &AppState, request: Request) -> Request {
     if !has_body(request.headers()) {
-        return next.run(request).await;
+        return request;
     }
     let limit = state.settings.body_timeout;
     let deadline = tokio::time::Instant::now() + limit;
@@ -80,7 +74,7 @@ pub(crate) async fn read_first(
             }
         }
     };
-    next.run(Request::from_parts(parts, body)).await
+    Request::from_parts(parts, body)
 }
 
 /// Whether the request announces a body (a non-zero length, or chunks).

@@ -41,6 +41,7 @@ pub mod listener;
 pub mod memory;
 pub mod metrics;
 pub mod money;
+mod observe;
 pub mod providers;
 pub mod request;
 pub mod rng;

@@ -1,15 +1,16 @@
-//! The middleware that applies fault decisions to provider requests: waits (racing
+//! Applies fault decisions to provider requests (`observe` calls it around the rest of
+//! the stack): waits (racing
 //! shutdown and capped by `--max-fault-delay`), answers injected errors in the
 //! provider's envelope, spoils or trickles real answers, and resets, closes or hangs
 //! the connection. Admin routes under
 //! `/_sandbox/` and paths outside every provider are never touched.
 
+use std::future::Future;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use super::{Action, RequestFacts};
@@ -20,11 +21,20 @@ use crate::request::{AppState, FaultNote, resolve_tenant};
 /// How often a trickled body sends a piece.
 const TRICKLE_TICK: Duration = Duration::from_millis(100);
 
-pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(provider) = Provider::for_path(req.uri().path()) else {
-        return next.run(req).await;
-    };
-    let path = req.uri().path().to_owned();
+/// Decides the faults for `req`, a request in `provider`'s paths, notes the rules that
+/// fired in `note`, and answers: through `next` (the rest of the stack), changed, or not
+/// at all.
+pub async fn inject<F, Fut>(
+    state: &AppState,
+    provider: Provider,
+    note: &FaultNote,
+    req: Request,
+    next: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let tenant = resolve_tenant(&state.registry, provider, req.headers(), || {
         provider.credential_key(req.headers())
     })
@@ -32,23 +42,21 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
     let facts = RequestFacts {
         provider: provider.name(),
         method: req.method().as_str(),
-        path: &path,
+        path: req.uri().path(),
         headers: req.headers(),
     };
     let decision = state.registry.decide_faults(tenant.as_deref(), &facts);
     if decision.fired.is_empty() {
-        return next.run(req).await;
+        return next(req).await;
     }
-    if let Some(note) = req.extensions().get::<FaultNote>() {
-        note.set(decision.fired.clone(), tenant.map(|t| t.id.clone()));
-    }
+    note.set(decision.fired.clone(), tenant.map(|t| t.id.clone()));
     let cap = state.settings.max_fault_delay;
     if !decision.delay.is_zero() {
         state.pause(decision.delay.min(cap)).await;
     }
     let rule = decision.action_id.clone().unwrap_or_default();
     match decision.action {
-        None => next.run(req).await,
+        None => next(req).await,
         Some(Action::Error {
             status,
             code,
@@ -59,7 +67,7 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
             let message = message.unwrap_or_else(|| {
                 format!("internal error (injected by card-sandbox fault rule {rule})")
             });
-            let mut response = provider.fault_response(&state, status, code.as_deref(), &message);
+            let mut response = provider.fault_response(state, status, code.as_deref(), &message);
             for (name, value) in headers {
                 if let (Ok(name), Ok(value)) = (
                     HeaderName::try_from(name.as_str()),
@@ -75,15 +83,15 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
                 "too many requests; retry after {retry_after_s} s (injected by card-sandbox fault rule {rule})"
             );
             let mut response =
-                provider.fault_response(&state, StatusCode::TOO_MANY_REQUESTS, None, &message);
+                provider.fault_response(state, StatusCode::TOO_MANY_REQUESTS, None, &message);
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
             response
         }
-        Some(Action::Malformed) => malformed(next.run(req).await).await,
+        Some(Action::Malformed) => malformed(next(req).await).await,
         Some(Action::SlowBody { bytes_per_sec }) => {
-            trickle(state.clone(), next.run(req).await, bytes_per_sec).await
+            trickle(state.clone(), next(req).await, bytes_per_sec).await
         }
         Some(action @ (Action::Reset | Action::Empty | Action::Hang)) => {
             let Some(connection) = req.extensions().get::<Connection>().cloned() else {
@@ -92,7 +100,7 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
                     action.kind()
                 );
                 return provider.fault_response(
-                    &state,
+                    state,
                     StatusCode::INTERNAL_SERVER_ERROR,
                     None,
                     &message,
@@ -110,7 +118,7 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
             std::future::pending().await
         }
         // Latency never ends a decision.
-        Some(Action::Latency(_)) => next.run(req).await,
+        Some(Action::Latency(_)) => next(req).await,
     }
 }
 

@@ -1,6 +1,7 @@
-//! Request and response extensions the journal (`server::observe`) reads: the fault
-//! middleware's [`FaultNote`], a provider handler's [`ResolvedTenant`], and the
-//! [`InternalError`] an envelope carries when the sandbox itself failed.
+//! What the journal (`observe`) learns about a request besides the request itself: the
+//! fault decision's [`FaultNote`], and the response extensions a provider handler's
+//! [`ResolvedTenant`] and the [`InternalError`] an envelope carries when the sandbox
+//! itself failed.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 #[derive(Debug, Clone)]
 pub struct ResolvedTenant(pub String);
 
-/// What the fault middleware tells `observe` about a request: the rules that fired and
+/// What the fault decision (`faults::inject`) tells `observe` about a request: the rules that fired and
 /// the tenant it found (kept even when the request's future is dropped).
 #[derive(Debug, Clone, Default)]
 pub struct FaultNote(Arc<Mutex<(Vec<String>, Option<String>)>>);
@@ -26,7 +27,7 @@ impl FaultNote {
 }
 
 /// The sandbox's own failure behind an answer (an internal-error code or a 500),
-/// attached by the envelope that rendered it; `server::observe` logs it, once per
+/// attached by the envelope that rendered it; `observe` logs it, once per
 /// request, the only place internal errors are logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalError(pub String);

@@ -1,5 +1,5 @@
 //! Counting a request's world-lock acquisitions. The journal middleware
-//! (`server::observe`) runs each request inside [`count_world_locks`]; every time
+//! (`observe`) runs each request inside [`count_world_locks`]; every time
 //! [`super::Tenant`] locks a world inside it, the count goes up, and the total travels
 //! back on the response as a [`LockCount`] extension, so tests can pin how many times a
 //! request takes its tenant's lock (ARCHITECTURE.md, "Life of a request"). Locks taken

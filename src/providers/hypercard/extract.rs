@@ -45,7 +45,7 @@ impl FromRequest<AppState> for Signed {
     type Rejection = HcError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        let (headers, req) = crate::http_util::take_headers(req);
         let body = request::read_object(req).await.map_err(HcError::from)?;
         let api_key = header_text(&headers, "api-key")
             .ok_or_else(|| HcError::new(Code::A0001, "the api-key header is required"))?;

@@ -160,7 +160,7 @@ pub(super) fn render<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, V
     let (status, body) = match result {
         Ok(data) => (
             StatusCode::OK,
-            serde_json::to_vec(&Envelope {
+            crate::http_util::to_json(&Envelope {
                 code: SUCCESS,
                 message: "success".to_owned(),
                 data,
@@ -184,7 +184,7 @@ pub(super) fn render<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, V
 /// un-versioned OAuth paths, quirks.rs); errors keep the envelope.
 pub(super) fn render_bare<T: Serialize>(result: Result<T, IlError>) -> (StatusCode, Vec<u8>) {
     match result {
-        Ok(data) => match serde_json::to_vec(&data) {
+        Ok(data) => match crate::http_util::to_json(&data) {
             Ok(body) => (StatusCode::OK, body),
             Err(e) => render::<()>(Err(IlError::new(
                 Code::Internal,

@@ -163,7 +163,7 @@ impl<T: Serialize> IntoResponse for Reply<T> {
         let (status, body) = match self.result {
             Ok(data) => (
                 StatusCode::OK,
-                serde_json::to_vec(&Envelope {
+                crate::http_util::to_json(&Envelope {
                     code: "200",
                     msg: "Success".to_owned(),
                     trace_id: self.trace_id.clone(),

@@ -73,7 +73,7 @@ impl FromRequest<AppState> for Authed {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        let (headers, req) = crate::http_util::take_headers(req);
         let token = header_text(&headers, header::AUTHORIZATION.as_str())
             .map(|t| t.strip_prefix("Bearer ").map(str::to_owned).unwrap_or(t))
             .ok_or_else(|| {

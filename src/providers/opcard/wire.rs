@@ -22,7 +22,8 @@ pub const GMT8: i32 = 8 * 3600;
 
 /// A JSON number written exactly as the decimal reads, without trailing zeros.
 pub fn number(value: Decimal) -> Box<RawValue> {
-    raw(value.normalize().to_string())
+    let value = value.normalize();
+    raw(format_fixed(value, value.scale()))
 }
 
 /// A JSON number with exactly `decimals` decimals (`1.0000000000` for rates).
