@@ -27,12 +27,19 @@ pub(crate) fn take_headers(mut req: axum::extract::Request) -> (HeaderMap, axum:
 /// without growing it; `serde_json::to_vec` starts at 128 bytes and grows five times.
 pub(crate) const ANSWER_CAPACITY: usize = 4096;
 
-/// `value` as JSON bytes, the same as `serde_json::to_vec`, in a buffer sized for a
-/// page of records.
+/// `value` as JSON bytes, the same as `serde_json::to_vec`, written into a buffer sized
+/// for a page of records and then fitted to its length ([`fitted`]).
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(ANSWER_CAPACITY);
     serde_json::to_writer(&mut out, value)?;
-    Ok(out)
+    Ok(fitted(out))
+}
+
+/// `out` without its spare room: the journal keeps answers as they are, so a short
+/// answer must not hold a 4 KiB buffer (glibc shrinks in place, without a copy).
+pub(crate) fn fitted(mut out: Vec<u8>) -> Vec<u8> {
+    out.shrink_to_fit();
+    out
 }
 
 /// What kind of JSON value this is, for messages such as "must be a string, got a number".

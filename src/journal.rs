@@ -95,7 +95,8 @@ pub struct Journal {
     capacity: usize,
     max_bytes: usize,
     bytes: usize,
-    records: VecDeque<RequestRecord>,
+    /// Each record with its size as counted when it came (not counted again when it goes).
+    records: VecDeque<(usize, RequestRecord)>,
 }
 
 impl Journal {
@@ -125,12 +126,12 @@ impl Journal {
         }
         while self.records.len() >= self.capacity || self.bytes + size > self.max_bytes {
             match self.records.pop_front() {
-                Some(old) => self.bytes -= old.size(),
+                Some((old, _)) => self.bytes -= old,
                 None => break,
             }
         }
         self.bytes += size;
-        self.records.push_back(record);
+        self.records.push_back((size, record));
     }
 
     /// The bytes the records hold, as the bound counts them.
@@ -139,7 +140,7 @@ impl Journal {
     }
 
     pub fn records(&self) -> impl DoubleEndedIterator<Item = &RequestRecord> {
-        self.records.iter()
+        self.records.iter().map(|(_, record)| record)
     }
 
     pub fn clear(&mut self) {

@@ -191,7 +191,7 @@ impl<T: Serialize> IntoResponse for Ok<T> {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            out,
+            crate::http_util::fitted(out),
         )
             .into_response()
     }
