@@ -260,7 +260,10 @@ pub fn format_fixed(amount: Decimal, decimals: u32) -> String {
     // rather than through `Display` (same text; the test compares them).
     let digits = value.mantissa().unsigned_abs();
     let unit = 10u128.pow(decimals);
-    let (whole, fraction) = (digits / unit, digits % unit);
+    let (whole, fraction) = match (u64::try_from(digits), u64::try_from(unit)) {
+        (Ok(d), Ok(u)) => (u128::from(d / u), u128::from(d % u)),
+        _ => (digits / unit, digits % unit),
+    };
     let mut out = String::with_capacity(24);
     if value.is_sign_negative() {
         out.push('-');
@@ -273,14 +276,27 @@ pub fn format_fixed(amount: Decimal, decimals: u32) -> String {
     out
 }
 
-/// Appends `n` in decimal, padded with zeros to at least `width` digits.
-fn push_digits(out: &mut String, mut n: u128, width: usize) {
+/// Appends `n` in decimal, padded with zeros to at least `width` digits. Amounts fit in
+/// 64 bits almost always, and 64-bit division is several times cheaper than 128-bit.
+fn push_digits(out: &mut String, n: u128, width: usize) {
     let mut buf = [b'0'; 40];
     let mut at = buf.len();
-    while n > 0 {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
+    match u64::try_from(n) {
+        Ok(mut n) => {
+            while n > 0 {
+                at -= 1;
+                buf[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+        Err(_) => {
+            let mut n = n;
+            while n > 0 {
+                at -= 1;
+                buf[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
     }
     let start = at.min(buf.len().saturating_sub(width));
     out.extend(buf[start..].iter().map(|&b| char::from(b)));
