@@ -6,6 +6,7 @@
 //! provider's `wire.rs` decides how many decimals it prints and in which case.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -256,50 +257,20 @@ pub fn format_fixed(amount: Decimal, decimals: u32) -> String {
         // Too many digits to take the decimals: Display says what it holds.
         return value.to_string();
     }
-    // Every amount in every answer comes through here: digits straight into one String
-    // rather than through `Display` (same text; the test compares them).
+    // Every amount in every answer comes through here: written straight into one String
+    // rather than through `Decimal`'s `Display` (same text; the test compares them).
     let digits = value.mantissa().unsigned_abs();
     let unit = 10u128.pow(decimals);
-    let (whole, fraction) = match (u64::try_from(digits), u64::try_from(unit)) {
-        (Ok(d), Ok(u)) => (u128::from(d / u), u128::from(d % u)),
-        _ => (digits / unit, digits % unit),
-    };
     let mut out = String::with_capacity(24);
     if value.is_sign_negative() {
         out.push('-');
     }
-    push_digits(&mut out, whole, 1);
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{}", digits / unit);
     if decimals > 0 {
-        out.push('.');
-        push_digits(&mut out, fraction, decimals as usize);
+        let _ = write!(out, ".{:0width$}", digits % unit, width = decimals as usize);
     }
     out
-}
-
-/// Appends `n` in decimal, padded with zeros to at least `width` digits. Amounts fit in
-/// 64 bits almost always, and 64-bit division is several times cheaper than 128-bit.
-fn push_digits(out: &mut String, n: u128, width: usize) {
-    let mut buf = [b'0'; 40];
-    let mut at = buf.len();
-    match u64::try_from(n) {
-        Ok(mut n) => {
-            while n > 0 {
-                at -= 1;
-                buf[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-        }
-        Err(_) => {
-            let mut n = n;
-            while n > 0 {
-                at -= 1;
-                buf[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-        }
-    }
-    let start = at.min(buf.len().saturating_sub(width));
-    out.extend(buf[start..].iter().map(|&b| char::from(b)));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

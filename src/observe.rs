@@ -12,6 +12,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::io::Write as _;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,26 +110,15 @@ where
     }
 }
 
-/// `req-` and `n` in twelve digits, the id of a request that brought none.
+/// `req-` and `n` in twelve digits at least, the id of a request that brought none
+/// (formatted on the stack: no `String` a request).
 fn sequential_id(n: u64) -> HeaderValue {
-    let mut text = [b'0'; 4 + 20];
-    text[..4].copy_from_slice(b"req-");
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        digits[len] = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let width = len.max(12);
-    for (i, digit) in digits[..len].iter().enumerate() {
-        text[4 + width - 1 - i] = *digit;
-    }
-    HeaderValue::from_maybe_shared(Bytes::copy_from_slice(&text[..4 + width]))
+    let mut text = [0u8; 24];
+    let mut rest = &mut text[..];
+    // 24 bytes hold "req-" and the twenty digits of u64::MAX.
+    let _ = write!(rest, "req-{n:012}");
+    let len = 24 - rest.len();
+    HeaderValue::from_maybe_shared(Bytes::copy_from_slice(&text[..len]))
         .unwrap_or_else(|_| HeaderValue::from_static("req-unknown"))
 }
 

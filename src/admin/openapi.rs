@@ -147,9 +147,7 @@ const BEARER: &str = "adminToken";
 
 /// The admin document's fixed parts, before the router adds the operations.
 pub(super) fn admin_base() -> Document {
-    let mut doc = AdminBase::openapi();
-    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    crate::providers::schema::versioned::<AdminBase>()
 }
 
 /// Operations that answer without the admin token.

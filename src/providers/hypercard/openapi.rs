@@ -77,9 +77,7 @@ impl Modify for Signing {
 
 /// The document's fixed parts, before the router adds the operations.
 pub(super) fn base() -> Document {
-    let mut doc = Base::openapi();
-    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    crate::providers::schema::versioned::<Base>()
 }
 
 /// Links every operation to HyperCard's documentation.

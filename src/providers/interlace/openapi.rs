@@ -60,9 +60,7 @@ impl Modify for TokenScheme {
 
 /// The document's fixed parts, before the router adds the operations.
 pub(super) fn base() -> Document {
-    let mut doc = Base::openapi();
-    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    crate::providers::schema::versioned::<Base>()
 }
 
 /// The first item of a list answer.

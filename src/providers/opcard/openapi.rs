@@ -55,9 +55,7 @@ impl Modify for TokenScheme {
 
 /// The document's fixed parts, before the router adds the operations.
 pub(super) fn base() -> Document {
-    let mut doc = Base::openapi();
-    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    crate::providers::schema::versioned::<Base>()
 }
 
 /// Links every operation to OPCard's documentation, and lets each HTTP 200 answer be
