@@ -45,6 +45,7 @@ mod observe;
 pub mod providers;
 pub mod request;
 pub mod rng;
+mod routing;
 pub mod scenario;
 pub mod scheduler;
 pub mod server;

@@ -23,38 +23,45 @@ use crate::scenario::NamedScenario;
 use crate::tenant::{DEFAULT_TENANT, TenantError};
 
 /// Registers the startup scenarios by name (the embedded default first, so a file named
-/// `default.yaml` replaces it), creates tenant `default` from the first of `scenarios`,
-/// and marks the sandbox ready.
+/// `default.yaml` replaces it; a file named like a library scenario replaces that one),
+/// creates tenant `default` from the first of `scenarios`, and marks the sandbox ready.
+/// The library is parsed on a second thread while the default tenant is built.
 pub fn load_startup(
     state: &AppState,
     scenarios: Vec<NamedScenario>,
     seed: Option<u64>,
 ) -> Result<(), TenantError> {
-    let embedded = NamedScenario {
-        name: "default".to_owned(),
-        scenario: crate::scenario::parse(
-            "default.yaml (embedded)",
-            crate::scenario::DEFAULT_SCENARIO,
-        )?,
-    };
-    state.registry.register_scenario(embedded.clone());
-    for scenario in crate::scenario::library()? {
-        state.registry.register_scenario(scenario);
-    }
-    let mut first = None;
-    for scenario in scenarios {
-        let registered = state.registry.register_scenario(scenario);
-        first.get_or_insert(registered);
-    }
-    let first = match first {
-        Some(first) => first,
-        None => state.registry.scenario("default")?,
-    };
-    state
-        .registry
-        .create(Some(DEFAULT_TENANT.to_owned()), first, seed, None)?;
-    state.set_ready();
-    Ok(())
+    std::thread::scope(|scope| {
+        let library = scope.spawn(crate::scenario::library);
+        let embedded = NamedScenario {
+            name: "default".to_owned(),
+            scenario: crate::scenario::parse(
+                "default.yaml (embedded)",
+                crate::scenario::DEFAULT_SCENARIO,
+            )?,
+        };
+        state.registry.register_scenario(embedded);
+        let mut first = None;
+        for scenario in scenarios {
+            let registered = state.registry.register_scenario(scenario);
+            first.get_or_insert(registered);
+        }
+        let first = match first {
+            Some(first) => first,
+            None => state.registry.scenario("default")?,
+        };
+        state
+            .registry
+            .create(Some(DEFAULT_TENANT.to_owned()), first, seed, None)?;
+        let library = library
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        for scenario in library {
+            state.registry.register_scenario_if_absent(scenario);
+        }
+        state.set_ready();
+        Ok(())
+    })
 }
 
 /// The whole application: admin API, fallbacks and layers. Every request first loses
@@ -70,7 +77,9 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(ObserveLayer::new(state.clone()));
-    // Outermost, so preflights are answered before journal, faults and routing.
+    // Outside the observe layer, so preflights are answered before journal and faults.
+    // `Router::layer` wraps every route and the fallbacks (it runs after routing), so a
+    // preflight to any path, known or not, gets the CORS answer.
     let inner = match crate::cors::layer(&state.settings.cors_origins) {
         Some(cors) => inner.layer(cors),
         None => inner,

@@ -21,54 +21,56 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub(crate) use error::{AdminError, AdminJson, AdminQuery};
 
 use crate::request::AppState;
+use crate::routing::route_list;
 
-/// The operations that answer without the admin token. Provider clients follow file
-/// links without it too: the file handler checks the link's key itself.
-fn open_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::admin_base())
-        .routes(routes!(system::health))
-        .routes(routes!(system::ready))
-        .routes(routes!(openapi::list))
-        .routes(routes!(openapi::document))
-        .routes(routes!(tenants::file))
+route_list! {
+    /// The operations that answer without the admin token. Provider clients follow file
+    /// links without it too: the file handler checks the link's key itself.
+    fn open_routes, open_plain(openapi::admin_base()) {
+        (system::health);
+        (system::ready);
+        (openapi::list);
+        (openapi::document);
+        (tenants::file);
+    }
 }
 
-/// The operations behind the admin guard (token, then readiness).
-fn guarded_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(scenarios::list))
-        .routes(routes!(tenants::list, tenants::create))
-        .routes(routes!(tenants::show, tenants::delete))
-        .routes(routes!(tenants::reset))
-        .routes(routes!(tenants::export))
-        .routes(routes!(tenants::invariants))
-        .routes(routes!(tenants::clock_show, tenants::clock_change))
+route_list! {
+    /// The operations behind the admin guard (token, then readiness).
+    fn guarded_routes, guarded_plain(utoipa::openapi::OpenApiBuilder::new().build()) {
+        (scenarios::list);
+        (tenants::list, tenants::create);
+        (tenants::show, tenants::delete);
+        (tenants::reset);
+        (tenants::export);
+        (tenants::invariants);
+        (tenants::clock_show, tenants::clock_change);
         // What the demo console needs beyond the other routes (src/console/api.rs).
-        .routes(routes!(crate::console::api::clock_due))
-        .routes(routes!(crate::console::api::provider_sign))
-        .routes(routes!(tenants::simulate))
-        .routes(routes!(requests::list, requests::clear))
-        .routes(routes!(requests::verify))
-        .routes(routes!(system::requests_list, system::requests_clear))
-        .routes(routes!(system::metrics))
-        .routes(routes!(faults::list, faults::add, faults::clear))
-        .routes(routes!(faults::show, faults::remove))
-        .routes(routes!(webhooks::list))
-        .routes(routes!(webhooks::config_show, webhooks::config_replace))
-        .routes(routes!(webhooks::redeliver))
-        .routes(routes!(tenants::provider_list))
+        (crate::console::api::clock_due);
+        (crate::console::api::provider_sign);
+        (tenants::simulate);
+        (requests::list, requests::clear);
+        (requests::verify);
+        (system::requests_list, system::requests_clear);
+        (system::metrics);
+        (faults::list, faults::add, faults::clear);
+        (faults::show, faults::remove);
+        (webhooks::list);
+        (webhooks::config_show, webhooks::config_replace);
+        (webhooks::redeliver);
+        (tenants::provider_list);
+    }
 }
 
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let (open, _) = open_routes().split_for_parts();
-    let (guarded, _) = guarded_routes().split_for_parts();
-    open.merge(guarded.route_layer(from_fn_with_state(state.clone(), guard)))
+    let guarded = guarded_plain().into_router();
+    open_plain()
+        .into_router()
+        .merge(guarded.route_layer(from_fn_with_state(state.clone(), guard)))
 }
 
 /// The admin API's OpenAPI document, from the same route lists as [`router`].
@@ -106,4 +108,14 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
         .into_response();
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod route_tests {
+    #[test]
+    fn the_router_routes_what_the_document_documents() {
+        let mut routes = super::open_plain();
+        routes = routes.merge(super::guarded_plain());
+        routes.assert_routes_documented(&super::document());
+    }
 }

@@ -363,6 +363,14 @@ impl Registry {
         scenario
     }
 
+    /// Registers `scenario` unless one of its name is registered already (a startup
+    /// file named like a library scenario replaces it, whichever is registered first).
+    pub fn register_scenario_if_absent(&self, scenario: NamedScenario) {
+        write(&self.scenarios)
+            .entry(scenario.name.clone())
+            .or_insert_with(|| Arc::new(scenario));
+    }
+
     pub fn scenario(&self, name: &str) -> Result<Arc<NamedScenario>, TenantError> {
         let scenarios = read(&self.scenarios);
         scenarios

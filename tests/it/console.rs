@@ -233,7 +233,14 @@ fn from_origin(path: &str, origin: &str) -> Request<Body> {
 #[tokio::test]
 async fn cors_answers_preflights_and_requests_from_an_allowed_origin() {
     let app = with_cors(&["http://app.test"]);
-    for path in ["/openapi/card/balance", "/_sandbox/tenants"] {
+    // A known route, an admin one, and paths no route matches (the CORS layer wraps
+    // the fallbacks too, and sees paths without their tenant prefix).
+    for path in [
+        "/openapi/card/balance",
+        "/_sandbox/tenants",
+        "/open-api/v3/no-such-route",
+        "/t/default/openapi/card/balance",
+    ] {
         let answer = app.send(preflight(path, "http://app.test")).await;
         assert!(answer.status.is_success(), "{path}: {}", answer.status);
         assert_eq!(

@@ -33,39 +33,39 @@ pub mod wire;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub use error::{Code, HcError};
 
 use crate::request::AppState;
+use crate::routing::route_list;
 
-/// Every HyperCard route with its OpenAPI operation (`openapi.rs`), in the order of
-/// HyperCard's documentation. The router and the document come from the same list, so
-/// no route goes undocumented.
-fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::base())
-        .routes(routes!(handlers::apply_quick))
-        .routes(routes!(handlers::apply_result))
-        .routes(routes!(handlers::apply_result_v2))
-        .routes(routes!(handlers::card_active))
-        .routes(routes!(handlers::bank_details))
-        .routes(routes!(handlers::card_balance))
-        .routes(routes!(handlers::recharge))
-        .routes(routes!(handlers::recharge_query))
-        .routes(routes!(handlers::estimation_crypto))
-        .routes(routes!(handlers::card_operation))
-        .routes(routes!(handlers::operation_result))
-        .routes(routes!(handlers::buy_coin))
-        .routes(routes!(handlers::card_list))
-        .routes(routes!(handlers::merchant_balance))
-        .routes(routes!(handlers::transaction_record))
-        .routes(routes!(handlers::transactions_v3))
+route_list! {
+    /// Every HyperCard route with its OpenAPI operation (`openapi.rs`), in the order of
+    /// HyperCard's documentation. The router and the document come from the same list, so
+    /// no route goes undocumented.
+    fn routes, plain(openapi::base()) {
+        (handlers::apply_quick);
+        (handlers::apply_result);
+        (handlers::apply_result_v2);
+        (handlers::card_active);
+        (handlers::bank_details);
+        (handlers::card_balance);
+        (handlers::recharge);
+        (handlers::recharge_query);
+        (handlers::estimation_crypto);
+        (handlers::card_operation);
+        (handlers::operation_result);
+        (handlers::buy_coin);
+        (handlers::card_list);
+        (handlers::merchant_balance);
+        (handlers::transaction_record);
+        (handlers::transactions_v3);
+    }
 }
 
 /// Every HyperCard route.
 pub(crate) fn router() -> Router<AppState> {
-    routes().split_for_parts().0
+    plain().into_router()
 }
 
 /// The OpenAPI 3.1 document of the HyperCard API.
@@ -106,4 +106,12 @@ pub(crate) fn credential_key(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn fault_response(status: StatusCode, code: Option<&str>, message: &str) -> Response {
     let body = serde_json::json!({"code": code.unwrap_or("B0000"), "msg": message});
     (status, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod route_tests {
+    #[test]
+    fn the_router_routes_what_the_document_documents() {
+        super::plain().assert_routes_documented(&super::routes().into_openapi());
+    }
 }

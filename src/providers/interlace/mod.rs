@@ -33,63 +33,60 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
-use utoipa_axum::routes;
 
 pub use error::{Code, IlError};
 
 use crate::request::AppState;
+use crate::routing::route_list;
 use global::handlers as gh;
 use onboarding::handlers as oh;
 
-/// Every Interlace route with its OpenAPI operation (`openapi.rs`): OAuth, accounts,
-/// cards, transfers, card transactions, card negatives, global accounts. The router and
-/// the document come from the same list, so no route goes undocumented.
-fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::base())
-        .routes(routes!(handlers::authorize))
-        .routes(routes!(handlers::authorize_v3))
-        .routes(routes!(handlers::access_token))
-        .routes(routes!(handlers::access_token_v3))
-        .routes(routes!(handlers::refresh_token))
-        .routes(routes!(oh::register))
-        .routes(routes!(oh::register_v1))
-        .routes(routes!(oh::upload).layer(DefaultBodyLimit::max(oh::UPLOAD_LIMIT)))
-        .routes(routes!(oh::kyc))
-        .routes(routes!(oh::simulate_review))
-        .routes(routes!(oh::initialize))
-        .routes(routes!(oh::cdd_detail))
-        .routes(routes!(oh::bins))
-        .routes(routes!(oh::cardholders_create, oh::cardholders_list))
-        .routes(routes!(oh::cardholders_get))
-        .routes(routes!(oh::prepaid_card))
-        .routes(routes!(oh::display_token))
-        .routes(routes!(handlers::cards_create, handlers::cards_list))
-        .routes(routes!(handlers::cards_get))
-        .routes(routes!(handlers::wallets))
-        .routes(routes!(handlers::transfer_in))
-        .routes(routes!(handlers::transfer_out))
-        .routes(routes!(handlers::card_transactions))
-        .routes(routes!(handlers::negative_accounts))
-        .routes(routes!(handlers::negative_bills))
-        .routes(routes!(handlers::negative_repayments))
-        .routes(routes!(gh::legal_entity_create))
-        .routes(routes!(gh::legal_entity_get))
-        .routes(routes!(
-            gh::business_accounts_create,
-            gh::business_accounts_list
-        ))
-        .routes(routes!(gh::transactions_list))
-        .routes(routes!(gh::business_accounts_get))
-        .routes(routes!(gh::business_accounts_balance))
-        .routes(routes!(gh::bank_account_create))
-        .routes(routes!(gh::transfer_external))
-        .routes(routes!(gh::transfer_cancel))
+route_list! {
+    /// Every Interlace route with its OpenAPI operation (`openapi.rs`): OAuth, accounts,
+    /// cards, transfers, card transactions, card negatives, global accounts. The router and
+    /// the document come from the same list, so no route goes undocumented.
+    fn routes, plain(openapi::base()) {
+        (handlers::authorize);
+        (handlers::authorize_v3);
+        (handlers::access_token);
+        (handlers::access_token_v3);
+        (handlers::refresh_token);
+        (oh::register);
+        (oh::register_v1);
+        (oh::upload).layer(DefaultBodyLimit::max(oh::UPLOAD_LIMIT));
+        (oh::kyc);
+        (oh::simulate_review);
+        (oh::initialize);
+        (oh::cdd_detail);
+        (oh::bins);
+        (oh::cardholders_create, oh::cardholders_list);
+        (oh::cardholders_get);
+        (oh::prepaid_card);
+        (oh::display_token);
+        (handlers::cards_create, handlers::cards_list);
+        (handlers::cards_get);
+        (handlers::wallets);
+        (handlers::transfer_in);
+        (handlers::transfer_out);
+        (handlers::card_transactions);
+        (handlers::negative_accounts);
+        (handlers::negative_bills);
+        (handlers::negative_repayments);
+        (gh::legal_entity_create);
+        (gh::legal_entity_get);
+        (gh::business_accounts_create, gh::business_accounts_list);
+        (gh::transactions_list);
+        (gh::business_accounts_get);
+        (gh::business_accounts_balance);
+        (gh::bank_account_create);
+        (gh::transfer_external);
+        (gh::transfer_cancel);
+    }
 }
 
 /// Every Interlace route.
 pub(crate) fn router() -> Router<AppState> {
-    routes().split_for_parts().0
+    plain().into_router()
 }
 
 /// The OpenAPI 3.1 document of the Interlace API.
@@ -124,4 +121,12 @@ pub(crate) fn credential_key(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn fault_response(status: StatusCode, code: Option<&str>, message: &str) -> Response {
     let body = serde_json::json!({"code": code.unwrap_or("999999"), "message": message});
     (status, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod route_tests {
+    #[test]
+    fn the_router_routes_what_the_document_documents() {
+        super::plain().assert_routes_documented(&super::routes().into_openapi());
+    }
 }

@@ -26,31 +26,31 @@ pub mod wire;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub use error::{Code, OpError};
 
 use crate::request::AppState;
+use crate::routing::route_list;
 
-/// Every OPCard route with its OpenAPI operation (`openapi.rs`): the documented ones in
-/// the order of the documentation, then the sandbox's own. The router and the document
-/// come from the same list, so no route goes undocumented.
-fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::base())
-        .routes(routes!(handlers::cards_create))
-        .routes(routes!(handlers::card_detail))
-        .routes(routes!(handlers::load_create))
-        .routes(routes!(handlers::balance_change_records))
-        .routes(routes!(handlers::payouts_list))
-        .routes(routes!(handlers::auth_token))
-        .routes(routes!(handlers::load_release))
-        .routes(routes!(handlers::payouts_create))
+route_list! {
+    /// Every OPCard route with its OpenAPI operation (`openapi.rs`): the documented ones in
+    /// the order of the documentation, then the sandbox's own. The router and the document
+    /// come from the same list, so no route goes undocumented.
+    fn routes, plain(openapi::base()) {
+        (handlers::cards_create);
+        (handlers::card_detail);
+        (handlers::load_create);
+        (handlers::balance_change_records);
+        (handlers::payouts_list);
+        (handlers::auth_token);
+        (handlers::load_release);
+        (handlers::payouts_create);
+    }
 }
 
 /// Every OPCard route.
 pub(crate) fn router() -> Router<AppState> {
-    routes().split_for_parts().0
+    plain().into_router()
 }
 
 /// The OpenAPI 3.1 document of the OPCard API.
@@ -106,4 +106,12 @@ pub(crate) fn fault_response(
     let body =
         serde_json::json!({"code": code.unwrap_or(default), "msg": message, "trace_id": trace_id});
     (status, [("x-trace-id", trace_id)], axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod route_tests {
+    #[test]
+    fn the_router_routes_what_the_document_documents() {
+        super::plain().assert_routes_documented(&super::routes().into_openapi());
+    }
 }

@@ -110,11 +110,12 @@ pub(crate) fn authorization(
 }
 
 fn pending_authorization(world: &World, authorization_id: &str) -> Result<TxIdx, IlError> {
+    // From the end: an authorisation is cleared or reversed soon after it is made.
     let index = world
         .interlace
         .transactions
         .iter()
-        .position(|t| t.id == authorization_id)
+        .rposition(|t| t.id == authorization_id)
         .map(TxIdx)
         .ok_or_else(|| IlError::not_found(format!("no transaction {authorization_id}")))?;
     let tx = &world.interlace.transactions[index];
