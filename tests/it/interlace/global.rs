@@ -340,6 +340,15 @@ async fn transfers_hold_amount_and_fee_and_settle_fail_or_cancel() {
         again, first,
         "the same clientTransactionId returns the first transfer"
     );
+    // A tenant made from the export remembers the transfer's clientTransactionId too.
+    let export = app.get("/_sandbox/tenants/default/export").await.text();
+    let imported = TestApp::from_yaml(&export);
+    let imported_token = login(&imported).await;
+    let repeat = post(&imported, &imported_token, "/open-api/v3/business/transfer/external", json!({"clientTransactionId": "c-1", "amount": "999", "currency": "USD", "from": {"id": balance_id}})).await;
+    assert_eq!(
+        repeat["data"]["id"], first["data"]["id"],
+        "after an export and import: {repeat}"
+    );
     let balance = get(
         &app,
         &token,

@@ -338,8 +338,7 @@ fn check_amount(amount: Decimal, currency: Currency) -> Result<(), IlError> {
 fn push_and_schedule(world: &mut World, tx: GlobalTx, after: i64) -> GlobalTxIdx {
     let has_path = !tx.path.is_empty();
     let due = tx.time.plus_secs(after);
-    world.interlace.global.transactions.push(tx);
-    let index = GlobalTxIdx(world.interlace.global.transactions.len() - 1);
+    let index = world.interlace.global.push(tx);
     crate::providers::interlace::webhooks::business_transaction(
         world,
         index,
@@ -371,12 +370,12 @@ pub(crate) fn transfer_external(
         .map(BusinessAccountIdx)
         .ok_or_else(|| IlError::not_found(format!("no balance {from}")))?;
     let account = world.interlace.global.business_accounts[index].account;
-    if let Some(first) = world.interlace.global.transactions.iter().position(|t| {
-        t.business_type == "OUTBOUND"
-            && t.client_transaction_id == client_transaction_id
-            && world.interlace.global.business_accounts[t.business_account].account == account
-    }) {
-        return Ok(GlobalTxIdx(first));
+    if let Some(first) = world
+        .interlace
+        .global
+        .outbound_repeat(account, client_transaction_id)
+    {
+        return Ok(first);
     }
     let ba = &world.interlace.global.business_accounts[index];
     if ba.currency != currency {
@@ -449,7 +448,8 @@ fn pending_outbound(world: &World, id: &str) -> Result<GlobalTxIdx, IlError> {
         .global
         .transactions
         .iter()
-        .position(|t| t.id == id)
+        // From the end: a transfer still pending is a recent one.
+        .rposition(|t| t.id == id)
         .map(GlobalTxIdx)
         .ok_or_else(|| IlError::not_found(format!("no transaction {id}")))?;
     let tx = &world.interlace.global.transactions[index];

@@ -1,7 +1,7 @@
 //! Global (business) accounts: settings, legal entities, business accounts with their
 //! bank accounts, and business account transactions with their fees. Plain data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -151,12 +151,40 @@ pub(crate) struct GlobalState {
     pub(crate) settings: GlobalSettings,
     pub(crate) legal_entities: Vec<LegalEntity>,
     pub(crate) business_accounts: Vec<BusinessAccount>,
+    /// Every transaction, in the order made; added through [`GlobalState::push`] only.
     pub(crate) transactions: Vec<GlobalTx>,
+    /// Outbound transfers by (account, `clientTransactionId`), the first of each, so a
+    /// repeat finds its first without scanning history.
+    outbound_by_client_id: HashMap<(AccountIdx, String), GlobalTxIdx>,
     /// The 6-digit sequence of transaction display ids.
     pub(crate) next_display: u32,
 }
 
 impl GlobalState {
+    /// Adds a transaction, keeping the index of outbound transfers.
+    pub(crate) fn push(&mut self, tx: GlobalTx) -> GlobalTxIdx {
+        let index = GlobalTxIdx(self.transactions.len());
+        if tx.business_type == "OUTBOUND" {
+            let account = self.business_accounts[tx.business_account].account;
+            self.outbound_by_client_id
+                .entry((account, tx.client_transaction_id.clone()))
+                .or_insert(index);
+        }
+        self.transactions.push(tx);
+        index
+    }
+
+    /// The first outbound transfer of `account` with this `clientTransactionId`.
+    pub(crate) fn outbound_repeat(
+        &self,
+        account: AccountIdx,
+        client_transaction_id: &str,
+    ) -> Option<GlobalTxIdx> {
+        self.outbound_by_client_id
+            .get(&(account, client_transaction_id.to_owned()))
+            .copied()
+    }
+
     pub(crate) fn legal_entity(&self, id: &str) -> Option<LegalEntityIdx> {
         self.legal_entities
             .iter()

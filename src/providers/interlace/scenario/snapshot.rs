@@ -789,7 +789,7 @@ fn restore_global(
                 )
             })?;
         let currency = world.interlace.global.business_accounts[ba].currency;
-        world.interlace.global.transactions.push(GlobalTx {
+        world.interlace.global.push(GlobalTx {
             id: t.id.clone(),
             business_account: ba,
             currency,
