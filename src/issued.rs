@@ -3,7 +3,9 @@
 //! issue order, so expired entries are swept from the oldest end and, when the bound is
 //! reached, the oldest goes first: the same requests always drop the same entries.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::HashMap;
 
 /// How many live entries of one kind a tenant keeps unless told otherwise.
 pub const DEFAULT_LIMIT: usize = 1000;
@@ -25,7 +27,7 @@ impl<V> Default for Issued<V> {
 impl<V> Issued<V> {
     pub fn with_limit(limit: usize) -> Self {
         Self {
-            map: HashMap::new(),
+            map: HashMap::default(),
             order: VecDeque::new(),
             limit: limit.max(1),
         }

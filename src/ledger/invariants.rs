@@ -12,8 +12,6 @@
 //! - `no_forbidden_negatives`: an account that may not go negative has a non-negative
 //!   available balance.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use super::{AccountId, HoldState, Ledger};
@@ -57,6 +55,7 @@ fn named(name: &'static str, problems: Vec<String>) -> InvariantCheck {
 
 fn entries_balance(ledger: &Ledger) -> Vec<String> {
     let mut problems = Vec::new();
+    let mut sums: Vec<(Currency, Decimal)> = Vec::new();
     for entry in ledger.entries() {
         if entry.legs.len() < 2 {
             problems.push(format!(
@@ -65,22 +64,25 @@ fn entries_balance(ledger: &Ledger) -> Vec<String> {
                 entry.legs.len()
             ));
         }
-        let mut sums: HashMap<Currency, Decimal> = HashMap::new();
+        // An entry has a few legs in one or two currencies: a short list, reused.
+        sums.clear();
         for leg in &entry.legs {
             if leg.amount.is_zero() {
                 problems.push(format!("entry {} has a zero leg", entry.id.0));
             }
             match ledger.account(leg.account) {
-                Ok(account) => *sums.entry(account.currency).or_default() += leg.amount,
+                Ok(account) => match sums.iter_mut().find(|(c, _)| *c == account.currency) {
+                    Some((_, sum)) => *sum += leg.amount,
+                    None => sums.push((account.currency, leg.amount)),
+                },
                 Err(_) => problems.push(format!(
                     "entry {} names missing account {}",
                     entry.id.0, leg.account.0
                 )),
             }
         }
-        let mut unbalanced: Vec<_> = sums.into_iter().filter(|(_, s)| !s.is_zero()).collect();
-        unbalanced.sort_by_key(|(c, _)| *c);
-        for (currency, sum) in unbalanced {
+        sums.sort_by_key(|(c, _)| *c);
+        for &(currency, sum) in sums.iter().filter(|(_, s)| !s.is_zero()) {
             problems.push(format!("entry {} is off by {sum} {currency}", entry.id.0));
         }
     }
@@ -88,17 +90,20 @@ fn entries_balance(ledger: &Ledger) -> Vec<String> {
 }
 
 fn balances_match(ledger: &Ledger) -> Vec<String> {
-    let mut sums: HashMap<AccountId, (Decimal, usize)> = HashMap::new();
+    // Account ids are positions in `accounts`: one slot each (a leg naming a missing
+    // account is `entries_balance`'s to report).
+    let mut sums = vec![(Decimal::ZERO, 0usize); ledger.accounts().len()];
     for entry in ledger.entries() {
         for leg in &entry.legs {
-            let slot = sums.entry(leg.account).or_default();
-            slot.0 += leg.amount;
-            slot.1 += 1;
+            if let Some(slot) = sums.get_mut(slot_of(leg.account)) {
+                slot.0 += leg.amount;
+                slot.1 += 1;
+            }
         }
     }
     let mut problems = Vec::new();
     for account in ledger.accounts() {
-        let (sum, count) = sums.get(&account.id).copied().unwrap_or_default();
+        let (sum, count) = sums.get(slot_of(account.id)).copied().unwrap_or_default();
         if account.posted != sum {
             problems.push(format!(
                 "{} shows {} but its postings sum to {sum}",
@@ -142,7 +147,7 @@ fn history_ordered(ledger: &Ledger) -> Vec<String> {
 
 fn holds_consistent(ledger: &Ledger) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut held: HashMap<AccountId, Decimal> = HashMap::new();
+    let mut held = vec![Decimal::ZERO; ledger.accounts().len()];
     for hold in ledger.holds() {
         if ledger.account(hold.account).is_err() {
             problems.push(format!(
@@ -152,7 +157,11 @@ fn holds_consistent(ledger: &Ledger) -> Vec<String> {
             continue;
         }
         match hold.state {
-            HoldState::Active => *held.entry(hold.account).or_default() += hold.amount,
+            HoldState::Active => {
+                if let Some(slot) = held.get_mut(slot_of(hold.account)) {
+                    *slot += hold.amount;
+                }
+            }
             HoldState::Captured { entry, .. } => {
                 if ledger.entry(entry).and_then(|e| e.hold) != Some(hold.id) {
                     problems.push(format!(
@@ -179,7 +188,7 @@ fn holds_consistent(ledger: &Ledger) -> Vec<String> {
         }
     }
     for account in ledger.accounts() {
-        let expected = held.get(&account.id).copied().unwrap_or_default();
+        let expected = held.get(slot_of(account.id)).copied().unwrap_or_default();
         if account.held != expected {
             problems.push(format!(
                 "{} holds {} but its active holds sum to {expected}",
@@ -204,4 +213,9 @@ fn no_forbidden_negatives(ledger: &Ledger) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// An account's slot in a per-account table: its position in `Ledger::accounts`.
+fn slot_of(id: AccountId) -> usize {
+    id.0 as usize
 }

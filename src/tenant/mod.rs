@@ -10,9 +10,11 @@ mod locks;
 pub mod templates;
 mod world;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use foldhash::HashMap;
 
 pub use locks::{LockCount, count_world_locks};
 pub use world::{HOLD_EXPIRE, RunReport, World, core_handlers, mode_name};
@@ -250,7 +252,7 @@ impl Registry {
             unattributed: Mutex::new(Journal::new(journal_size)),
             request_seq: AtomicU64::new(0),
             tenant_ids: Mutex::new(IdGen::new(server_seed)),
-            credentials: RwLock::new(HashMap::new()),
+            credentials: RwLock::new(HashMap::default()),
             global_faults: Mutex::new(FaultSet::new(server_seed)),
             global_fault_count: AtomicUsize::new(0),
             public_url: RwLock::new(String::new()),

@@ -5,7 +5,9 @@
 //! Money never lives here: a card's balance is its ledger account's balance, and every
 //! record that moved money names the ledger entry that moved it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
