@@ -3,7 +3,10 @@
 //! handler's `#[utoipa::path]` annotation gives its path and methods; only the
 //! documented build asks it for its operation and schemas as well, which is most of
 //! the cost of building a router (a few milliseconds of startup that no request needs:
-//! the documents are built on their first request, `admin/openapi.rs`).
+//! the documents are built on their first request, `admin/openapi.rs`). The plain
+//! build reads a handler's path and methods through utoipa-axum's own
+//! `routes!(@path ...)` arm, the one its `routes!` uses; a unit test per list checks
+//! that both builds route the same (path, method) pairs.
 
 /// Declares two functions from one list of route groups: `$documented()`, the
 /// `OpenApiRouter` over `$base` (router and document), and `$plain()`, the same routes
