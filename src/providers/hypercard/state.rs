@@ -380,14 +380,18 @@ pub(crate) struct HypercardState {
     pub(crate) operations: Vec<Operation>,
     pub(crate) applications: Vec<Application>,
     pub(crate) card_index: HashMap<String, CardIdx>,
-    pub(crate) tx_index: HashMap<String, RecordIdx>,
+    /// Records by `tx_id`. Ordered maps for the indexes that grow with every record: a
+    /// hash map rehashes all of its entries when it doubles, under the tenant lock (a
+    /// quarter of a second at a million entries here, which every request of the tenant
+    /// waits out); a B-tree only ever splits a node (ARCHITECTURE.md, "Performance").
+    pub(crate) tx_index: BTreeMap<String, RecordIdx>,
     /// Records of one business type, and of one card and business type, each list in
     /// (time, index) order: Transaction Query v3 seeks its time range and page in
     /// these instead of scanning every record.
     pub(crate) by_type: HashMap<u16, Vec<RecordIdx>>,
     pub(crate) by_card_type: HashMap<(CardIdx, u16), Vec<RecordIdx>>,
     /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
-    pub(crate) trade_nos: HashMap<String, RecordIdx>,
+    pub(crate) trade_nos: BTreeMap<String, RecordIdx>,
     /// Nonces seen in the last ten minutes, keyed `{api-key}\n{nonce}`, at most
     /// `--nonce-limit` of them (not exported: replay protection, not state).
     pub(crate) nonces: Nonces,

@@ -1,7 +1,7 @@
 //! Global (business) accounts: settings, legal entities, business accounts with their
 //! bank accounts, and business account transactions with their fees. Plain data.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -154,8 +154,9 @@ pub(crate) struct GlobalState {
     /// Every transaction, in the order made; added through [`GlobalState::push`] only.
     pub(crate) transactions: Vec<GlobalTx>,
     /// Outbound transfers by (account, `clientTransactionId`), the first of each, so a
-    /// repeat finds its first without scanning history.
-    outbound_by_client_id: HashMap<(AccountIdx, String), GlobalTxIdx>,
+    /// repeat finds its first without scanning history. Ordered, so growing it never
+    /// rehashes every entry under the tenant lock (see `HypercardState::tx_index`).
+    outbound_by_client_id: BTreeMap<(AccountIdx, String), GlobalTxIdx>,
     /// The 6-digit sequence of transaction display ids.
     pub(crate) next_display: u32,
 }
