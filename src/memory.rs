@@ -1,12 +1,13 @@
 //! Gives the memory of deleted tenants back to the operating system.
 //!
-//! glibc's allocator keeps freed heap pages for reuse: after a test suite's tenants are
-//! deleted the process stays at its high-water mark, and under create/delete churn the
-//! mark creeps up as arenas fragment. After a tenant is deleted or reset, one
-//! `malloc_trim` on the blocking pool returns the free pages; trims requested while one
-//! runs fold into a single follow-up, so churn never queues work. The measurements
-//! behind this choice (against mimalloc and jemalloc) are in ARCHITECTURE.md, "Memory".
-//! On other C libraries this does nothing.
+//! The binary allocates through jemalloc (`src/main.rs`), which keeps freed pages for
+//! reuse: after a test suite's tenants are deleted the process would stay near its
+//! high-water mark. After a tenant is deleted or reset, one purge of every arena
+//! (`arena.<MALLCTL_ARENAS_ALL>.purge`) on the blocking pool returns the free pages at
+//! once; purges requested while one runs fold into a single follow-up, so churn never
+//! queues work. The measurements behind this choice (glibc with `malloc_trim`, mimalloc,
+//! jemalloc) are in ARCHITECTURE.md, "Memory". In the test binaries, which keep the
+//! system allocator, the purge finds jemalloc's arenas empty and does nothing.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,9 +19,6 @@ static RUNNING: AtomicBool = AtomicBool::new(false);
 /// Asks for freed memory to be returned soon, off the caller's thread. Needs a tokio
 /// runtime.
 pub fn release_freed() {
-    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
-        return;
-    }
     WANTED.store(true, Ordering::Release);
     if RUNNING.swap(true, Ordering::AcqRel) {
         return;
@@ -40,18 +38,22 @@ pub fn release_freed() {
     });
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn trim() {
-    // SAFETY: malloc_trim takes no pointers; it walks glibc's own arenas under their
-    // locks and only releases pages that hold no live allocation.
+    // SAFETY: the name is a NUL-terminated mallctl name (4096 is MALLCTL_ARENAS_ALL);
+    // `purge` reads and writes no value, so every pointer is null and the length 0. It
+    // returns the arenas' unused dirty pages and touches no live allocation. Its status
+    // is ignored: a purge that cannot run leaves memory as it was.
     unsafe {
-        libc::malloc_trim(0);
+        tikv_jemalloc_sys::mallctl(
+            c"arena.4096.purge".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
     }
 }
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trim() {}
 
 #[cfg(test)]
 mod tests {
