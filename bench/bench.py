@@ -9,6 +9,7 @@ has a fixed duration; every process it starts is killed when it ends.
 """
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -27,6 +28,11 @@ SANDBOX = ROOT / "target" / "release" / "card-sandbox"
 TOOL = ROOT / "target" / "release" / "examples" / "bench-tool"
 BENCH = ROOT / "bench"
 MERCHANT_KEY = ROOT / "scenarios" / "keys" / "hypercard-merchant.pem"
+# The SHA-256 of each read row's first answer on the bench world (seeded, frozen clock):
+# a change to the code must not change a byte of what a row serves (`--record-answers`
+# rewrites it after an intended wire change). The write row is left out: its first
+# answer follows however many requests the rows before it served in their fixed time.
+ANSWERS = BENCH / "answers.sha256"
 API_KEY = "hc_sandbox_merchant"
 OPC_TOKEN = "opc_sandbox_static_token"
 HC_PATH = "/v3/openapi/card/transactions"
@@ -227,6 +233,29 @@ def sign_pool(tmp, body, timestamp, count, prefix):
     return out
 
 
+def check_answer(name, answer, record):
+    """Compares the SHA-256 of `answer` with the row's line in ANSWERS ("digest  name"),
+    or writes it there when `record` is set."""
+    digest = hashlib.sha256(answer).hexdigest()
+    known = {}
+    if ANSWERS.exists():
+        for line in ANSWERS.read_text().splitlines():
+            if line.strip():
+                value, row = line.split("  ", 1)
+                known[row] = value
+    if record:
+        known[name] = digest
+        ANSWERS.write_text("".join(f"{v}  {k}\n" for k, v in sorted(known.items())))
+        return
+    if name not in known:
+        raise SystemExit(f"bench: {ANSWERS.name} has no digest for {name!r}; "
+                         "run with --record-answers once to add it")
+    if known[name] != digest:
+        raise SystemExit(f"bench: {name} answered different bytes than {ANSWERS.name} "
+                         f"records (sha256 {digest}); if the wire change is intended, "
+                         "run with --record-answers")
+
+
 def measure_endpoint(sandbox, endpoint, args, tmp, timestamp, results):
     """Every connection count's rounds for `endpoint`, the sandbox's against its ceiling's;
     appends (endpoint, connections, rounds, sandbox RSS MiB after them) to `results`."""
@@ -252,6 +281,8 @@ def measure_endpoint(sandbox, endpoint, args, tmp, timestamp, results):
     if status != 200 or b'"code":"A' in answer or b'"error"' in answer:
         raise SystemExit(f"bench: {endpoint.name} answered {status}: {answer[:300]!r}")
     log(f"  {endpoint.name}: {len(answer)} bytes per answer")
+    if endpoint.kind != "write":
+        check_answer(endpoint.name, answer, args.record_answers)
     ceiling = start_ceiling(answer, tmp)
     try:
         for connections in args.connections:
@@ -374,6 +405,9 @@ def main():
                         help="load only the rows whose name contains this text")
     parser.add_argument("--skip-startup", action="store_true",
                         help="leave out start-to-ready and tenant creation")
+    parser.add_argument("--record-answers", action="store_true",
+                        help=f"write each row's first-answer digest to bench/{ANSWERS.name} "
+                             "instead of checking it")
     parser.add_argument("--perf", type=Path, default=None,
                         help="directory for a `perf record` of the sandbox during each row's "
                              "measured run at 16 connections (ROW.perf.data)")
