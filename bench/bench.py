@@ -30,8 +30,9 @@ BENCH = ROOT / "bench"
 MERCHANT_KEY = ROOT / "scenarios" / "keys" / "hypercard-merchant.pem"
 # The SHA-256 of each read row's first answer on the bench world (seeded, frozen clock):
 # a change to the code must not change a byte of what a row serves (`--record-answers`
-# rewrites it after an intended wire change). The write row is left out: its first
-# answer follows however many requests the rows before it served in their fixed time.
+# rewrites it after an intended wire change). The write row is left out: its tx_id comes
+# from the tenant's seeded id stream, which every OPCard answer also draws from (its
+# trace_id), so it follows however many requests the OPCard row served in its fixed time.
 ANSWERS = BENCH / "answers.sha256"
 API_KEY = "hc_sandbox_merchant"
 OPC_TOKEN = "opc_sandbox_static_token"
