@@ -407,7 +407,7 @@ def main():
     parser.add_argument("--skip-startup", action="store_true",
                         help="leave out start-to-ready and tenant creation")
     parser.add_argument("--record-answers", action="store_true",
-                        help=f"write each row's first-answer digest to bench/{ANSWERS.name} "
+                        help=f"write each read row's first-answer digest to bench/{ANSWERS.name} "
                              "instead of checking it")
     parser.add_argument("--perf", type=Path, default=None,
                         help="directory for a `perf record` of the sandbox during each row's "

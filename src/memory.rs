@@ -6,14 +6,14 @@
 //! (`arena.<MALLCTL_ARENAS_ALL>.purge`) on the blocking pool returns the free pages at
 //! once; purges requested while one runs fold into a single follow-up, so churn never
 //! queues work. The measurements behind this choice (glibc with `malloc_trim`, mimalloc,
-//! jemalloc) are in ARCHITECTURE.md, "Memory". In the test binaries, which keep the
-//! system allocator, the purge finds jemalloc's arenas empty and does nothing.
+//! jemalloc) are in ARCHITECTURE.md, "Memory". The test binaries keep the system
+//! allocator; there the purge finds nothing of jemalloc's to return.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A trim has been asked for since the running one started.
+/// A purge has been asked for since the running one started.
 static WANTED: AtomicBool = AtomicBool::new(false);
-/// A trim task is on the blocking pool.
+/// A purge task is on the blocking pool.
 static RUNNING: AtomicBool = AtomicBool::new(false);
 
 /// Asks for freed memory to be returned soon, off the caller's thread. Needs a tokio
@@ -26,7 +26,7 @@ pub fn release_freed() {
     tokio::task::spawn_blocking(|| {
         loop {
             while WANTED.swap(false, Ordering::AcqRel) {
-                trim();
+                purge();
             }
             RUNNING.store(false, Ordering::Release);
             // A request that came between the last swap and the store saw RUNNING set
@@ -39,7 +39,7 @@ pub fn release_freed() {
 }
 
 #[allow(unsafe_code)]
-fn trim() {
+fn purge() {
     // SAFETY: the name is a NUL-terminated mallctl name (4096 is MALLCTL_ARENAS_ALL);
     // `purge` reads and writes no value, so every pointer is null and the length 0. It
     // returns the arenas' unused dirty pages and touches no live allocation. Its status
@@ -70,7 +70,7 @@ mod tests {
             }
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
-        assert!(!RUNNING.load(Ordering::Acquire), "the trim task ends");
+        assert!(!RUNNING.load(Ordering::Acquire), "the purge task ends");
         assert!(!WANTED.load(Ordering::Acquire), "every request was served");
     }
 }
