@@ -1,7 +1,8 @@
 //! Micro-benchmarks (`cargo bench`) for the hot paths the load benchmark (`bench/run`)
 //! cannot isolate: HyperCard's canonical string and RSA signature check, which every
 //! signed request pays (through ring and through RustCrypto's rsa, side by side), push
-//! signing, and one ledger posting, which every money movement pays.
+//! signing, one ledger posting, which every money movement pays, and the fixed-decimal
+//! amount text every record of every answer prints several times.
 //! Criterion keeps the last run under `target/criterion`, so a change shows as a
 //! regression or an improvement against it.
 
@@ -110,6 +111,21 @@ fn ledger_posting(c: &mut Criterion) {
     });
 }
 
+/// Ten HyperCard amounts (8 decimals), what one page of ten records prints about thirty
+/// of.
+fn amount_text(c: &mut Criterion) {
+    let amounts: Vec<Decimal> = (0..10)
+        .map(|i| Decimal::new(1_234_567 + i * 7_919, 2))
+        .collect();
+    c.bench_function("money/format_fixed x10", |b| {
+        b.iter(|| {
+            for amount in &amounts {
+                black_box(card_sandbox::money::format_fixed(black_box(*amount), 8));
+            }
+        });
+    });
+}
+
 /// A default-scenario world built from the scenario (history generated through the
 /// operations) against a copy of one already built: what a new tenant costs with and
 /// without the registry's template (ARCHITECTURE.md, "Tenant templates").
@@ -141,6 +157,6 @@ fn tenant_world(c: &mut Criterion) {
 criterion_group! {
     name = micro;
     config = Criterion::default().measurement_time(Duration::from_secs(3));
-    targets = hypercard_signature, ledger_posting, tenant_world
+    targets = hypercard_signature, ledger_posting, amount_text, tenant_world
 }
 criterion_main!(micro);

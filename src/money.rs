@@ -6,7 +6,6 @@
 //! provider's `wire.rs` decides how many decimals it prints and in which case.
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -257,18 +256,34 @@ pub fn format_fixed(amount: Decimal, decimals: u32) -> String {
         // Too many digits to take the decimals: Display says what it holds.
         return value.to_string();
     }
-    // Every amount in every answer comes through here: written straight into one String
-    // rather than through `Decimal`'s `Display` (same text; the test compares them).
+    // Every amount in every answer comes through here: written by `itoa` into one String
+    // of exactly its length (so a `Box<str>` made of it, as OPCard's raw JSON numbers
+    // are, needs no reallocation) rather than through `Decimal`'s `Display` or `write!`
+    // (same text; the test compares them). A mantissa that fits in 64 bits (every amount
+    // the ledger keeps in practice) divides in 64 bits.
     let digits = value.mantissa().unsigned_abs();
-    let unit = 10u128.pow(decimals);
-    let mut out = String::with_capacity(24);
-    if value.is_sign_negative() {
+    let negative = value.is_sign_negative();
+    let (mut whole, mut fraction) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let (whole, fraction) = match (u64::try_from(digits), 10u64.checked_pow(decimals)) {
+        (Ok(digits), Some(unit)) => (whole.format(digits / unit), fraction.format(digits % unit)),
+        _ => {
+            let unit = 10u128.pow(decimals);
+            (whole.format(digits / unit), fraction.format(digits % unit))
+        }
+    };
+    let decimals = decimals as usize;
+    let point = usize::from(decimals > 0);
+    let mut out = String::with_capacity(usize::from(negative) + whole.len() + point + decimals);
+    if negative {
         out.push('-');
     }
-    // Writing into a String cannot fail.
-    let _ = write!(out, "{}", digits / unit);
+    out.push_str(whole);
     if decimals > 0 {
-        let _ = write!(out, ".{:0width$}", digits % unit, width = decimals as usize);
+        out.push('.');
+        for _ in fraction.len()..decimals {
+            out.push('0');
+        }
+        out.push_str(fraction);
     }
     out
 }
@@ -327,7 +342,7 @@ mod tests {
             amounts.push(Decimal::new(n * 7919, 3));
         }
         for amount in amounts {
-            for decimals in [0, 1, 2, 3, 6, 8, 18] {
+            for decimals in [0, 1, 2, 3, 6, 8, 18, 20] {
                 assert_eq!(
                     format_fixed(amount, decimals),
                     old(amount, decimals),

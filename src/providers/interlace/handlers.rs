@@ -559,10 +559,24 @@ pub(super) async fn card_transactions(req: Authed) -> Response {
     })
 }
 
-fn in_range(t: crate::clock::Timestamp, r: &Authed) -> Result<bool, IlError> {
-    let start = wire::query_ms(&r.query, "startTime")?;
-    let end = wire::query_ms(&r.query, "endTime")?;
-    Ok(start.is_none_or(|s| t >= s) && end.is_none_or(|e| t <= e))
+/// The request's `startTime` and `endTime` (epoch ms, both inclusive, either absent),
+/// read once, before the rows they filter.
+struct TimeRange {
+    start: Option<crate::clock::Timestamp>,
+    end: Option<crate::clock::Timestamp>,
+}
+
+impl TimeRange {
+    fn of(r: &Authed) -> Result<Self, IlError> {
+        Ok(Self {
+            start: wire::query_ms(&r.query, "startTime")?,
+            end: wire::query_ms(&r.query, "endTime")?,
+        })
+    }
+
+    fn contains(&self, t: crate::clock::Timestamp) -> bool {
+        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
+    }
 }
 
 pub(super) fn negative_view(w: &World, stat: StatIdx) -> AccountNegativeView {
@@ -599,9 +613,10 @@ pub(super) async fn negative_accounts(req: Authed) -> Response {
     req.run(|w, r| {
         let (page, limit) = wire::paging(&r.query)?;
         let account = ops::account(w, wire::query_required(&r.query, "accountId")?)?;
+        let range = TimeRange::of(r)?;
         let mut matched = Vec::new();
         for (i, s) in w.interlace.stats.iter().enumerate().rev() {
-            if s.account == account && in_range(s.time, r)? {
+            if s.account == account && range.contains(s.time) {
                 matched.push(StatIdx(i));
             }
         }
@@ -665,17 +680,15 @@ pub(super) async fn negative_repayments(req: Authed) -> Response {
         let (page, limit) = wire::paging(&r.query)?;
         let account = ops::account(w, wire::query_required(&r.query, "accountId")?)?;
         let a = &w.interlace.accounts[account];
+        let range = TimeRange::of(r)?;
         let mut list = Vec::new();
         for p in w
             .interlace
             .repayments
             .iter()
             .rev()
-            .filter(|p| p.account == account)
+            .filter(|p| p.account == account && range.contains(p.time))
         {
-            if !in_range(p.time, r)? {
-                continue;
-            }
             list.push(RepaymentView {
                 account_id: a.id.clone(),
                 display_id: a.display_id.clone(),
