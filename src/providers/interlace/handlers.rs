@@ -559,26 +559,6 @@ pub(super) async fn card_transactions(req: Authed) -> Response {
     })
 }
 
-/// The request's `startTime` and `endTime` (epoch ms, both inclusive, either absent),
-/// read once, before the rows they filter.
-struct TimeRange {
-    start: Option<crate::clock::Timestamp>,
-    end: Option<crate::clock::Timestamp>,
-}
-
-impl TimeRange {
-    fn of(r: &Authed) -> Result<Self, IlError> {
-        Ok(Self {
-            start: wire::query_ms(&r.query, "startTime")?,
-            end: wire::query_ms(&r.query, "endTime")?,
-        })
-    }
-
-    fn contains(&self, t: crate::clock::Timestamp) -> bool {
-        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
-    }
-}
-
 pub(super) fn negative_view(w: &World, stat: StatIdx) -> AccountNegativeView {
     let s = &w.interlace.stats[stat];
     let a = &w.interlace.accounts[s.account];
@@ -613,7 +593,7 @@ pub(super) async fn negative_accounts(req: Authed) -> Response {
     req.run(|w, r| {
         let (page, limit) = wire::paging(&r.query)?;
         let account = ops::account(w, wire::query_required(&r.query, "accountId")?)?;
-        let range = TimeRange::of(r)?;
+        let range = wire::TimeRange::of(&r.query)?;
         let mut matched = Vec::new();
         for (i, s) in w.interlace.stats.iter().enumerate().rev() {
             if s.account == account && range.contains(s.time) {
@@ -680,7 +660,7 @@ pub(super) async fn negative_repayments(req: Authed) -> Response {
         let (page, limit) = wire::paging(&r.query)?;
         let account = ops::account(w, wire::query_required(&r.query, "accountId")?)?;
         let a = &w.interlace.accounts[account];
-        let range = TimeRange::of(r)?;
+        let range = wire::TimeRange::of(&r.query)?;
         let mut list = Vec::new();
         for p in w
             .interlace

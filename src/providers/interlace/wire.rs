@@ -113,6 +113,27 @@ pub fn query_ms(query: &Query, name: &str) -> Result<Option<Timestamp>, IlError>
     }
 }
 
+/// A list's `startTime` and `endTime` (epoch ms, both inclusive, either absent), read
+/// once per request, before the rows they filter.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeRange {
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+}
+
+impl TimeRange {
+    pub fn of(query: &Query) -> Result<Self, IlError> {
+        Ok(Self {
+            start: query_ms(query, "startTime")?,
+            end: query_ms(query, "endTime")?,
+        })
+    }
+
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
+    }
+}
+
 pub fn query_required<'a>(query: &'a Query, name: &str) -> Result<&'a str, IlError> {
     query
         .get(name)

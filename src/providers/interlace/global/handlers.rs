@@ -279,8 +279,7 @@ pub(crate) async fn transactions_list(req: Authed) -> Response {
                 TRANSACTION_STATUSES.join(", ")
             )));
         }
-        let start = wire::query_ms(&r.query, "startTime")?;
-        let end = wire::query_ms(&r.query, "endTime")?;
+        let range = wire::TimeRange::of(&r.query)?;
         let global = &w.interlace.global;
         let list: Vec<TransactionView> = global
             .transactions
@@ -296,7 +295,7 @@ pub(crate) async fn transactions_list(req: Authed) -> Response {
                     .is_none_or(|b| t.business_type == b)
             })
             .filter(|t| status.as_deref().is_none_or(|s| t.status == s))
-            .filter(|t| start.is_none_or(|s| t.time >= s) && end.is_none_or(|e| t.time <= e))
+            .filter(|t| range.contains(t.time))
             .map(|t| TransactionView::of(w, t))
             .collect();
         Ok(ListData::page(list, page, limit))
