@@ -154,9 +154,60 @@ fn tenant_world(c: &mut Criterion) {
     group.finish();
 }
 
+/// The request log line every provider request writes, through the subscriber
+/// `telemetry::init` installs, into a sink (formatting) and into /dev/null (plus the
+/// write the process pays with stderr sent there).
+fn request_line(c: &mut Criterion) {
+    let record = card_sandbox::journal::RequestRecord {
+        request_id: "req-000000012345".to_owned(),
+        tenant: Some("default".to_owned()),
+        provider: Some("hypercard"),
+        method: "POST".to_owned(),
+        path: "/openapi/v3/transaction/query".to_owned(),
+        status: 200,
+        duration_us: 1234,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("log");
+    let sink = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(std::io::sink)
+        .finish();
+    tracing::subscriber::with_default(sink, || {
+        group.bench_function("request line, stock, sink", |b| {
+            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
+        });
+    });
+    let null = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(std::sync::Arc::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .expect("/dev/null opens"),
+        ))
+        .finish();
+    tracing::subscriber::with_default(null, || {
+        group.bench_function("request line, stock, /dev/null", |b| {
+            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
+        });
+    });
+    let hand = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(std::io::sink)
+        .event_format(card_sandbox::telemetry::Lines::text())
+        .finish();
+    tracing::subscriber::with_default(hand, || {
+        group.bench_function("request line, by hand, sink", |b| {
+            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
+        });
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = micro;
     config = Criterion::default().measurement_time(Duration::from_secs(3));
-    targets = hypercard_signature, ledger_posting, amount_text, tenant_world
+    targets = hypercard_signature, ledger_posting, amount_text, tenant_world, request_line
 }
 criterion_main!(micro);

@@ -283,7 +283,7 @@ impl PendingRecord {
         }
         record.seq = self.state.registry.next_request_seq();
         record.duration_us = u64::try_from(self.watch.elapsed().as_micros()).unwrap_or(u64::MAX);
-        log_request(&record);
+        crate::telemetry::log_request(&record);
         let registry = &self.state.registry;
         match record.tenant.as_deref().map(|t| registry.get(t)) {
             Some(Ok(tenant)) => {
@@ -299,23 +299,6 @@ impl Drop for PendingRecord {
     fn drop(&mut self) {
         self.file();
     }
-}
-
-/// The one log line of a provider request (info), so a failed CI job's sandbox log
-/// shows what the app called. Status 0: a fault cut the connection.
-fn log_request(record: &RequestRecord) {
-    tracing::info!(
-        target: "card_sandbox::request",
-        tenant = record.tenant.as_deref().unwrap_or("-"),
-        provider = record.provider.unwrap_or("-"),
-        method = %record.method,
-        path = %record.path,
-        status = record.status,
-        duration_ms = record.duration_us as f64 / 1000.0,
-        request_id = %record.request_id,
-        faults = %record.faults.join(","),
-        "request"
-    );
 }
 
 #[cfg(test)]

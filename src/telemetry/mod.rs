@@ -1,13 +1,18 @@
 //! Logging setup: `tracing` to stderr, pretty or JSON. The filter is `--log-level` for
 //! the sandbox (dependencies at warn) when given, else `RUST_LOG`, else info for the
 //! sandbox and warnings for its dependencies. Colours only when stderr is a terminal and
-//! `NO_COLOR` is unset or empty, so a CI log never carries escape codes.
+//! `NO_COLOR` is unset or empty, so a CI log never carries escape codes. The one line
+//! each provider request logs is written by hand ([`line`]), in the stock format's bytes.
 
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{LogFormat, LogLevel};
+
+mod line;
+
+pub use line::Lines;
 
 /// The filter the flags and environment ask for.
 fn filter(level: Option<LogLevel>) -> EnvFilter {
@@ -34,9 +39,42 @@ pub fn init(format: LogFormat, level: Option<LogLevel>) {
         .with_writer(std::io::stderr);
     // A second init (tests) keeps the first subscriber, which is what we want.
     let _ = match format {
-        LogFormat::Pretty => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.event_format(Lines::text()).try_init(),
+        LogFormat::Json => builder.json().event_format(Lines::json()).try_init(),
     };
+}
+
+/// The one log line of a provider request (info), so a failed CI job's sandbox log
+/// shows what the app called. Status 0: a fault cut the connection. [`line`] writes it;
+/// its fields and their order are what that module expects.
+pub fn log_request(record: &crate::journal::RequestRecord) {
+    tracing::info!(
+        target: line::TARGET,
+        tenant = record.tenant.as_deref().unwrap_or("-"),
+        provider = record.provider.unwrap_or("-"),
+        method = %record.method,
+        path = %record.path,
+        status = record.status,
+        duration_ms = record.duration_us as f64 / 1000.0,
+        request_id = %record.request_id,
+        faults = %Joined(&record.faults),
+        "request"
+    );
+}
+
+/// Fault ids separated by commas, written without building the joined string.
+struct Joined<'a>(&'a [String]);
+
+impl std::fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, id) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(id)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
