@@ -3,8 +3,9 @@
 //! of programs. A handle indexes its list directly (`cards[card]`) and prints as the
 //! position it is.
 
-/// Declares `$name`, the handle of a `$record` in a `Vec<$record>`, with `Index` and
-/// `IndexMut` on that `Vec`.
+/// Declares `$name`, the handle of a `$record` in a `Vec<$record>` (or a
+/// `Chunked<$record>`, for the lists that grow with every request), with `Index` and
+/// `IndexMut` on both.
 macro_rules! record_handle {
     ($(#[$meta:meta])* $vis:vis $name:ident => $record:ty) => {
         $(#[$meta])*
@@ -35,6 +36,20 @@ macro_rules! record_handle {
         }
 
         impl std::ops::IndexMut<$name> for Vec<$record> {
+            fn index_mut(&mut self, handle: $name) -> &mut $record {
+                &mut self[handle.0]
+            }
+        }
+
+        impl std::ops::Index<$name> for $crate::chunked::Chunked<$record> {
+            type Output = $record;
+
+            fn index(&self, handle: $name) -> &$record {
+                &self[handle.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for $crate::chunked::Chunked<$record> {
             fn index_mut(&mut self, handle: $name) -> &mut $record {
                 &mut self[handle.0]
             }

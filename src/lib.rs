@@ -4,7 +4,8 @@
 //! # Layout
 //!
 //! - [`money`], [`clock`], [`ids`], [`rng`]: the value types and the only sources of
-//!   time, identifiers and randomness.
+//!   time, identifiers and randomness; [`chunked`]: the append-only list for records
+//!   that grow with every request.
 //! - [`ledger`]: the double-entry core (accounts, entries, holds, invariants); knows
 //!   nothing of HTTP or providers.
 //! - [`scheduler`]: events due on a tenant's clock and the handlers that run them.
@@ -23,6 +24,7 @@ mod admin;
 mod body;
 pub mod capture;
 pub mod card_number;
+pub mod chunked;
 pub mod cli;
 pub mod clock;
 pub mod commands;

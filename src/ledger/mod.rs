@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::chunked::Chunked;
 use crate::clock::Timestamp;
 use crate::money::Currency;
 
@@ -34,7 +35,7 @@ pub use snapshot::{AccountRecord, EntryRecord, HoldRecord, LedgerSnapshot};
 pub struct Ledger {
     accounts: Vec<Account>,
     by_key: HashMap<String, AccountId>,
-    entries: Vec<Entry>,
+    entries: Chunked<Entry>,
     holds: Vec<Hold>,
 }
 
@@ -121,7 +122,7 @@ impl Ledger {
         Ok(&self.account(id)?.lines)
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &Chunked<Entry> {
         &self.entries
     }
 

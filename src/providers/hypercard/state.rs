@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::signature::PublicKey;
+use crate::chunked::Chunked;
 use crate::clock::Timestamp;
 use crate::handle::record_handle;
 use crate::issued::Issued;
@@ -375,7 +376,7 @@ pub(crate) struct HypercardState {
     pub(crate) merchants: Vec<Merchant>,
     pub(crate) products: Vec<Product>,
     pub(crate) cards: Vec<Card>,
-    pub(crate) records: Vec<Record>,
+    pub(crate) records: Chunked<Record>,
     pub(crate) recharges: Vec<Recharge>,
     pub(crate) operations: Vec<Operation>,
     pub(crate) applications: Vec<Application>,
