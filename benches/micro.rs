@@ -154,9 +154,10 @@ fn tenant_world(c: &mut Criterion) {
     group.finish();
 }
 
-/// The request log line every provider request writes, through the subscriber
-/// `telemetry::init` installs, into a sink (formatting) and into /dev/null (plus the
-/// write the process pays with stderr sent there).
+/// The request log line every provider request writes: through tracing-subscriber's
+/// stock format into a sink (formatting alone) and into /dev/null (plus the write the
+/// process pays with stderr sent there), and through `telemetry::Lines`, the format
+/// `telemetry::init` installs, into a sink.
 fn request_line(c: &mut Criterion) {
     let record = card_sandbox::journal::RequestRecord {
         request_id: "req-000000012345".to_owned(),
@@ -168,40 +169,40 @@ fn request_line(c: &mut Criterion) {
         duration_us: 1234,
         ..Default::default()
     };
+    let null = std::sync::Arc::new(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .expect("/dev/null opens"),
+    );
+    let stock = || tracing_subscriber::fmt().with_ansi(false);
+    let subscribers = [
+        (
+            "request line, stock, sink",
+            tracing::Dispatch::new(stock().with_writer(std::io::sink).finish()),
+        ),
+        (
+            "request line, stock, /dev/null",
+            tracing::Dispatch::new(stock().with_writer(null).finish()),
+        ),
+        (
+            "request line, by hand, sink",
+            tracing::Dispatch::new(
+                stock()
+                    .with_writer(std::io::sink)
+                    .event_format(card_sandbox::telemetry::Lines::text())
+                    .finish(),
+            ),
+        ),
+    ];
     let mut group = c.benchmark_group("log");
-    let sink = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(std::io::sink)
-        .finish();
-    tracing::subscriber::with_default(sink, || {
-        group.bench_function("request line, stock, sink", |b| {
-            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
+    for (name, dispatch) in &subscribers {
+        tracing::dispatcher::with_default(dispatch, || {
+            group.bench_function(*name, |b| {
+                b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
+            });
         });
-    });
-    let null = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(std::sync::Arc::new(
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open("/dev/null")
-                .expect("/dev/null opens"),
-        ))
-        .finish();
-    tracing::subscriber::with_default(null, || {
-        group.bench_function("request line, stock, /dev/null", |b| {
-            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
-        });
-    });
-    let hand = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(std::io::sink)
-        .event_format(card_sandbox::telemetry::Lines::text())
-        .finish();
-    tracing::subscriber::with_default(hand, || {
-        group.bench_function("request line, by hand, sink", |b| {
-            b.iter(|| card_sandbox::telemetry::log_request(black_box(&record)))
-        });
-    });
+    }
     group.finish();
 }
 

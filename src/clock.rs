@@ -329,10 +329,15 @@ impl Stopwatch {
     }
 }
 
-/// The wall clock, read only here.
+/// The wall clock, read only here. Log lines' timestamps take it as it is
+/// (`telemetry`); a record's time never does: it comes from its tenant's [`Clock`].
 #[allow(clippy::disallowed_methods)]
+pub fn wall_system_time() -> SystemTime {
+    SystemTime::now()
+}
+
 fn wall_millis() -> i64 {
-    let since = SystemTime::now()
+    let since = wall_system_time()
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO);
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)

@@ -107,41 +107,25 @@ where
         }
         if self.json {
             writer.write_str("{\"timestamp\":\"")?;
-            timestamp(&mut writer, wall_now())?;
+            timestamp(&mut writer, crate::clock::wall_system_time())?;
             writer.write_str("\",\"level\":\"INFO\",\"fields\":{")?;
-            let mut fields = JsonFields {
-                writer: &mut writer,
-                first: true,
-                scratch: String::new(),
-                result: Ok(()),
-            };
+            let mut fields = Fields::new(&mut writer, true);
             event.record(&mut fields);
             fields.result?;
             writer.write_str("},\"target\":\"")?;
             writer.write_str(TARGET)?;
             writer.write_str("\"}\n")
         } else {
-            timestamp(&mut writer, wall_now())?;
+            timestamp(&mut writer, crate::clock::wall_system_time())?;
             writer.write_str("  INFO ")?;
             writer.write_str(TARGET)?;
             writer.write_str(": ")?;
-            let mut fields = TextFields {
-                writer: &mut writer,
-                first: true,
-                result: Ok(()),
-            };
+            let mut fields = Fields::new(&mut writer, false);
             event.record(&mut fields);
             fields.result?;
             writer.write_char('\n')
         }
     }
-}
-
-/// The wall clock, for the log line's timestamp only (the stock timer reads it the same
-/// way); never a record's time, which comes from the tenant clock.
-#[allow(clippy::disallowed_methods)]
-fn wall_now() -> SystemTime {
-    SystemTime::now()
 }
 
 /// The first second after year 9999: from here on the stock timer writes the year its
@@ -183,45 +167,25 @@ fn timestamp(writer: &mut Writer<'_>, now: SystemTime) -> fmt::Result {
 
 /// `YYYY-MM-DDTHH:MM:SS.` of a second since the epoch before year 10000.
 fn second_text(secs: u64) -> [u8; 20] {
-    let days = secs / 86_400;
-    let of_day = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    let mut text = [0u8; 20];
-    let mut put = |at: usize, value: u64, width: usize| {
+    let at = i64::try_from(secs)
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let mut text = *b"0000-00-00T00:00:00.";
+    let mut put = |at: usize, value: u32, width: usize| {
         let mut rest = value;
         for i in (at..at + width).rev() {
             text[i] = b'0' + (rest % 10) as u8;
             rest /= 10;
         }
     };
-    put(0, year, 4);
-    put(5, month, 2);
-    put(8, day, 2);
-    put(11, of_day / 3600, 2);
-    put(14, of_day / 60 % 60, 2);
-    put(17, of_day % 60, 2);
-    text[4] = b'-';
-    text[7] = b'-';
-    text[10] = b'T';
-    text[13] = b':';
-    text[16] = b':';
-    text[19] = b'.';
+    put(0, at.year().unsigned_abs(), 4);
+    put(5, u32::from(u8::from(at.month())), 2);
+    put(8, u32::from(at.day()), 2);
+    put(11, u32::from(at.hour()), 2);
+    put(14, u32::from(at.minute()), 2);
+    put(17, u32::from(at.second()), 2);
     text
-}
-
-/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`, for days on or after the epoch).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 /// Writes `value` as `f64`'s `Debug` (text) or serde_json (JSON) would: when it is a
@@ -259,138 +223,112 @@ fn plain(text: &str) -> bool {
         .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
 }
 
-/// The text format's fields, as tracing-subscriber's `DefaultVisitor` writes them
-/// without colours: the message bare, the rest `name=value` with `Debug` values,
-/// separated by single spaces.
-struct TextFields<'a, 'w> {
+/// The event's fields in either format. Text, as tracing-subscriber's `DefaultVisitor`
+/// writes them without colours: the message bare, the rest `name=value` with `Debug`
+/// values, separated by single spaces. JSON, the `fields` object as tracing-serde
+/// writes it through serde_json: strings as strings, `Debug` values as their text,
+/// numbers bare.
+struct Fields<'a, 'w> {
     writer: &'a mut Writer<'w>,
+    json: bool,
     first: bool,
-    result: fmt::Result,
-}
-
-impl TextFields<'_, '_> {
-    fn name(&mut self, field: &Field) -> fmt::Result {
-        if !std::mem::take(&mut self.first) {
-            self.writer.write_char(' ')?;
-        }
-        if field.name() != "message" {
-            self.writer.write_str(field.name())?;
-            self.writer.write_char('=')?;
-        }
-        Ok(())
-    }
-}
-
-impl Visit for TextFields<'_, '_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if self.result.is_ok() {
-            self.result = self.name(field).and_then(|()| {
-                if field.name() == "message" {
-                    self.writer.write_str(value)
-                } else if plain(value) {
-                    self.writer.write_char('"')?;
-                    self.writer.write_str(value)?;
-                    self.writer.write_char('"')
-                } else {
-                    write!(self.writer, "{value:?}")
-                }
-            });
-        }
-    }
-
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        if self.result.is_ok() {
-            self.result = self
-                .name(field)
-                .and_then(|()| self.writer.write_str(itoa::Buffer::new().format(value)));
-        }
-    }
-
-    fn record_f64(&mut self, field: &Field, value: f64) {
-        if self.result.is_ok() {
-            self.result = self
-                .name(field)
-                .and_then(|()| duration_ms(self.writer, value, false));
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if self.result.is_ok() {
-            self.result = self
-                .name(field)
-                .and_then(|()| write!(self.writer, "{value:?}"));
-        }
-    }
-}
-
-/// The JSON format's `fields` object, as tracing-serde writes it through serde_json:
-/// strings as strings, `Debug` values as their text, numbers bare.
-struct JsonFields<'a, 'w> {
-    writer: &'a mut Writer<'w>,
-    first: bool,
-    /// A `Debug` value's text before it is escaped.
+    /// A `Debug` value's text before it is escaped (JSON).
     scratch: String,
     result: fmt::Result,
 }
 
-impl JsonFields<'_, '_> {
-    fn name(&mut self, field: &Field) -> fmt::Result {
-        if !std::mem::take(&mut self.first) {
-            self.writer.write_char(',')?;
+impl<'a, 'w> Fields<'a, 'w> {
+    fn new(writer: &'a mut Writer<'w>, json: bool) -> Self {
+        Fields {
+            writer,
+            json,
+            first: true,
+            scratch: String::new(),
+            result: Ok(()),
         }
-        self.writer.write_char('"')?;
-        self.writer.write_str(field.name())?;
-        self.writer.write_str("\":")
     }
 
-    fn string(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
+    /// Writes `field`'s separator and name, then its value through `value`, unless an
+    /// earlier field failed.
+    fn field(&mut self, field: &Field, value: impl FnOnce(&mut Self) -> fmt::Result) {
+        if self.result.is_err() {
+            return;
+        }
+        self.result = self.name(field).and_then(|()| value(self));
+    }
+
+    fn name(&mut self, field: &Field) -> fmt::Result {
+        let first = std::mem::take(&mut self.first);
+        if self.json {
+            if !first {
+                self.writer.write_char(',')?;
+            }
+            self.writer.write_char('"')?;
+            self.writer.write_str(field.name())?;
+            self.writer.write_str("\":")
+        } else {
+            if !first {
+                self.writer.write_char(' ')?;
+            }
+            if field.name() != "message" {
+                self.writer.write_str(field.name())?;
+                self.writer.write_char('=')?;
+            }
+            Ok(())
+        }
+    }
+
+    /// `value` in quotes, escaped as `Debug` (text) or serde_json (JSON) escapes it.
+    fn quoted(writer: &mut Writer<'_>, value: &str, json: bool) -> fmt::Result {
         if plain(value) {
             writer.write_char('"')?;
             writer.write_str(value)?;
             writer.write_char('"')
+        } else if json {
+            writer.write_str(&serde_json::to_string(value).map_err(|_| fmt::Error)?)
         } else {
-            let escaped = serde_json::to_string(value).map_err(|_| fmt::Error)?;
-            writer.write_str(&escaped)
+            write!(writer, "{value:?}")
         }
     }
 }
 
-impl Visit for JsonFields<'_, '_> {
+impl Visit for Fields<'_, '_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if self.result.is_ok() {
-            self.result = self
-                .name(field)
-                .and_then(|()| Self::string(self.writer, value));
-        }
+        self.field(field, |f| {
+            if !f.json && field.name() == "message" {
+                f.writer.write_str(value)
+            } else {
+                Self::quoted(f.writer, value, f.json)
+            }
+        });
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        if self.result.is_ok() {
-            self.result = self
-                .name(field)
-                .and_then(|()| self.writer.write_str(itoa::Buffer::new().format(value)));
-        }
+        self.field(field, |f| {
+            f.writer.write_str(itoa::Buffer::new().format(value))
+        });
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        if self.result.is_ok() {
-            self.result = self.name(field).and_then(|()| {
-                if value.is_finite() {
-                    duration_ms(self.writer, value, true)
-                } else {
-                    self.writer.write_str("null")
-                }
-            });
-        }
+        self.field(field, |f| {
+            if f.json && !value.is_finite() {
+                f.writer.write_str("null")
+            } else {
+                duration_ms(f.writer, value, f.json)
+            }
+        });
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if self.result.is_ok() {
-            self.scratch.clear();
-            self.result = write!(self.scratch, "{value:?}")
-                .and_then(|()| self.name(field))
-                .and_then(|()| Self::string(self.writer, &self.scratch));
-        }
+        self.field(field, |f| {
+            if f.json {
+                f.scratch.clear();
+                write!(f.scratch, "{value:?}")?;
+                Self::quoted(f.writer, &f.scratch, true)
+            } else {
+                write!(f.writer, "{value:?}")
+            }
+        });
     }
 }
 
