@@ -142,10 +142,49 @@ def start_sandbox(*scenarios, binary=None, env=None):
     raise SystemExit("bench: the sandbox was not ready within 300 s")
 
 
-def start_ceiling(body_bytes, tmp):
+def start_ceiling(body_bytes, tmp, work_us=0):
     path = Path(tmp) / "ceiling-body"
     path.write_bytes(body_bytes)
-    return Process([str(TOOL), "ceiling", "--body", str(path)])
+    return Process([str(TOOL), "ceiling", "--body", str(path), "--work-us", str(work_us)])
+
+
+# The work model's levels: microseconds of CPU a model server spends on each request.
+MODEL_WORK_US = (0, 5, 10, 20, 30, 40, 60)
+
+
+def measure_model(answer, script, args, tmp):
+    """The ceiling server answering the OPCard row's bytes after spending a fixed amount
+    of its own CPU on each request (`bench-tool ceiling --work-us`), at
+    RATE_TARGET_CONNECTIONS: what share of the plain ceiling a server reaches whose only
+    overhead is that much work. Returns [(work_us, median run)]."""
+    log(f"work model: the ceiling with {', '.join(map(str, MODEL_WORK_US))} us of work a request")
+    model = []
+    for work in MODEL_WORK_US:
+        server = start_ceiling(answer, tmp, work)
+        try:
+            runs = [wrk(server.url + "/model", RATE_TARGET_CONNECTIONS, args.seconds, script,
+                        server=server) for _ in range(args.rounds)]
+        finally:
+            server.stop()
+        runs.sort(key=lambda r: r["rate"])
+        median = runs[len(runs) // 2]
+        log(f"  work {work} us: {median['rate']:.0f}/s {median['cpu_us']:.1f} us CPU/req")
+        model.append((work, median))
+    return model
+
+
+def print_model_table(model):
+    """The work model's table (`--model`)."""
+    base = model[0][1]["rate"]
+    print()
+    print(f"Work model, {RATE_TARGET_CONNECTIONS} connections: the ceiling server answering "
+          "the OPCard row's bytes after a busy loop of the given length on each request.")
+    print()
+    print("| own work a request | req/s | share of the plain ceiling | server CPU/req |")
+    print("|---:|---:|---:|---:|")
+    for work, run in model:
+        print(f"| {work} us | {run['rate']:,.0f} | {run['rate'] / base:.2f} "
+              f"| {run['cpu_us']:.1f} us |")
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -409,6 +448,9 @@ def main():
     parser.add_argument("--record-answers", action="store_true",
                         help=f"write each read row's first-answer digest to bench/{ANSWERS.name} "
                              "instead of checking it")
+    parser.add_argument("--model", action="store_true",
+                        help="after the load, the work model: the ceiling with a fixed amount "
+                             "of its own CPU a request (--work-us), as a third table")
     parser.add_argument("--perf", type=Path, default=None,
                         help="directory for a `perf record` of the sandbox during each row's "
                              "measured run at 16 connections (ROW.perf.data)")
@@ -443,6 +485,8 @@ def main():
     print_table(args, results, ready_ms, idle_mb, tenant_ms, scale)
     if load_rss:
         print_rss_table(results, load_rss)
+    if load_rss and load_rss["model"]:
+        print_model_table(load_rss["model"])
 
 
 def measure_startup():
@@ -478,8 +522,9 @@ def measure_startup():
 
 def measure_load(args, tmp, results):
     """The wrk runs against bench/scenarios/bench.yaml, one sandbox for all of them.
-    Returns its RSS in MiB before the load ("idle") and after all of it ("final"); the
-    RSS after each row goes into `results` with the row."""
+    Returns its RSS in MiB before the load ("idle") and after all of it ("final"), and
+    with --model the work model's runs ("model"); the RSS after each row goes into
+    `results` with the row."""
     log("throughput (bench/scenarios/bench.yaml)")
     sandbox = start_sandbox(BENCH / "scenarios" / "bench.yaml")
     try:
@@ -515,7 +560,14 @@ def measure_load(args, tmp, results):
             if args.only not in endpoint.name:
                 continue
             measure_endpoint(sandbox, endpoint, args, tmp, now, results)
-        return {"idle": idle, "final": sandbox.rss_mb()}
+        final = sandbox.rss_mb()
+        model = None
+        if args.model:
+            opcard = endpoints[2]
+            _, answer = request(sandbox, opcard.method, opcard.path, opcard.body, opcard.headers)
+            script = static_script(tmp, "model", opcard.method, opcard.body, opcard.headers)
+            model = measure_model(answer, script, args, tmp)
+        return {"idle": idle, "final": final, "model": model}
     finally:
         sandbox.stop()
 

@@ -4,7 +4,9 @@
 //! - `ceiling`: the throughput ceiling. A minimal axum server with no state that answers
 //!   every request with the same bytes the measured endpoint returned, on the same kind
 //!   of tokio runtime as the sandbox, so `sandbox / ceiling` is what the sandbox's own
-//!   work costs.
+//!   work costs. `--work-us N` makes it spend about N microseconds of CPU (a busy loop
+//!   calibrated at start) on each request first: `bench.py --model` measures what share
+//!   of the plain ceiling such a server reaches.
 //! - `sign-pool`: pre-signed HyperCard requests, one unused nonce each, because wrk's
 //!   Lua cannot sign with RSA and the sandbox refuses a nonce it saw in the last ten
 //!   minutes. Lines are `nonce<TAB>signature`; the body, timestamp and other headers are
@@ -34,6 +36,10 @@ enum Command {
         body: PathBuf,
         #[arg(long, default_value = "application/json")]
         content_type: String,
+        /// Spend about this many microseconds of CPU (a calibrated busy loop) on each
+        /// request before answering: a model server whose only overhead is its own work
+        #[arg(long, default_value_t = 0)]
+        work_us: u64,
     },
     /// Print COUNT `nonce<TAB>signature` lines for one HyperCard body and timestamp
     SignPool {
@@ -58,7 +64,11 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Ceiling { body, content_type } => ceiling(&body, content_type),
+        Command::Ceiling {
+            body,
+            content_type,
+            work_us,
+        } => ceiling(&body, content_type, work_us),
         Command::SignPool {
             key,
             api_key,
@@ -71,8 +81,9 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn ceiling(body: &PathBuf, content_type: String) -> anyhow::Result<()> {
+fn ceiling(body: &PathBuf, content_type: String, work_us: u64) -> anyhow::Result<()> {
     let bytes = Bytes::from(std::fs::read(body).with_context(|| format!("{}", body.display()))?);
+    let spins = work_us * spins_per_us();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -80,6 +91,7 @@ fn ceiling(body: &PathBuf, content_type: String) -> anyhow::Result<()> {
         let answer = move || {
             let bytes = bytes.clone();
             let content_type = content_type.clone();
+            spin(spins);
             async move { ([(CONTENT_TYPE, content_type)], bytes) }
         };
         let app = axum::Router::new().fallback(answer);
@@ -89,6 +101,28 @@ fn ceiling(body: &PathBuf, content_type: String) -> anyhow::Result<()> {
         axum::serve(listener, app).await?;
         Ok(())
     })
+}
+
+/// Iterations of [`spin`] a microsecond, measured over 20 ms at start.
+fn spins_per_us() -> u64 {
+    let start = card_sandbox::clock::Stopwatch::start();
+    let mut spins = 0;
+    while start.elapsed() < std::time::Duration::from_millis(20) {
+        spin(1_000);
+        spins += 1_000;
+    }
+    let us = u64::try_from(start.elapsed().as_micros())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    (spins / us).max(1)
+}
+
+fn spin(n: u64) {
+    let mut x = 0u64;
+    for i in 0..n {
+        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+    }
+    std::hint::black_box(x);
 }
 
 fn sign_pool(

@@ -287,7 +287,7 @@ impl PendingRecord {
         let registry = &self.state.registry;
         match record.tenant.as_deref().map(|t| registry.get(t)) {
             Some(Ok(tenant)) => {
-                record.at = tenant.now().ok();
+                record.at = tenant.now_for_journal().ok();
                 tenant.record(record);
             }
             _ => registry.record_request(record),

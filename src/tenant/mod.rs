@@ -98,6 +98,10 @@ pub struct Tenant {
     /// std `Mutex`: held for one synchronous operation, never across `.await`, so the
     /// cheaper blocking lock is the right one (tokio's docs say the same).
     world: Mutex<World>,
+    /// How many fault rules `world.faults` holds, written under the world lock after
+    /// every operation: a request's fault decision reads it and, at zero, decides
+    /// without taking the lock (most tenants have no rules).
+    fault_rules: AtomicUsize,
     journal: Mutex<Journal>,
     /// Wakes the tenant's webhook worker.
     webhook_wake: Arc<tokio::sync::Notify>,
@@ -110,11 +114,19 @@ impl Tenant {
         let mut world = self.lock_world()?;
         world.catch_up();
         let result = f(&mut world);
+        self.fault_rules
+            .store(world.faults.rules().len(), Ordering::Release);
         let now = world.now();
+        locks::saw_clock(self, now);
         if world.webhooks.poke(now) {
             self.webhook_wake.notify_one();
         }
         Ok(result)
+    }
+
+    /// Whether the tenant has fault rules, as the last operation on its world left it.
+    fn has_fault_rules(&self) -> bool {
+        self.fault_rules.load(Ordering::Acquire) > 0
     }
 
     /// Runs `f` on the tenant's fault rules alone (no catch-up: fault decisions do not
@@ -126,6 +138,17 @@ impl Tenant {
     /// The tenant clock's reading, without running what fell due (for the journal).
     pub fn now(&self) -> Result<crate::clock::Timestamp, TenantError> {
         Ok(self.lock_world()?.now())
+    }
+
+    /// The clock's reading for a request's journal record: the one [`Tenant::with`] left
+    /// when the request's own operation ran on this tenant, else a fresh one (which takes
+    /// the lock). Between the two readings only a running clock's microseconds or an
+    /// admin call racing the request could move it.
+    pub fn now_for_journal(&self) -> Result<crate::clock::Timestamp, TenantError> {
+        match locks::clock_seen(self) {
+            Some(now) => Ok(now),
+            None => self.now(),
+        }
     }
 
     /// What wakes the tenant's webhook worker.
@@ -152,6 +175,8 @@ impl Tenant {
     fn replace_world(&self, world: World) {
         let mut guard = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         *guard = world;
+        self.fault_rules
+            .store(guard.faults.rules().len(), Ordering::Release);
         drop(guard);
         self.world.clear_poison();
     }
@@ -335,6 +360,9 @@ impl Registry {
     /// tenant's, drawing from the tenant's fault stream (the server's without a tenant).
     pub fn decide_faults(&self, tenant: Option<&Tenant>, facts: &RequestFacts<'_>) -> Decision {
         let no_global = self.global_fault_count.load(Ordering::Acquire) == 0;
+        if no_global && !tenant.is_some_and(Tenant::has_fault_rules) {
+            return Decision::default();
+        }
         if let Some(tenant) = tenant
             && let Ok(decision) = tenant.with_faults(|faults| {
                 if no_global {
@@ -439,6 +467,7 @@ impl Registry {
             world.use_fresh_credentials(&id, seed);
         }
         let keys = world.credential_keys();
+        let fault_rules = AtomicUsize::new(world.faults.rules().len());
         let tenant = Arc::new(Tenant {
             id: id.clone(),
             scenario,
@@ -446,6 +475,7 @@ impl Registry {
             start,
             credentials: mode,
             world: Mutex::new(world),
+            fault_rules,
             journal: Mutex::new(Journal::bounded(
                 self.journal_size,
                 read(&self.limits).journal_bytes,

@@ -65,11 +65,13 @@ async fn tokens_are_issued_checked_and_expire_on_the_tenant_clock() {
     );
 }
 
-/// Issuing a token locks the world twice (the operation, then the journal's time: no
-/// credential finds a tenant for the fault decision); a call with the token three
-/// times (the fault decision, the token check with the operation, the journal's time).
+/// With no fault rule anywhere, issuing a token and calling with it each lock the world
+/// once: the operation (the fault decision reads an atomic count of rules, and the
+/// journal takes the time the operation saw). A tenant rule, even one that matches
+/// nothing, or a global rule brings the fault decision's lock back; removing them takes
+/// it away again. The journal's time is still the tenant clock's.
 #[tokio::test]
-async fn token_requests_lock_their_world_two_and_three_times() {
+async fn token_requests_lock_their_world_once_without_fault_rules() {
     let app = TestApp::from_yaml(SCENARIO);
     let issued = app
         .post(
@@ -78,18 +80,69 @@ async fn token_requests_lock_their_world_two_and_three_times() {
         )
         .await;
     assert_eq!(issued.status, 200, "{}", issued.text());
-    assert_eq!(issued.world_locks, Some(2));
+    assert_eq!(issued.world_locks, Some(1));
     let token = issued.json()["data"]["token"]
         .as_str()
         .expect("token")
         .to_owned();
-    let request = Request::get(format!("/card-api/v1/cards/{CARD}/detail"))
-        .header("authorization", token)
-        .body(Body::empty())
-        .expect("request");
-    let detail = app.send(request).await;
-    assert_eq!(detail.json()["code"], "200", "{}", detail.text());
-    assert_eq!(detail.world_locks, Some(3));
+    let detail = || async {
+        let request = Request::get(format!("/card-api/v1/cards/{CARD}/detail"))
+            .header("authorization", token.as_str())
+            .body(Body::empty())
+            .expect("request");
+        let answer = app.send(request).await;
+        assert_eq!(answer.json()["code"], "200", "{}", answer.text());
+        answer.world_locks
+    };
+    assert_eq!(detail().await, Some(1));
+
+    let rule = json!({"id": "elsewhere", "tenant": "default", "match": {"path": "/nowhere/*"},
+                      "action": {"type": "malformed"}});
+    let added = app.post("/_sandbox/faults", &rule.to_string()).await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    assert_eq!(
+        detail().await,
+        Some(2),
+        "a tenant rule is decided under the lock"
+    );
+    let removed = app
+        .delete("/_sandbox/faults/elsewhere?tenant=default")
+        .await;
+    assert!(removed.status.is_success(), "{}", removed.text());
+    assert_eq!(
+        detail().await,
+        Some(1),
+        "no rule left: no lock for the decision"
+    );
+
+    let global = json!({"id": "global", "match": {"path": "/nowhere/*"},
+                        "action": {"type": "malformed"}});
+    let added = app.post("/_sandbox/faults", &global.to_string()).await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    assert_eq!(
+        detail().await,
+        Some(2),
+        "global rules are decided under the lock"
+    );
+    assert!(
+        app.delete("/_sandbox/faults/global")
+            .await
+            .status
+            .is_success()
+    );
+    assert_eq!(detail().await, Some(1));
+
+    app.advance(3_600).await;
+    assert_eq!(detail().await, Some(1));
+    let clock = app.get("/_sandbox/tenants/default/clock").await.json();
+    let journal = app.get("/_sandbox/tenants/default/requests").await.json();
+    let last = journal["requests"]
+        .as_array()
+        .and_then(|r| r.first())
+        .expect("a journal record, newest first")
+        .clone();
+    assert_eq!(last["path"], format!("/card-api/v1/cards/{CARD}/detail"));
+    assert_eq!(last["at"], clock["now"], "{last} {clock}");
 }
 
 #[tokio::test]
