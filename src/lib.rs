@@ -34,6 +34,7 @@ pub mod faults;
 pub mod file_links;
 mod handle;
 mod http_util;
+pub mod id_index;
 pub mod ids;
 pub mod issued;
 pub mod journal;

@@ -16,6 +16,7 @@ use super::signature::PublicKey;
 use crate::chunked::Chunked;
 use crate::clock::Timestamp;
 use crate::handle::record_handle;
+use crate::id_index::IdIndex;
 use crate::issued::Issued;
 use crate::ledger::{AccountId, EntryId, HoldId};
 use crate::money::Currency;
@@ -381,18 +382,19 @@ pub(crate) struct HypercardState {
     pub(crate) operations: Vec<Operation>,
     pub(crate) applications: Vec<Application>,
     pub(crate) card_index: HashMap<String, CardIdx>,
-    /// Records by `tx_id`. Ordered maps for the indexes that grow with every record: a
-    /// hash map rehashes all of its entries when it doubles, under the tenant lock (a
-    /// quarter of a second at a million entries here, which every request of the tenant
-    /// waits out); a B-tree only ever splits a node (ARCHITECTURE.md, "Performance").
-    pub(crate) tx_index: BTreeMap<String, RecordIdx>,
+    /// Records by `tx_id`. Ordered, with the ids inline ([`IdIndex`]), for the indexes
+    /// that grow with every record: a hash map rehashes all of its entries when it
+    /// doubles, under the tenant lock (a quarter of a second at a million entries here,
+    /// which every request of the tenant waits out); a B-tree only ever splits a node
+    /// (ARCHITECTURE.md, "Performance").
+    pub(crate) tx_index: IdIndex<RecordIdx>,
     /// Records of one business type, and of one card and business type, each list in
     /// (time, index) order: Transaction Query v3 seeks its time range and page in
     /// these instead of scanning every record.
     pub(crate) by_type: HashMap<u16, Vec<RecordIdx>>,
     pub(crate) by_card_type: HashMap<(CardIdx, u16), Vec<RecordIdx>>,
     /// `mc_trade_no` is one namespace shared by recharges and coin purchases.
-    pub(crate) trade_nos: BTreeMap<String, RecordIdx>,
+    pub(crate) trade_nos: IdIndex<RecordIdx>,
     /// Nonces seen in the last ten minutes, keyed `{api-key}\n{nonce}`, at most
     /// `--nonce-limit` of them (not exported: replay protection, not state).
     pub(crate) nonces: Nonces,
@@ -434,7 +436,7 @@ impl HypercardState {
     pub(crate) fn add_record(&mut self, record: Record) -> RecordIdx {
         let index = RecordIdx(self.records.len());
         let (time, business_type, card) = (record.time, record.detail.business_type(), record.card);
-        self.tx_index.insert(record.tx_id.clone(), index);
+        self.tx_index.insert(&record.tx_id, index);
         self.records.push(record);
         let records = &self.records;
         let insert = |list: &mut Vec<RecordIdx>| {
@@ -503,7 +505,7 @@ impl HypercardState {
     }
 
     pub(crate) fn record_by_tx_id(&self, tx_id: &str) -> Option<RecordIdx> {
-        self.tx_index.get(tx_id).copied()
+        self.tx_index.get(tx_id)
     }
 
     pub(crate) fn merchant(&self, api_key: &str) -> Option<&Merchant> {
@@ -541,7 +543,7 @@ impl HypercardState {
     /// Whether `mc_trade_no` is taken (recharges, coin purchases and applications share
     /// one namespace).
     pub(crate) fn trade_no_taken(&self, mc_trade_no: &str) -> bool {
-        self.trade_nos.contains_key(mc_trade_no)
+        self.trade_nos.contains(mc_trade_no)
             || self
                 .applications
                 .iter()

@@ -213,10 +213,7 @@ pub(super) fn place(
         hold: Some(hold),
         record,
     });
-    world
-        .hypercard
-        .trade_nos
-        .insert(mc_trade_no.to_owned(), record);
+    world.hypercard.trade_nos.insert(mc_trade_no, record);
     Ok(index)
 }
 

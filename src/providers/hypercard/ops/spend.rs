@@ -342,9 +342,6 @@ pub(crate) fn buy_coin(
             },
         },
     );
-    world
-        .hypercard
-        .trade_nos
-        .insert(mc_trade_no.to_owned(), index);
+    world.hypercard.trade_nos.insert(mc_trade_no, index);
     Ok(index)
 }

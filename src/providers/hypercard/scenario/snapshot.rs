@@ -528,11 +528,11 @@ pub(crate) fn restore(
     for record in records {
         let i = state.add_record(record);
         if let Detail::BuyCoin { mc_trade_no, .. } = &state.records[i].detail {
-            state.trade_nos.insert(mc_trade_no.clone(), i);
+            state.trade_nos.insert(mc_trade_no, i);
         }
     }
     for r in &recharges {
-        state.trade_nos.insert(r.mc_trade_no.clone(), r.record);
+        state.trade_nos.insert(&r.mc_trade_no, r.record);
     }
     state.recharges = recharges;
     state.operations = operations;
