@@ -346,7 +346,7 @@ pub(super) async fn simulate(
     };
     match tenant.with(|w| face.simulate(w, &event, &body))? {
         None => Err(unknown()),
-        Some(Ok(simulated)) => Ok(simulated),
+        Some(Ok(render)) => Ok(render()),
         Some(Err(refusal)) => Err(AdminError::new(
             refusal.status,
             refusal.code,

@@ -10,7 +10,7 @@
 
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
@@ -43,6 +43,15 @@ pub type WebhookMessage = (Vec<(String, String)>, String);
 /// The signing half of a webhook attempt: what the tenant lock gathered (fields, keys,
 /// a nonce from the tenant's stream), signed and serialised after the lock is released.
 pub type Unsigned = Box<dyn FnOnce() -> WebhookMessage + Send>;
+
+/// An answer whose data is already taken from the world, rendered when called: a
+/// simulation's JSON is written after the tenant's lock is released, not under it.
+pub type Render = Box<dyn FnOnce() -> Response + Send>;
+
+/// An owned, serialisable answer as a [`Render`].
+pub fn render_json<T: serde::Serialize + Send + 'static>(value: T) -> Render {
+    Box::new(move || axum::Json(value).into_response())
+}
 
 /// A simulation a provider refused, in the terms the admin API answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,12 +129,13 @@ pub(crate) trait Face: Sync {
     fn simulations(&self) -> &'static [&'static str];
 
     /// Runs simulation `event` on the world; `None` when there is no such simulation.
+    /// The answer is rendered by the caller after the world lock is released.
     fn simulate(
         &self,
         world: &mut World,
         event: &str,
         body: &Map<String, Value>,
-    ) -> Option<Result<Response, Refusal>>;
+    ) -> Option<Result<Render, Refusal>>;
 
     /// Whether files of `kind` open with a one-time token of their own (their name),
     /// never with a link key or the admin token's say-so.

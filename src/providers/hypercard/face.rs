@@ -2,16 +2,15 @@
 //! fallbacks, credentials and inventory, simulations, scheduled events and the push
 //! format — so nothing outside this folder names HyperCard's modules.
 
-use axum::Json;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::error::{Code, HcError};
 use super::{activity, ops, scenario, simulate, webhooks, wire};
 use crate::clock::Timestamp;
-use crate::providers::{Face, Inspected, Refusal, SignOptions, Unsigned};
+use crate::providers::{Face, Inspected, Refusal, Render, SignOptions, Unsigned, render_json};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -135,18 +134,14 @@ impl Face for Hypercard {
         world: &mut World,
         event: &str,
         body: &Map<String, Value>,
-    ) -> Option<Result<Response, Refusal>> {
+    ) -> Option<Result<Render, Refusal>> {
         if world.hypercard.settings.is_none() {
             return Some(Err(refusal(&HcError::param(
                 "this tenant's scenario has no hypercard section",
             ))));
         }
         let outcome = simulate::run(world, event, body)?;
-        Some(
-            outcome
-                .map(|simulated| Json(simulated).into_response())
-                .map_err(|e| refusal(&e)),
-        )
+        Some(outcome.map(render_json).map_err(|e| refusal(&e)))
     }
 
     fn has_section(&self, scenario: &Scenario) -> bool {

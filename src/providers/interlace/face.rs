@@ -2,10 +2,9 @@
 //! fallbacks, credentials and inventory, simulations, scheduled events and the
 //! notification format — so nothing outside this folder names Interlace's modules.
 
-use axum::Json;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::error::{Code, IlError};
@@ -13,7 +12,7 @@ use super::{
     activity, extract, files, global, negatives, onboarding, scenario, simulate, webhooks, wire,
 };
 use crate::clock::Timestamp;
-use crate::providers::{Face, Inspected, ProviderFile, Refusal, Unsigned};
+use crate::providers::{Face, Inspected, ProviderFile, Refusal, Render, Unsigned, render_json};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -182,18 +181,14 @@ impl Face for Interlace {
         world: &mut World,
         event: &str,
         body: &Map<String, Value>,
-    ) -> Option<Result<Response, Refusal>> {
+    ) -> Option<Result<Render, Refusal>> {
         if !world.interlace.enabled {
             return Some(Err(refusal(&IlError::param(
                 "this tenant's scenario has no interlace section",
             ))));
         }
         let outcome = simulate::run(world, event, body)?;
-        Some(
-            outcome
-                .map(|simulated| Json(simulated).into_response())
-                .map_err(|e| refusal(&e)),
-        )
+        Some(outcome.map(render_json).map_err(|e| refusal(&e)))
     }
 
     fn file_opens_by_token(&self, kind: &str) -> bool {

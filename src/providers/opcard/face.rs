@@ -2,16 +2,15 @@
 //! fallbacks, credentials and inventory, simulations and scheduled events — so nothing
 //! outside this folder names OPCard's modules. OPCard documents no webhooks.
 
-use axum::Json;
 use axum::Router;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::error::{Code, OpError};
 use super::{activity, extract, ops, scenario, simulate, wire};
 use crate::clock::Timestamp;
-use crate::providers::{Face, Refusal, Unsigned};
+use crate::providers::{Face, Refusal, Render, Unsigned, render_json};
 use crate::request::AppState;
 use crate::scenario::activity::Step;
 use crate::scenario::schema::{Generator, Snapshot};
@@ -137,18 +136,14 @@ impl Face for Opcard {
         world: &mut World,
         event: &str,
         body: &Map<String, Value>,
-    ) -> Option<Result<Response, Refusal>> {
+    ) -> Option<Result<Render, Refusal>> {
         if world.opcard.settings.is_none() {
             return Some(Err(refusal(&OpError::param(
                 "this tenant's scenario has no opcard section",
             ))));
         }
         let outcome = simulate::run(world, event, body)?;
-        Some(
-            outcome
-                .map(|simulated| Json(simulated).into_response())
-                .map_err(|e| refusal(&e)),
-        )
+        Some(outcome.map(render_json).map_err(|e| refusal(&e)))
     }
 
     fn has_section(&self, scenario: &Scenario) -> bool {
