@@ -563,7 +563,7 @@ def measure_load(args, tmp, results):
         final = sandbox.rss_mb()
         model = None
         if args.model:
-            opcard = endpoints[2]
+            opcard = next(e for e in endpoints if e.name == "OPCard balance change records")
             _, answer = request(sandbox, opcard.method, opcard.path, opcard.body, opcard.headers)
             script = static_script(tmp, "model", opcard.method, opcard.body, opcard.headers)
             model = measure_model(answer, script, args, tmp)

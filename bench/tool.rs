@@ -83,7 +83,11 @@ fn main() -> anyhow::Result<()> {
 
 fn ceiling(body: &PathBuf, content_type: String, work_us: u64) -> anyhow::Result<()> {
     let bytes = Bytes::from(std::fs::read(body).with_context(|| format!("{}", body.display()))?);
-    let spins = work_us * spins_per_us();
+    let spins = if work_us == 0 {
+        0
+    } else {
+        work_us * spins_per_us()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -17,7 +17,7 @@ pub const INLINE: usize = 31;
 
 /// An id of at most [`INLINE`] bytes, zero-padded, with its length (so `"a"` and
 /// `"a\0"` stay apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Inline {
     bytes: [u8; INLINE],
     len: u8,

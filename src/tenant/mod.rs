@@ -114,8 +114,7 @@ impl Tenant {
         let mut world = self.lock_world()?;
         world.catch_up();
         let result = f(&mut world);
-        self.fault_rules
-            .store(world.faults.rules().len(), Ordering::Release);
+        self.note_fault_rules(&world);
         let now = world.now();
         locks::saw_clock(self, now);
         if world.webhooks.poke(now) {
@@ -129,25 +128,26 @@ impl Tenant {
         self.fault_rules.load(Ordering::Acquire) > 0
     }
 
+    /// Keeps [`Tenant::fault_rules`] in step with `world`, which the caller holds locked.
+    fn note_fault_rules(&self, world: &World) {
+        self.fault_rules
+            .store(world.faults.rules().len(), Ordering::Release);
+    }
+
     /// Runs `f` on the tenant's fault rules alone (no catch-up: fault decisions do not
     /// depend on the clock).
     pub fn with_faults<R>(&self, f: impl FnOnce(&mut FaultSet) -> R) -> Result<R, TenantError> {
         Ok(f(&mut self.lock_world()?.faults))
     }
 
-    /// The tenant clock's reading, without running what fell due (for the journal).
-    pub fn now(&self) -> Result<crate::clock::Timestamp, TenantError> {
-        Ok(self.lock_world()?.now())
-    }
-
     /// The clock's reading for a request's journal record: the one [`Tenant::with`] left
-    /// when the request's own operation ran on this tenant, else a fresh one (which takes
-    /// the lock). Between the two readings only a running clock's microseconds or an
-    /// admin call racing the request could move it.
+    /// when the request's own operation ran on this tenant, else a fresh one under the
+    /// lock (without running what fell due). Between the two readings only a running
+    /// clock's microseconds or an admin call racing the request could move it.
     pub fn now_for_journal(&self) -> Result<crate::clock::Timestamp, TenantError> {
         match locks::clock_seen(self) {
             Some(now) => Ok(now),
-            None => self.now(),
+            None => Ok(self.lock_world()?.now()),
         }
     }
 
@@ -175,8 +175,7 @@ impl Tenant {
     fn replace_world(&self, world: World) {
         let mut guard = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         *guard = world;
-        self.fault_rules
-            .store(guard.faults.rules().len(), Ordering::Release);
+        self.note_fault_rules(&guard);
         drop(guard);
         self.world.clear_poison();
     }
