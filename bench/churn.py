@@ -55,8 +55,9 @@ def main():
     parser.add_argument("--tenants", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--env", action="append", default=[])
-    parser.add_argument("--settle", type=float, default=0.0,
-                        help="seconds to wait after the deletions before reading RSS")
+    parser.add_argument("--settle", type=float, default=0.25,
+                        help="seconds to wait after the deletions before reading RSS "
+                             "(the sandbox purges freed memory 100 ms after a delete)")
     args = parser.parse_args()
     env = dict(os.environ)
     env.update(item.split("=", 1) for item in args.env)

@@ -8,7 +8,10 @@
 //! ARCHITECTURE.md, "Tenant templates", says why, and a test compares exports.
 //!
 //! Only what repeats is kept: the first build of a key is remembered without its world,
-//! the second keeps the world, so a one-off tenant costs no memory. At most
+//! the second keeps the world, so a one-off tenant costs no memory. A wall-clock start
+//! (below) is the exception: its key lives for one [`WALL_WINDOW_MS`], so waiting for a
+//! second build would make a suite pay two builds every window; its first build is
+//! kept (the copy shares its history's chunks with the tenant built, `Chunked`). At most
 //! [`CAPACITY`] keys are remembered, the oldest forgotten first. Inline scenarios (sent
 //! in a `POST /_sandbox/tenants` body) are never kept: each is its own scenario.
 //!
@@ -121,8 +124,8 @@ impl Templates {
         })
     }
 
-    /// Notes a build of this key: the first is remembered without its world, the
-    /// second keeps a copy of `world`.
+    /// Notes a build of this key: the first is remembered without its world (kept at
+    /// once for a wall-clock start), the second keeps a copy of `world`.
     pub(super) fn built(
         &mut self,
         scenario: &Arc<NamedScenario>,
@@ -143,11 +146,12 @@ impl Templates {
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }
+        let wall_clock = scenario.scenario.clock.start.is_none();
         self.entries.push_back(Entry {
             scenario: scenario.clone(),
             seed,
             start,
-            world: None,
+            world: wall_clock.then(|| Arc::new(world.clone())),
             spare: None,
         });
     }
@@ -209,13 +213,16 @@ mod tests {
         })
     }
 
+    /// A scenario with a fixed clock start.
+    const FIXED: &str = "version: 1\nclock:\n  start: \"2026-01-15T12:00:00Z\"\n  mode: frozen\n";
+
     fn world(start: Timestamp) -> World {
         World::new(1, Clock::frozen(start), Arc::new(Handlers::new()))
     }
 
     #[test]
     fn the_second_build_of_a_key_is_kept_and_only_that_key_finds_it() {
-        let s = scenario(DEFAULT_SCENARIO);
+        let s = scenario(FIXED);
         let at = Timestamp::from_secs(1_780_000_000);
         let mut t = Templates::default();
         assert!(t.take(&s, 1, at).is_none());
@@ -230,13 +237,13 @@ mod tests {
             t.take(&s, 1, Timestamp::from_secs(1)).is_none(),
             "another start"
         );
-        let same_text = scenario(DEFAULT_SCENARIO);
+        let same_text = scenario(FIXED);
         assert!(t.take(&same_text, 1, at).is_none(), "another scenario");
     }
 
     #[test]
     fn a_refill_makes_one_spare_per_kept_world_and_a_take_uses_it() {
-        let s = scenario(DEFAULT_SCENARIO);
+        let s = scenario(FIXED);
         let at = Timestamp::from_secs(1_780_000_000);
         let t = Mutex::new(Templates::default());
         refill(&t);
@@ -271,7 +278,7 @@ mod tests {
 
     #[test]
     fn at_most_capacity_keys_are_remembered_oldest_forgotten_first() {
-        let s = scenario(DEFAULT_SCENARIO);
+        let s = scenario(FIXED);
         let mut t = Templates::default();
         for seed in 0..=CAPACITY as u64 {
             let at = Timestamp::from_secs(1);
@@ -292,6 +299,8 @@ mod tests {
         let mut t = Templates::default();
         let first = t.start_for(&wall, 1);
         t.built(&wall, 1, first, &world(first));
+        assert_eq!(t.worlds(), 1, "a wall-clock start keeps its first build");
+        assert!(matches!(t.take(&wall, 1, first), Some(Taken::Of(_))));
         assert_eq!(t.start_for(&wall, 1), first);
         let stale = Timestamp::from_millis(first.as_millis() - WALL_WINDOW_MS - 1);
         let mut old = Templates::default();
@@ -300,8 +309,7 @@ mod tests {
             old.start_for(&wall, 1) >= first,
             "a start older than the window"
         );
-        let fixed =
-            scenario("version: 1\nclock:\n  start: \"2026-01-15T12:00:00Z\"\n  mode: frozen\n");
+        let fixed = scenario(FIXED);
         let start = t.start_for(&fixed, 1);
         assert_eq!(start.to_rfc3339(), "2026-01-15T12:00:00Z");
     }

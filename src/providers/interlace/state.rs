@@ -8,6 +8,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::chunked::Chunked;
 use crate::clock::Timestamp;
 use crate::handle::record_handle;
 use crate::issued::Issued;
@@ -220,7 +221,7 @@ pub(crate) struct InterlaceState {
     pub(crate) retired: Vec<String>,
     pub(crate) accounts: Vec<Account>,
     pub(crate) cards: Vec<Card>,
-    pub(crate) transactions: Vec<Transaction>,
+    pub(crate) transactions: Chunked<Transaction>,
     pub(crate) stats: Vec<NegativeStat>,
     pub(crate) bills: Vec<Bill>,
     pub(crate) repayments: Vec<Repayment>,

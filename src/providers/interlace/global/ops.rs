@@ -447,7 +447,6 @@ fn pending_outbound(world: &World, id: &str) -> Result<GlobalTxIdx, IlError> {
         .interlace
         .global
         .transactions
-        .iter()
         // From the end: a transfer still pending is a recent one.
         .rposition(|t| t.id == id)
         .map(GlobalTxIdx)

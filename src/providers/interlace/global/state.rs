@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::bank::BankDetails;
+use crate::chunked::Chunked;
 use crate::clock::Timestamp;
 use crate::handle::record_handle;
 use crate::ledger::{AccountId, HoldId};
@@ -152,7 +153,7 @@ pub(crate) struct GlobalState {
     pub(crate) legal_entities: Vec<LegalEntity>,
     pub(crate) business_accounts: Vec<BusinessAccount>,
     /// Every transaction, in the order made; added through [`GlobalState::push`] only.
-    pub(crate) transactions: Vec<GlobalTx>,
+    pub(crate) transactions: Chunked<GlobalTx>,
     /// Outbound transfers by (account, `clientTransactionId`), the first of each, so a
     /// repeat finds its first without scanning history. Ordered, so growing it never
     /// rehashes every entry under the tenant lock (see `HypercardState::tx_index`).

@@ -114,7 +114,6 @@ fn pending_authorization(world: &World, authorization_id: &str) -> Result<TxIdx,
     let index = world
         .interlace
         .transactions
-        .iter()
         .rposition(|t| t.id == authorization_id)
         .map(TxIdx)
         .ok_or_else(|| IlError::not_found(format!("no transaction {authorization_id}")))?;
