@@ -1,7 +1,7 @@
 //! Tenant templates: a world built from a scenario and seed, kept so that the next
-//! tenant of the same scenario, seed and clock start gets a copy (`World::clone`, a
-//! fifth of a millisecond for the default scenario) instead of a regenerated history
-//! (about three milliseconds). A scenario's world is a function of the scenario, the
+//! tenant of the same scenario, seed and clock start gets a copy (`World::clone`, about
+//! a tenth of a millisecond for the default scenario: the history's chunks are shared,
+//! `crate::chunked`) instead of a regenerated history (about four milliseconds). A scenario's world is a function of the scenario, the
 //! seed and the start instant alone (the tenant id, credentials, file links and a
 //! running clock's anchor are applied to the copy afterwards), so the copy is the
 //! world a fresh build would give;
@@ -15,9 +15,9 @@
 //! [`CAPACITY`] keys are remembered, the oldest forgotten first. Inline scenarios (sent
 //! in a `POST /_sandbox/tenants` body) are never kept: each is its own scenario.
 //!
-//! Copying a world still costs most of a millisecond (its memory is new to the
-//! process), so each kept world has a spare copy made off the request path: a tenant
-//! takes the spare, and a blocking task copies the next one ([`refill`]).
+//! Each kept world also has a spare copy made off the request path, so a tenant's
+//! creation pays not even the copy: it takes the spare, and a blocking task copies the
+//! next one ([`refill`]).
 //!
 //! A scenario whose clock starts at the wall clock (no `clock.start`) has a new start
 //! every millisecond, so a tenant created within [`WALL_WINDOW_MS`] of a kept start
