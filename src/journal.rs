@@ -40,25 +40,54 @@ pub struct RequestRecord {
 /// The bytes one journal may hold unless told otherwise: 4 MiB.
 pub const DEFAULT_JOURNAL_BYTES: usize = 4 * 1024 * 1024;
 /// The longest `request_id`, `method`, `path` and `query` kept whole.
-const MAX_REQUEST_ID: usize = 128;
-const MAX_METHOD: usize = 32;
-const MAX_PATH: usize = 2048;
+pub(crate) const MAX_REQUEST_ID: usize = 128;
+pub(crate) const MAX_METHOD: usize = 32;
+pub(crate) const MAX_PATH: usize = 2048;
 const MAX_QUERY: usize = 2048;
 /// What a record costs beyond its strings (the struct, the deque slot, allocator slack).
 const RECORD_OVERHEAD: usize = 192;
 
-/// Cuts `text` to at most `max` bytes (on a character boundary), marking the cut.
-pub(crate) fn cut(text: &mut String, max: usize) {
+/// Where `text` is cut to keep at most `max` bytes (a character boundary), if it is.
+fn cut_at(text: &str, max: usize) -> Option<usize> {
     if text.len() <= max {
-        return;
+        return None;
     }
     let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let dropped = text.len() - end;
-    text.truncate(end);
-    text.push_str(&format!("…[+{dropped} bytes]"));
+    Some(end)
+}
+
+/// Cuts `text` to at most `max` bytes (on a character boundary), marking the cut.
+pub(crate) fn cut(text: &mut String, max: usize) {
+    if let Some(end) = cut_at(text, max) {
+        let dropped = text.len() - end;
+        text.truncate(end);
+        text.push_str(&format!("…[+{dropped} bytes]"));
+    }
+}
+
+/// `text` as [`cut`] leaves it, copied only when it is cut.
+pub(crate) fn capped(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match cut_at(text, max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => std::borrow::Cow::Owned(Capped(text, max).to_string()),
+    }
+}
+
+/// `text` as [`cut`] leaves it, written without a copy: the request log line shows a
+/// client's path and ids within the journal's bounds.
+pub(crate) struct Capped<'a>(pub &'a str, pub usize);
+
+impl std::fmt::Display for Capped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Capped(text, max) = *self;
+        match cut_at(text, max) {
+            None => f.write_str(text),
+            Some(end) => write!(f, "{}…[+{} bytes]", &text[..end], text.len() - end),
+        }
+    }
 }
 
 impl RequestRecord {

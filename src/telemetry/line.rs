@@ -463,6 +463,41 @@ mod tests {
     }
 
     #[test]
+    fn client_controlled_fields_are_cut_to_the_journals_bounds() {
+        let captured = Captured::default();
+        let dispatch = tracing::Dispatch::new(
+            tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(captured.clone())
+                .event_format(Lines::text())
+                .finish(),
+        );
+        let record = RequestRecord {
+            request_id: "r".repeat(1000),
+            tenant: Some("t".repeat(1000)),
+            method: "M".repeat(1000),
+            path: format!("/{}", "é".repeat(50_000)),
+            ..records()[0].clone()
+        };
+        tracing::dispatcher::with_default(&dispatch, || super::super::log_request(&record));
+        let line = captured.text();
+        assert_eq!(line.lines().count(), 1);
+        assert!(
+            line.len() < 2048 + 3 * 128 + 32 + 300,
+            "{} bytes",
+            line.len()
+        );
+        let path = format!("/{}", "é".repeat(1023));
+        assert!(
+            line.contains(&format!(" path={path}…[+97954 bytes] ")),
+            "{line}"
+        );
+        assert!(line.contains(&format!("tenant=\"{}…[+872 bytes]\"", "t".repeat(128))));
+        assert!(line.contains(&format!("method={}…[+968 bytes] ", "M".repeat(32))));
+        assert!(line.contains(&format!("request_id={}…[+872 bytes]", "r".repeat(128))));
+    }
+
+    #[test]
     fn the_json_line_is_the_stock_formats_byte_for_byte() {
         let (stock, ours) = both(true);
         assert_eq!(ours, stock);

@@ -47,16 +47,21 @@ pub fn init(format: LogFormat, level: Option<LogLevel>) {
 /// The one log line of a provider request (info), so a failed CI job's sandbox log
 /// shows what the app called. Status 0: a fault cut the connection. [`line`] writes it;
 /// its fields and their order are what that module expects.
+///
+/// The client's method, path, request id and tenant are cut to the journal's bounds
+/// (`journal::Capped`), so a hostile path makes no longer a line than a record.
 pub fn log_request(record: &crate::journal::RequestRecord) {
+    use crate::journal::{Capped, MAX_METHOD, MAX_PATH, MAX_REQUEST_ID, capped};
+    let tenant = capped(record.tenant.as_deref().unwrap_or("-"), MAX_REQUEST_ID);
     tracing::info!(
         target: line::TARGET,
-        tenant = record.tenant.as_deref().unwrap_or("-"),
+        tenant = &*tenant,
         provider = record.provider.unwrap_or("-"),
-        method = %record.method,
-        path = %record.path,
+        method = %Capped(&record.method, MAX_METHOD),
+        path = %Capped(&record.path, MAX_PATH),
         status = record.status,
         duration_ms = record.duration_us as f64 / 1000.0,
-        request_id = %record.request_id,
+        request_id = %Capped(&record.request_id, MAX_REQUEST_ID),
         faults = %Joined(&record.faults),
         "request"
     );

@@ -683,9 +683,18 @@ async function renderWebhooks() {
         el("button", { class: "small", type: "button", onclick: () => showRaw("Delivery " + d.id, JSON.stringify(d, null, 2)) }, "Attempts"),
         last ? el("button", { class: "small", type: "button", onclick: () => showRaw("Signed body and headers", JSON.stringify({ headers: last.request_headers, body: last.request_body }, null, 2)) }, "Signed body") : null,
         el("button", { class: "small redeliver", type: "button", onclick: async () => {
+          const before = d.attempts.length;
           const out = await admin("POST", `/_sandbox/tenants/${enc(state.tenant)}/webhooks/${enc(d.id)}/redeliver`);
           toast("Redelivered " + d.id + ": " + out.status);
           await renderWebhooks();
+          // The tenant's delivery worker sends the attempt on its own, usually within
+          // milliseconds: look again for a few seconds so the new attempt shows.
+          for (let i = 0; i < 20 && state.tab === "webhooks"; i++) {
+            const row = document.querySelector(`tr[data-delivery="${CSS.escape(d.id)}"]`);
+            if (!row || Number(row.children[4].textContent) > before) break;
+            await new Promise((done) => setTimeout(done, 250));
+            await renderWebhooks();
+          }
         } }, "Redeliver")));
   });
   box.replaceChildren(
