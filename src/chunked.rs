@@ -103,17 +103,16 @@ impl<T: Clone> Chunked<T> {
     /// Appends `value` at position `len()`.
     pub fn push(&mut self, value: T) {
         match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => {
-                if Arc::get_mut(last).is_none() {
+            Some(last) if last.len() < CHUNK => match Arc::get_mut(last) {
+                Some(own) => own.push(value),
+                None => {
                     // Shared with a copy: this list takes its own, with room to fill.
                     let mut own = Vec::with_capacity(CHUNK);
                     own.extend_from_slice(last);
+                    own.push(value);
                     *last = Arc::new(own);
                 }
-                if let Some(last) = Arc::get_mut(last) {
-                    last.push(value);
-                }
-            }
+            },
             _ => {
                 // The first chunk grows from nothing, like a Vec; later ones start at
                 // their full size, as the list has shown it will fill them.

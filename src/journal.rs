@@ -61,10 +61,8 @@ fn cut_at(text: &str, max: usize) -> Option<usize> {
 
 /// Cuts `text` to at most `max` bytes (on a character boundary), marking the cut.
 pub(crate) fn cut(text: &mut String, max: usize) {
-    if let Some(end) = cut_at(text, max) {
-        let dropped = text.len() - end;
-        text.truncate(end);
-        text.push_str(&format!("…[+{dropped} bytes]"));
+    if let std::borrow::Cow::Owned(cut) = capped(text, max) {
+        *text = cut;
     }
 }
 
@@ -76,8 +74,9 @@ pub(crate) fn capped(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `text` as [`cut`] leaves it, written without a copy: the request log line shows a
-/// client's path and ids within the journal's bounds.
+/// `text` as [`cut`] leaves it, written without a copy (the one place the cut and its
+/// mark are written): the request log line shows a client's path and ids within the
+/// journal's bounds.
 pub(crate) struct Capped<'a>(pub &'a str, pub usize);
 
 impl std::fmt::Display for Capped<'_> {

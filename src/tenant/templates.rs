@@ -1,10 +1,10 @@
 //! Tenant templates: a world built from a scenario and seed, kept so that the next
 //! tenant of the same scenario, seed and clock start gets a copy (`World::clone`, about
 //! a tenth of a millisecond for the default scenario: the history's chunks are shared,
-//! `crate::chunked`) instead of a regenerated history (about four milliseconds). A scenario's world is a function of the scenario, the
-//! seed and the start instant alone (the tenant id, credentials, file links and a
-//! running clock's anchor are applied to the copy afterwards), so the copy is the
-//! world a fresh build would give;
+//! `crate::chunked`) instead of a regenerated history (about four milliseconds). A
+//! scenario's world is a function of the scenario, the seed and the start instant alone
+//! (the tenant id, credentials, file links and a running clock's anchor are applied to
+//! the copy afterwards), so the copy is the world a fresh build would give;
 //! ARCHITECTURE.md, "Tenant templates", says why, and a test compares exports.
 //!
 //! Only what repeats is kept: the first build of a key is remembered without its world,
