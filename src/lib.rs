@@ -57,7 +57,7 @@ pub mod tenant;
 pub mod webhooks;
 
 pub use request::{AppState, Settings};
-pub use server::{app, load_startup, serve, shutdown_signal};
+pub use server::{App, app, load_startup, serve, shutdown_signal};
 
 /// The version in `x-sandbox-version` and `GET /_sandbox/health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tower::ServiceExt;
+
+use crate::server::App;
 
 /// A client must send a request's headers within this time (slow-header clients
 /// would otherwise hold a connection forever).
@@ -103,7 +104,7 @@ impl Connection {
 /// accepting and waits for in-flight requests (idle keep-alive connections close).
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
@@ -161,7 +162,7 @@ impl Drop for InFlight {
     }
 }
 
-async fn connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
+async fn connection(stream: TcpStream, app: App, mut stop: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let handle = Connection::new(&stream);
     let for_requests = handle.clone();

@@ -33,7 +33,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     telemetry::init(config.log_format, config.log_level);
-    match runtime().block_on(commands::serve(config)) {
+    let served = runtime().block_on(commands::serve(config));
+    telemetry::flush();
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -7,10 +7,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
+use tower::util::MapRequest;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::admin::{self, AdminError};
@@ -64,10 +66,16 @@ pub fn load_startup(
     })
 }
 
+/// The application as the listener serves it: the tenant prefix comes off the path
+/// ([`strip_tenant_prefix`]), then the router answers. A plain function around the
+/// router rather than a router of its own: no second route lookup, boxed service or
+/// boxed future a request (ARCHITECTURE.md, "Performance").
+pub type App = MapRequest<Router, fn(Request) -> Request>;
+
 /// The whole application: admin API, fallbacks and layers. Every request first loses
 /// its `/t/{tenant}` prefix, if it has one ([`strip_tenant_prefix`]): the prefix must
 /// come off before routing, which middleware on a router runs after.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: AppState) -> App {
     let inner = Router::new()
         .merge(admin::router(&state))
         .merge(crate::console::router())
@@ -85,11 +93,7 @@ pub fn app(state: AppState) -> Router {
         None => inner,
     }
     .with_state(state);
-    Router::new().fallback_service(
-        tower::ServiceBuilder::new()
-            .map_request(strip_tenant_prefix)
-            .service(inner),
-    )
+    MapRequest::new(inner, strip_tenant_prefix as fn(Request) -> Request)
 }
 
 /// Every provider's routes.
@@ -103,7 +107,7 @@ fn provider_routes() -> Router<AppState> {
 /// in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     crate::listener::serve(listener, app, shutdown, DEFAULT_SHUTDOWN_GRACE).await
@@ -112,7 +116,7 @@ pub async fn serve(
 /// [`serve`], giving requests in flight at shutdown at most `grace` to finish.
 pub async fn serve_with_grace(
     listener: TcpListener,
-    app: Router,
+    app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {

@@ -1,18 +1,25 @@
-//! Logging setup: `tracing` to stderr, pretty or JSON. The filter is `--log-level` for
+//! Logging setup: `tracing` to stderr, pretty or JSON, through [`Batched`] (info lines
+//! are written in batches, warnings at once; [`flush`] before exiting). The filter is `--log-level` for
 //! the sandbox (dependencies at warn) when given, else `RUST_LOG`, else info for the
 //! sandbox and warnings for its dependencies. Colours only when stderr is a terminal and
 //! `NO_COLOR` is unset or empty, so a CI log never carries escape codes. The one line
 //! each provider request logs is written by hand ([`line`]), in the stock format's bytes.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{LogFormat, LogLevel};
 
+mod batched;
 mod line;
 
+pub use batched::{Batched, DELAY, MAX_PENDING};
 pub use line::Lines;
+
+/// The process's log writer, once [`init`] made it.
+static WRITER: OnceLock<Batched> = OnceLock::new();
 
 /// The filter the flags and environment ask for.
 fn filter(level: Option<LogLevel>) -> EnvFilter {
@@ -33,15 +40,35 @@ pub fn init(format: LogFormat, level: Option<LogLevel>) {
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR"),
     );
+    let writer = WRITER
+        .get_or_init(|| {
+            // A panic's message comes after the lines logged before it.
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if let Some(writer) = WRITER.get() {
+                    writer.try_flush();
+                }
+                previous(info);
+            }));
+            Batched::new(std::io::stderr(), DELAY)
+        })
+        .clone();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter(level))
         .with_ansi(ansi)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     // A second init (tests) keeps the first subscriber, which is what we want.
     let _ = match format {
         LogFormat::Pretty => builder.event_format(Lines::text()).try_init(),
         LogFormat::Json => builder.json().event_format(Lines::json()).try_init(),
     };
+}
+
+/// Writes every log line still waiting (the binary calls it before it exits).
+pub fn flush() {
+    if let Some(writer) = WRITER.get() {
+        writer.flush();
+    }
 }
 
 /// The one log line of a provider request (info), so a failed CI job's sandbox log

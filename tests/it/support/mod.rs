@@ -1,7 +1,6 @@
 //! TestApp: the sandbox's router driven in-process with `oneshot`, built from a small
 //! inline scenario. Dropping a TestApp asserts every tenant's ledger invariants.
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use card_sandbox::scenario::{self, NamedScenario};
@@ -45,7 +44,7 @@ activity:
 #[derive(Debug)]
 pub(crate) struct TestApp {
     pub(crate) state: AppState,
-    router: Router,
+    router: card_sandbox::App,
 }
 
 /// A response, with the body parsed as JSON when it is JSON.
