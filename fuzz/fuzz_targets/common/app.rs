@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 
-static APP: LazyLock<(tokio::runtime::Runtime, axum::Router)> = LazyLock::new(|| {
+static APP: LazyLock<(tokio::runtime::Runtime, card_sandbox::App)> = LazyLock::new(|| {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");
