@@ -4,19 +4,35 @@
 //! no request being handled (idle, or still sending its headers), let requests being
 //! handled finish within the grace period, then return whatever is left.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
-use crate::server::App;
+/// What the listener serves: the application (`server::App`), or any service that
+/// answers a request the way it does.
+pub trait Application:
+    Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
+{
+}
+
+impl<S> Application for S where
+    S: Service<Request, Response = Response, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + 'static
+{
+}
 
 /// A client must send a request's headers within this time (slow-header clients
 /// would otherwise hold a connection forever).
@@ -104,7 +120,7 @@ impl Connection {
 /// accepting and waits for in-flight requests (idle keep-alive connections close).
 pub async fn serve(
     listener: TcpListener,
-    app: App,
+    app: impl Application,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
@@ -162,7 +178,7 @@ impl Drop for InFlight {
     }
 }
 
-async fn connection(stream: TcpStream, app: App, mut stop: watch::Receiver<bool>) {
+async fn connection(stream: TcpStream, app: impl Application, mut stop: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let handle = Connection::new(&stream);
     let for_requests = handle.clone();

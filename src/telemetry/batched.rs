@@ -2,8 +2,8 @@
 //! wait in memory and a background thread writes them to stderr in one write at most
 //! [`DELAY`] after the first of them; warnings and errors are written at once, after
 //! whatever waits, so the order of lines is kept. A request pays for a copy into the
-//! buffer instead of a write system call: about 3 us of server CPU a request under load
-//! (ARCHITECTURE.md, "Performance"). At most [`MAX_PENDING`] bytes wait; a line that
+//! buffer instead of a write system call (about 1.3 us of server CPU a request under
+//! load, ARCHITECTURE.md, "Performance"). At most [`MAX_PENDING`] bytes wait; a line that
 //! takes the buffer past it is written at once with the rest. [`flush`](Batched::flush)
 //! writes what waits (the binary calls it before it exits and before a panic message).
 
@@ -15,10 +15,10 @@ use tracing::{Level, Metadata};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// The longest a line waits before it is written: what `tail -f` lags at most.
-pub const DELAY: Duration = Duration::from_millis(20);
+pub(super) const DELAY: Duration = Duration::from_millis(20);
 
 /// The most bytes that wait; past it the writing line writes them all itself.
-pub const MAX_PENDING: usize = 64 * 1024;
+const MAX_PENDING: usize = 64 * 1024;
 
 /// See the module header. Clones share one buffer and one background thread.
 #[derive(Clone)]

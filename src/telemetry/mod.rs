@@ -1,9 +1,10 @@
 //! Logging setup: `tracing` to stderr, pretty or JSON, through [`Batched`] (info lines
-//! are written in batches, warnings at once; [`flush`] before exiting). The filter is `--log-level` for
-//! the sandbox (dependencies at warn) when given, else `RUST_LOG`, else info for the
-//! sandbox and warnings for its dependencies. Colours only when stderr is a terminal and
-//! `NO_COLOR` is unset or empty, so a CI log never carries escape codes. The one line
-//! each provider request logs is written by hand ([`line`]), in the stock format's bytes.
+//! are written in batches, warnings at once; [`flush`] before exiting). The filter is
+//! `--log-level` for the sandbox (dependencies at warn) when given, else `RUST_LOG`, else
+//! info for the sandbox and warnings for its dependencies. Colours only when stderr is a
+//! terminal and `NO_COLOR` is unset or empty, so a CI log never carries escape codes. The
+//! one line each provider request logs is written by hand ([`line`]), in the stock
+//! format's bytes.
 
 use std::io::IsTerminal;
 use std::sync::OnceLock;
@@ -15,7 +16,7 @@ use crate::cli::{LogFormat, LogLevel};
 mod batched;
 mod line;
 
-pub use batched::{Batched, DELAY, MAX_PENDING};
+pub use batched::Batched;
 pub use line::Lines;
 
 /// The process's log writer, once [`init`] made it.
@@ -50,7 +51,7 @@ pub fn init(format: LogFormat, level: Option<LogLevel>) {
                 }
                 previous(info);
             }));
-            Batched::new(std::io::stderr(), DELAY)
+            Batched::new(std::io::stderr(), batched::DELAY)
         })
         .clone();
     let builder = tracing_subscriber::fmt()
